@@ -1,0 +1,67 @@
+# lacosim: the user interface (architecture.md section 6). Every target sets itself up on first use.
+#   make sim TEST=<name> [SEED=n] [CORES=n] [WAVES=1] [WAVE_FROM=c WAVE_TO=c] [TRACE=1] [MAX_CYCLES=n]
+#   make sim ELF=<path> [CORES=n]
+#   make test | make lint | make bench | make iss ELF=<path> | make regress [SEEDS=n] [JOBS=n]
+
+SHELL       := /bin/bash
+PYTHON_HOST ?= python3
+VENV        := .venv
+PY          := $(VENV)/bin/python
+STAMP       := $(VENV)/.lacosim-setup
+BUILD       := build
+# QEMU is the oracle; lz4/zlib headers let Verilator write FST waves.
+DEBIAN_PKGS := qemu-system-misc liblz4-dev zlib1g-dev
+
+.DEFAULT_GOAL := help
+.PHONY: help setup sw sim test lint bench iss regress clean
+
+help:
+	@sed -n '2,5p' Makefile | sed 's/^# *//'
+
+# ---------------------------------------------------------------------------------------------
+# Setup: the venv with the pinned PyPI packages, lacosim installed editable, and Debian's QEMU (the
+# oracle) plus the headers Verilator's FST writer needs. Re-run only when the pins change.
+$(STAMP): requirements.txt tb/pyproject.toml
+	@echo "lacosim: setting up $(VENV) (pinned packages from requirements.txt)"
+	@test -x $(PY) || $(PYTHON_HOST) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -r requirements.txt
+	@$(PY) -m pip install --quiet --no-deps -e tb
+	@{ command -v qemu-system-loongarch64 && test -f /usr/include/lz4.h && test -f /usr/include/zlib.h; } >/dev/null || { \
+	  echo "lacosim: installing Debian packages: $(DEBIAN_PKGS)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PKGS) >/dev/null \
+	  || { echo "lacosim: could not install them: run 'sudo apt-get install $(DEBIAN_PKGS)'"; exit 1; }; }
+	@touch $@
+
+setup: $(STAMP)
+
+sw: $(STAMP)
+	@$(MAKE) --no-print-directory -C sw BUILD=$(abspath $(BUILD)) PYTHON=$(abspath $(PY))
+
+# ---------------------------------------------------------------------------------------------
+SIM_ARGS := $(if $(TEST),--test $(TEST)) $(if $(ELF),--elf $(ELF)) $(if $(SEED),--seed $(SEED)) \
+            $(if $(CORES),--cores $(CORES)) $(if $(filter 1,$(WAVES)),--waves) \
+            $(if $(WAVE_FROM),--wave-from $(WAVE_FROM)) $(if $(WAVE_TO),--wave-to $(WAVE_TO)) \
+            $(if $(filter 1,$(TRACE)),--trace) $(if $(MAX_CYCLES),--max-cycles $(MAX_CYCLES)) \
+            $(if $(filter 0,$(LOCKSTEP)),--no-lockstep)
+
+sim: sw
+	@$(PY) -m lacosim sim $(SIM_ARGS)
+
+iss: sw
+	@test -n "$(ELF)" || { echo "usage: make iss ELF=<path>"; exit 2; }
+	@$(PY) -m lacosim.iss $(ELF)
+
+test: sw
+	@$(PY) -m pytest -q tests
+
+lint: $(STAMP)
+	@$(PY) -m lacosim lint && echo "verilator --lint-only -Wall: clean"
+	@$(VENV)/bin/ruff check tb tests && echo "ruff: clean"
+
+bench: sw
+	@$(PY) -m lacosim.bench
+
+clean:
+	rm -rf $(BUILD)

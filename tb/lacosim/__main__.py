@@ -1,0 +1,46 @@
+"""Command line behind the Makefile: python -m lacosim {sim,lint,tests} ..."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lacosim import build, runner
+
+
+def _int(text: str) -> int:
+    return int(text, 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="lacosim")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sim = sub.add_parser("sim", help="run one test or program")
+    sim.add_argument("--test", default="")
+    sim.add_argument("--elf", default="")
+    sim.add_argument("--seed", type=_int)
+    sim.add_argument("--cores", type=_int)
+    sim.add_argument("--waves", action="store_true")
+    sim.add_argument("--wave-from", type=_int)
+    sim.add_argument("--wave-to", type=_int)
+    sim.add_argument("--trace", action="store_true")
+    sim.add_argument("--max-cycles", type=_int)
+    sim.add_argument("--no-lockstep", action="store_true")
+    sub.add_parser("lint", help="Verilator --lint-only -Wall")
+    sub.add_parser("tests", help="list the TEST names")
+    args = ap.parse_args(argv)
+    if args.cmd == "sim":
+        return runner.sim_main(runner.SimRequest(
+            test=args.test, elf=args.elf, seed=args.seed, cores=args.cores, waves=args.waves,
+            wave_from=args.wave_from, wave_to=args.wave_to, trace=args.trace,
+            max_cycles=args.max_cycles, lockstep=not args.no_lockstep))
+    if args.cmd == "lint":
+        return build.lint()
+    if args.cmd == "tests":
+        print("\n".join(runner.list_tests()))
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

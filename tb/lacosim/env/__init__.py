@@ -1,0 +1,1 @@
+"""The pyuvm verification environment: trace agent, monitors, scoreboards."""

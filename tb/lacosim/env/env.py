@@ -1,0 +1,20 @@
+"""The lacosim pyuvm environment: the trace agent's monitor feeding monitors and scoreboards."""
+
+from __future__ import annotations
+
+from pyuvm import uvm_env
+
+from lacosim.env.retire_monitor import RetireMonitor
+from lacosim.env.trace_monitor import TraceMonitor
+from lacosim.env.uart_monitor import UartMonitor
+
+
+class LaEnv(uvm_env):
+    def build_phase(self) -> None:
+        self.trace = TraceMonitor.create("trace", self)
+        self.retire = RetireMonitor.create("retire", self)
+        self.uart = UartMonitor.create("uart", self)
+
+    def connect_phase(self) -> None:
+        self.trace.retire_ap.connect(self.retire.analysis_export)
+        self.trace.event_ap.connect(self.uart.analysis_export)

@@ -1,0 +1,110 @@
+"""Retirement monitor: per-core history for failure reports, instruction counts, the TRACE=1 log, and
+the bus check that every data access hits RAM or a device (the SoC silently reads 0 elsewhere)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+from pyuvm import ConfigDB, uvm_subscriber
+
+from lacosim import soc, trace
+from lacosim.elf import ElfImage
+from lacosim.env.config import RunConfig
+from lacosim.env.failures import Failure, FailureLog
+
+HISTORY = 32
+
+
+def disassemble(word: int, pc: int, symbolize: Callable[[int], str] | None = None) -> str:
+    from lacosim.isa.disasm import disassemble as _dis  # noqa: PLC0415  (keeps import cost off startup)
+    return _dis(word, pc, symbolize)
+
+
+def format_retire(rec: np.void, image: ElfImage | None) -> str:
+    pc = int(rec["pc"])
+    sym = image.symbolize(pc) if image else ""
+    text = disassemble(int(rec["insn"]), pc, image.symbolize if image else None)
+    line = f"{int(rec['cycle']):>9} c{int(rec['core'])} {pc:#010x} {('<' + sym + '>') if sym else '':<24} " \
+           f"{int(rec['insn']):08x}  {text:<36}"
+    flags = int(rec["flags"])
+    if flags & trace.FLAG_RD_WE:
+        line += f" r{int(rec['rd'])}={int(rec['rd_wdata']):#018x}"
+    if flags & trace.FLAG_MEM_WE:
+        size = 1 << ((flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3)
+        line += f" [{int(rec['mem_addr']):#x}]{size}<={int(rec['mem_wdata']):#x}"
+    elif flags & trace.FLAG_MEM_RE:
+        line += f" [{int(rec['mem_addr']):#x}]"
+    if flags & trace.FLAG_ILLEGAL:
+        line += "  ILLEGAL"
+    return line
+
+
+class RetireMonitor(uvm_subscriber):
+    def build_phase(self) -> None:
+        self.cfg: RunConfig = ConfigDB().get(self, "", "run_config")
+        self.image: ElfImage = ConfigDB().get(self, "", "image")
+        self.failures: FailureLog = ConfigDB().get(self, "", "failures")
+        self.ram_size: int = ConfigDB().get(self, "", "ram_size")
+        self.history: dict[int, np.ndarray] = {}
+        self.retired = np.zeros(soc.MAX_CORES, dtype=np.int64)
+        self.last_cycle = 0
+        self.trace_log: TextIO | None = None
+        if self.cfg.trace:
+            path = Path(self.cfg.run_dir) / "trace.log"
+            self.trace_log = path.open("w")
+            self.logger.info(f"TRACE=1: every retired instruction goes to {path}")
+
+    def write(self, batch: np.ndarray) -> None:
+        cores = batch["core"]
+        self._check_bus(batch)
+        self.retired += np.bincount(cores, minlength=soc.MAX_CORES)[:soc.MAX_CORES]
+        self.last_cycle = int(batch["cycle"][-1])
+        for core in np.unique(cores):
+            mine = batch[cores == core][-HISTORY:]
+            old = self.history.get(int(core))
+            self.history[int(core)] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
+        if self.trace_log:
+            for rec in batch:
+                self.trace_log.write(format_retire(rec, self.image) + "\n")
+
+    def _check_bus(self, batch: np.ndarray) -> None:
+        access = (batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0
+        if not access.any():
+            return
+        addr = batch["mem_addr"]
+        mapped = (addr < self.ram_size) | ((addr >= soc.UART0_BASE) & (addr < soc.UART0_BASE + soc.UART0_SIZE)) \
+            | (addr == soc.GED_SLEEP_CTL)
+        bad = np.flatnonzero(access & ~mapped)
+        if len(bad):
+            rec = batch[bad[0]]
+            self.report("unmapped data access", batch, int(bad[0]),
+                        detail=f"address {int(rec['mem_addr']):#x} is neither RAM [0, {self.ram_size:#x}) nor a "
+                        f"device (UART0 {soc.UART0_BASE:#x}, GED {soc.GED_SLEEP_CTL:#x})")
+
+    def recent(self, core: int, batch: np.ndarray | None = None, upto: int = -1) -> str:
+        """The last HISTORY instructions of a core, ending at batch[upto] when a batch that is being
+        checked (not yet in the history) is given."""
+        parts = [h for h in (self.history.get(core),) if h is not None]
+        if batch is not None:
+            head = batch[:upto + 1] if upto >= 0 else batch
+            parts.append(head[head["core"] == core])
+        if not parts:
+            return "(no instruction retired)"
+        hist = np.concatenate(parts)[-HISTORY:]
+        return "\n".join(format_retire(r, self.image) for r in hist)
+
+    def report(self, summary: str, batch: np.ndarray, idx: int, detail: str = "",
+               check: str = "bus") -> None:
+        rec = batch[idx]
+        cycle, core, pc = int(rec["cycle"]), int(rec["core"]), int(rec["pc"])
+        self.failures.add(Failure(check=check, summary=summary, detail=detail, cycle=cycle, core=core,
+                                  pc=pc, pc_symbol=self.image.symbolize(pc),
+                                  recent=self.recent(core, batch, idx),
+                                  repro=self.cfg.repro_with_waves(cycle)))
+
+    def final_phase(self) -> None:
+        if self.trace_log:
+            self.trace_log.close()

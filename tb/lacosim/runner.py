@@ -1,0 +1,164 @@
+"""`make sim`: pick the test, load and prepare the program, build the model, run it, report.
+
+Everything that can be checked before the simulator starts (unknown TEST, missing or foreign ELF,
+segments outside RAM) is checked here and reported with the fix; the exit status is 0 only when the
+simulation ran and every check passed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from lacosim import soc
+from lacosim.build import BUILD_DIR, REPO, BuildError, build_model
+from lacosim.elf import ElfLoadError, load_elf
+from lacosim.env.config import RUN_CONFIG_ENV, RunConfig
+from lacosim.image import write_readmemh
+
+SW_BUILD = BUILD_DIR / "sw"
+
+
+class UsageError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SimRequest:
+    test: str = ""
+    elf: str = ""
+    seed: int | None = None
+    cores: int | None = None
+    waves: bool = False
+    wave_from: int | None = None
+    wave_to: int | None = None
+    trace: bool = False
+    max_cycles: int | None = None
+    lockstep: bool = True
+
+
+def program_elf(program: str) -> Path:
+    return SW_BUILD / f"{program}.elf"
+
+
+def resolve_test(req: SimRequest) -> tuple[type, Path]:
+    from lacosim.tests import LacosimTest  # noqa: PLC0415  (imports pyuvm)
+    registry = LacosimTest.registry
+    if req.elf:
+        if req.test and req.test != "elf":
+            raise UsageError("give either TEST=<name> or ELF=<path>, not both")
+        return registry["elf"], Path(req.elf)
+    if not req.test:
+        raise UsageError("no test given: make sim TEST=<name> or make sim ELF=<path>; tests: "
+                         + ", ".join(sorted(registry)))
+    if req.test not in registry or req.test == "elf":
+        raise UsageError(f"unknown TEST '{req.test}'; available tests: "
+                         + ", ".join(sorted(t for t in registry if t != "elf"))
+                         + " (or make sim ELF=<path> for any program)")
+    cls = registry[req.test]
+    return cls, program_elf(cls.program)
+
+
+def repro_command(req: SimRequest, test: str, seed: int, cores: int, default_cores: int) -> str:
+    cmd = f"make sim ELF={req.elf}" if req.elf else f"make sim TEST={test} SEED={seed}"
+    if cores != default_cores:
+        cmd += f" CORES={cores}"
+    if req.max_cycles is not None:
+        cmd += f" MAX_CYCLES={req.max_cycles}"
+    if not req.lockstep:
+        cmd += " LOCKSTEP=0"
+    return cmd
+
+
+def run_sim(req: SimRequest) -> int:
+    test_cls, elf_path = resolve_test(req)
+    image = load_elf(elf_path)
+    seed = req.seed if req.seed is not None else random.SystemRandom().randrange(1 << 31)
+    cores = req.cores if req.cores is not None else test_cls.cores
+    if not 1 <= cores <= soc.MAX_CORES:
+        raise UsageError(f"CORES={cores}: the SoC has 1 to {soc.MAX_CORES} cores")
+    params = test_cls.prepare(image, random.Random(seed))
+    test_name = "elf" if req.elf else req.test
+    run_dir = BUILD_DIR / "run" / (f"elf-{elf_path.stem}" if req.elf else f"{test_name}-s{seed}")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    hex_path = run_dir / "image.hex"
+    write_readmemh(image, hex_path)
+    model = build_model(cores=cores, waves=req.waves)
+    waves = str(run_dir / "waves.fst") if req.waves else ""
+    max_cycles = req.max_cycles if req.max_cycles is not None else test_cls.max_cycles
+    cfg = RunConfig(test=test_name, elf=str(elf_path.resolve()), cores=cores, seed=seed,
+                    max_cycles=max_cycles, run_dir=str(run_dir), waves=waves, trace=req.trace,
+                    lockstep=req.lockstep, params=params,
+                    repro=repro_command(req, test_name, seed, cores, test_cls.cores))
+    cfg.to_file(run_dir / "run.json")
+    print(f"lacosim: TEST={test_name} SEED={seed} CORES={cores} program={elf_path} run dir={run_dir}",
+          flush=True)
+    plusargs = [f"+mem={hex_path}", f"+entry={image.entry:x}", f"+max_cycles={max_cycles}"]
+    if waves:
+        plusargs.append(f"+waves={waves}")
+        if req.wave_from is not None:
+            plusargs.append(f"+wave_from={req.wave_from}")
+        if req.wave_to is not None:
+            plusargs.append(f"+wave_to={req.wave_to}")
+    results = run_dir / "results.xml"
+    results.unlink(missing_ok=True)
+    proc = subprocess.run([str(model.exe), *plusargs], env=_sim_env(run_dir, results), cwd=run_dir,
+                          check=False)
+    return _verdict(results, proc.returncode)
+
+
+def _sim_env(run_dir: Path, results: Path) -> dict[str, str]:
+    import cocotb_tools.config as cfg  # noqa: PLC0415
+    import find_libpython  # noqa: PLC0415
+    env = dict(os.environ)
+    libpython = find_libpython.find_libpython()
+    if libpython is None:
+        raise UsageError("libpython not found: the Python running lacosim must be built with --enable-shared")
+    env.update({
+        RUN_CONFIG_ENV: str(run_dir / "run.json"),
+        "COCOTB_TEST_MODULES": "lacosim.cocotb_entry",
+        "COCOTB_TOPLEVEL": "la_tb_top",
+        "TOPLEVEL_LANG": "verilog",
+        "COCOTB_RESULTS_FILE": str(results),
+        "PYGPI_PYTHON_BIN": sys.executable,
+        "GPI_USERS": f"{libpython};{cfg.pygpi_entry_point()}",
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        "PATH": f"{env.get('PATH', '')}{os.pathsep}{cfg.libs_dir}",
+    })
+    env.setdefault("COCOTB_LOG_LEVEL", "WARNING")
+    return env
+
+
+def _verdict(results: Path, returncode: int) -> int:
+    if not results.exists():
+        print(f"lacosim: the simulator exited ({returncode}) without a result: it crashed or was "
+              f"killed; see the output above", file=sys.stderr)
+        return 1
+    root = ET.parse(results).getroot()
+    cases = list(root.iter("testcase"))
+    failed = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
+    if not cases:
+        print("lacosim: the simulator ran no test", file=sys.stderr)
+        return 1
+    return 1 if failed or returncode != 0 else 0
+
+
+def sim_main(req: SimRequest) -> int:
+    try:
+        return run_sim(req)
+    except (UsageError, ElfLoadError, BuildError) as e:
+        print(f"lacosim: error: {e}", file=sys.stderr)
+        return 2
+
+
+def list_tests() -> list[str]:
+    from lacosim.tests import LacosimTest  # noqa: PLC0415
+    return sorted(t for t in LacosimTest.registry if t != "elf")
+
+
+__all__ = ["REPO", "SimRequest", "list_tests", "sim_main"]

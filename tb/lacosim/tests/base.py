@@ -1,0 +1,116 @@
+"""The base test: builds the environment, runs until power-off/watchdog/illegal instruction, and turns
+the run's outcome into failures with actionable reports.
+
+A test class declares what the runner needs before the simulator starts (program, cores, watchdog) as
+class attributes, and may write constrained-random parameters into the image in `prepare`.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import ClassVar
+
+import numpy as np
+from pyuvm import ConfigDB, uvm_test
+
+from lacosim import soc, trace
+from lacosim.elf import ElfImage, load_elf
+from lacosim.env.config import RunConfig
+from lacosim.env.env import LaEnv
+from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.retire_monitor import format_retire
+from lacosim.env.trace_monitor import RunEnd
+
+
+class LacosimTest(uvm_test):
+    name: ClassVar[str] = ""            # the TEST= name; classes without one are abstract
+    program: ClassVar[str] = ""         # sw program (build/sw/<program>.elf)
+    cores: ClassVar[int] = 1
+    max_cycles: ClassVar[int] = 20_000_000
+    registry: ClassVar[dict[str, type[LacosimTest]]] = {}
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("name"):
+            LacosimTest.registry[cls.name] = cls
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        """Choose constrained-random parameters and write them into the image (runner process)."""
+        return {}
+
+    # ------------------------------------------------------------------------------------------
+    def build_phase(self) -> None:
+        self.cfg = RunConfig.from_env()
+        self.image = load_elf(self.cfg.elf)
+        self.failures = FailureLog()
+        db = ConfigDB()
+        db.set(None, "*", "run_config", self.cfg)
+        db.set(None, "*", "image", self.image)
+        db.set(None, "*", "failures", self.failures)
+        db.set(None, "*", "ram_size", soc.RAM_SIZE_DEFAULT)
+        self.env = LaEnv.create("env", self)
+
+    def end_of_elaboration_phase(self) -> None:
+        params = ", ".join(f"{k}={v:#x}" for k, v in self.cfg.params.items())
+        self.logger.info(f"TEST={self.cfg.test} SEED={self.cfg.seed} CORES={self.cfg.cores} "
+                         f"program={self.cfg.elf} max_cycles={self.cfg.max_cycles}"
+                         + (f" params: {params}" if params else ""))
+
+    async def run_phase(self) -> None:
+        self.raise_objection()
+        await self.env.trace.ended.wait()
+        self.drop_objection()
+
+    def check_phase(self) -> None:
+        reason = self.env.trace.end_reason
+        if reason == RunEnd.TIMEOUT:
+            self._report_timeout()
+        elif reason == RunEnd.ILLEGAL:
+            self._report_illegal()
+        elif reason != RunEnd.POWEROFF:
+            self.failures.add(Failure("run", f"the simulation ended without power-off ({reason!r})"))
+        self.check()
+
+    def check(self) -> None:
+        """Test-specific checks at the end of the run (subclasses)."""
+
+    def report_phase(self) -> None:
+        retired = self.env.retire.retired
+        cycles = self.env.trace.end_cycle
+        per_core = " ".join(f"c{c}={int(retired[c])}" for c in range(self.cfg.cores))
+        verdict = "FAILED" if self.failures else "PASSED"
+        print(f"\nlacosim: TEST={self.cfg.test} SEED={self.cfg.seed} {verdict}: ended by "
+              f"{self.env.trace.end_reason or '?'} at cycle {cycles}; retired {per_core}; "
+              f"{len(self.failures.failures)} failure(s)", flush=True)
+        if self.cfg.waves:
+            print(f"lacosim: waves written to {self.cfg.waves}", flush=True)
+
+    # ------------------------------------------------------------------------------------------
+    def fail(self, summary: str, detail: str = "", check: str = "test") -> None:
+        self.failures.add(Failure(check, summary, detail, repro=self.cfg.repro_with_waves(None)))
+
+    def _report_timeout(self) -> None:
+        lines = []
+        for core in range(self.cfg.cores):
+            lines.append(f"core {core}:\n" + self.env.retire.recent(core))
+        cycle = self.env.trace.end_cycle
+        self.failures.add(Failure(
+            "watchdog", f"the program did not power off within {self.cfg.max_cycles} cycles",
+            detail="raise the limit with MAX_CYCLES=n if it is just slow", cycle=cycle,
+            recent="\n".join(lines), repro=self.cfg.repro_with_waves(cycle)))
+
+    def _report_illegal(self) -> None:
+        for core, hist in self.env.retire.history.items():
+            bad = np.flatnonzero(hist["flags"] & trace.FLAG_ILLEGAL)
+            if len(bad) == 0:
+                continue
+            rec = hist[bad[0]]
+            pc = int(rec["pc"])
+            self.failures.add(Failure(
+                "core", f"illegal instruction {int(rec['insn']):#010x}: the core does not implement it",
+                detail=f"at: {format_retire(rec, self.image)}\n"
+                       "the core stops here (exceptions arrive with the privileged architecture); "
+                       "fix the program or implement the instruction",
+                cycle=int(rec["cycle"]), core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
+                recent=self.env.retire.recent(core), repro=self.cfg.repro_with_waves(int(rec["cycle"]))))

@@ -1,0 +1,69 @@
+"""Python end of the DPI trace ring (tb/dpi/lacosim_ring.h): numpy view, drain, record constants.
+
+The C ring lives in the simulator process; the Verilated executable is linked with -rdynamic, so its
+symbols are reachable through ctypes.CDLL(None). A drain copies the pending records out in at most two
+slices (wrap-around) and advances the consumer index: no per-record Python work happens here.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+
+RECORD_DTYPE = np.dtype([
+    ("cycle", "<u8"), ("pc", "<u8"), ("rd_wdata", "<u8"), ("mem_addr", "<u8"), ("mem_wdata", "<u8"),
+    ("aux", "<u8"), ("insn", "<u4"), ("kind", "u1"), ("core", "u1"), ("rd", "u1"), ("flags", "u1"),
+    ("trap", "<u4"), ("csr", "<u2"), ("mode", "u1"), ("pad", "u1"),
+])
+assert RECORD_DTYPE.itemsize == 64
+
+KIND_RETIRE = 0
+KIND_UART_TX = 1
+KIND_POWEROFF = 2
+KIND_TIMEOUT = 3
+
+FLAG_RD_WE = 1 << 0
+FLAG_MEM_RE = 1 << 1
+FLAG_MEM_WE = 1 << 2
+FLAG_MEM_SIZE_SHIFT = 3
+FLAG_ILLEGAL = 1 << 5
+
+
+class TraceRing:
+    """Consumer of the ring inside the running simulator."""
+
+    def __init__(self, lib: ctypes.CDLL | None = None) -> None:
+        lib = lib if lib is not None else ctypes.CDLL(None)
+        try:
+            base_fn = lib.lacosim_ring_base
+        except AttributeError:
+            raise RuntimeError("the simulator has no lacosim trace ring: was it built by "
+                               "lacosim.build (links tb/dpi/lacosim_ring.cc with -rdynamic)?") from None
+        base_fn.restype = ctypes.POINTER(ctypes.c_uint8)
+        for name in ("capacity", "head", "tail", "overflows"):
+            getattr(lib, f"lacosim_ring_{name}").restype = ctypes.c_uint64
+        lib.lacosim_ring_set_tail.argtypes = [ctypes.c_uint64]
+        self._lib = lib
+        self.capacity = int(lib.lacosim_ring_capacity())
+        raw = np.ctypeslib.as_array(base_fn(), shape=(self.capacity * RECORD_DTYPE.itemsize,))
+        self._ring = raw.view(RECORD_DTYPE)
+        self._head = lib.lacosim_ring_head
+        self._tail = lib.lacosim_ring_tail
+
+    @property
+    def overflows(self) -> int:
+        return int(self._lib.lacosim_ring_overflows())
+
+    def drain(self) -> np.ndarray:
+        """All records pushed since the last drain, oldest first (a copy)."""
+        head, tail = int(self._head()), int(self._tail())
+        if head == tail:
+            return self._ring[:0].copy()
+        lo, hi = tail % self.capacity, head % self.capacity
+        if lo < hi:
+            out = self._ring[lo:hi].copy()
+        else:
+            out = np.concatenate((self._ring[lo:], self._ring[:hi]))
+        self._lib.lacosim_ring_set_tail(head)
+        return out

@@ -1,0 +1,104 @@
+// Testbench top: the SoC, a clock generated inside the simulation, and the observation points.
+// Retirements and events leave through the DPI trace ring (tb/dpi/lacosim_ring.cc); Python only waits
+// on `trace_wm` (ring watermark) and `sim_done` (power-off, watchdog, illegal instruction).
+// Plusargs: +mem=<hex image> +entry=<hex> +max_cycles=<n> +waves=<fst path> +wave_from=<c> +wave_to=<c>
+//           +finish_on_done
+`timescale 1ns / 1ps
+module la_tb_top #(
+  parameter int unsigned Cores    = 1,
+  parameter int unsigned RamBytes = 32 * 1024 * 1024
+);
+  import la_pkg::*;
+
+  import "DPI-C" function int lacosim_push_retire(input int core, input longint cycle, input longint pc,
+      input int insn, input int rd, input int flags, input longint rd_wdata, input longint mem_addr,
+      input longint mem_wdata);
+  import "DPI-C" function int lacosim_push_event(input int kind, input int core, input longint cycle,
+      input longint payload);
+
+  localparam int KindUartTx   = 1;
+  localparam int KindPoweroff = 2;
+  localparam int KindTimeout  = 3;
+
+  logic clk = 1'b0;
+  logic rst_n = 1'b0;
+  logic trace_wm = 1'b0;  // toggles when the ring reaches its watermark
+  logic sim_done = 1'b0;  // the run is over: drain the ring and finish
+  longint unsigned cycle = 0;
+  longint unsigned max_cycles = 0;
+  logic [63:0] entry = '0;
+  bit finish_on_done = 1'b0;  // +finish_on_done: the plain C++ benchmark main has no Python to stop it
+
+  always #5 clk = ~clk;
+
+  retire_t [Cores-1:0]   retire;
+  logic [Cores-1:0]      uart_tx_valid;
+  logic [Cores-1:0][7:0] uart_tx_byte;
+  logic                  poweroff;
+
+  la_soc #(.Cores(Cores), .RamBytes(RamBytes)) u_soc (
+    .clk_i           (clk),
+    .rst_ni          (rst_n),
+    .boot_addr_i     (entry),
+    .retire_o        (retire),
+    .uart_tx_valid_o (uart_tx_valid),
+    .uart_tx_byte_o  (uart_tx_byte),
+    .poweroff_o      (poweroff)
+  );
+
+  initial begin : setup
+    string wave_file;
+    longint unsigned wave_from, wave_to;
+    if (!$value$plusargs("entry=%h", entry)) entry = '0;
+    if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 0;
+    finish_on_done = $test$plusargs("finish_on_done");
+    if ($value$plusargs("waves=%s", wave_file)) begin
+      $dumpfile(wave_file);
+      $dumpvars(0, la_tb_top);
+      if ($value$plusargs("wave_from=%d", wave_from) && wave_from > 0) begin
+        $dumpoff;
+        while (cycle < wave_from) @(posedge clk);
+        $dumpon;
+      end
+      if ($value$plusargs("wave_to=%d", wave_to)) begin
+        while (cycle < wave_to) @(posedge clk);
+        $dumpoff;
+      end
+    end
+  end
+
+  initial begin : reset
+    repeat (4) @(posedge clk);
+    rst_n = 1'b1;
+  end
+
+  // Observation: one DPI push per retirement and per event; ordered core 0..n-1 within a cycle.
+  always @(posedge clk) begin
+    if (rst_n && !sim_done) begin
+      automatic logic wm = 1'b0;
+      for (int c = 0; c < Cores; c++) begin
+        if (retire[c].valid) begin
+          if (lacosim_push_retire(c, cycle, retire[c].pc, retire[c].insn, 32'(retire[c].rd),
+                                  {26'd0, retire[c].illegal, retire[c].mem_size, retire[c].mem_we,
+                                   retire[c].mem_re, retire[c].rd_we},
+                                  retire[c].rd_wdata, retire[c].mem_addr, retire[c].mem_wdata) != 0)
+            wm = 1'b1;
+          if (retire[c].illegal) sim_done <= 1'b1;
+        end
+        if (uart_tx_valid[c]) begin
+          if (lacosim_push_event(KindUartTx, c, cycle, 64'(uart_tx_byte[c])) != 0) wm = 1'b1;
+        end
+      end
+      if (poweroff) begin
+        void'(lacosim_push_event(KindPoweroff, 0, cycle, 0));
+        sim_done <= 1'b1;
+      end else if (max_cycles != 0 && cycle >= max_cycles) begin
+        void'(lacosim_push_event(KindTimeout, 0, cycle, 0));
+        sim_done <= 1'b1;
+      end
+      if (wm) trace_wm <= ~trace_wm;
+      cycle <= cycle + 1;
+    end
+    if (sim_done && finish_on_done) $finish;
+  end
+endmodule
