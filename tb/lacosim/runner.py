@@ -7,6 +7,7 @@ simulation ran and every check passed.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -40,6 +41,7 @@ class SimRequest:
     trace: bool = False
     max_cycles: int | None = None
     lockstep: bool = True
+    echo_uart: bool = True
 
 
 def program_elf(program: str) -> Path:
@@ -76,6 +78,11 @@ def repro_command(req: SimRequest, test: str, seed: int, cores: int, default_cor
 
 
 def run_sim(req: SimRequest) -> int:
+    return run_sim_in(req)[0]
+
+
+def run_sim_in(req: SimRequest) -> tuple[int, Path]:
+    """Run one simulation; returns (exit status, run directory)."""
     test_cls, elf_path = resolve_test(req)
     image = load_elf(elf_path)
     seed = req.seed if req.seed is not None else random.SystemRandom().randrange(1 << 31)
@@ -93,7 +100,7 @@ def run_sim(req: SimRequest) -> int:
     max_cycles = req.max_cycles if req.max_cycles is not None else test_cls.max_cycles
     cfg = RunConfig(test=test_name, elf=str(elf_path.resolve()), cores=cores, seed=seed,
                     max_cycles=max_cycles, run_dir=str(run_dir), waves=waves, trace=req.trace,
-                    lockstep=req.lockstep, params=params,
+                    lockstep=req.lockstep, echo_uart=req.echo_uart, params=params,
                     repro=repro_command(req, test_name, seed, cores, test_cls.cores))
     cfg.to_file(run_dir / "run.json")
     print(f"lacosim: TEST={test_name} SEED={seed} CORES={cores} program={elf_path} run dir={run_dir}",
@@ -107,9 +114,18 @@ def run_sim(req: SimRequest) -> int:
             plusargs.append(f"+wave_to={req.wave_to}")
     results = run_dir / "results.xml"
     results.unlink(missing_ok=True)
-    proc = subprocess.run([str(model.exe), *plusargs], env=_sim_env(run_dir, results), cwd=run_dir,
-                          check=False)
-    return _verdict(results, proc.returncode)
+    returncode, maxrss_kib = run_measured([str(model.exe), *plusargs], env=_sim_env(run_dir, results),
+                                          cwd=run_dir)
+    (run_dir / "rusage.json").write_text(json.dumps({"maxrss_kib": maxrss_kib}))
+    return _verdict(results, returncode), run_dir
+
+
+def run_measured(cmd: list[str], **popen_kw: object) -> tuple[int, int]:
+    """Run a command to completion; returns (exit status, its own peak RSS in KiB)."""
+    proc = subprocess.Popen(cmd, **popen_kw)  # noqa: S603
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss
 
 
 def _sim_env(run_dir: Path, results: Path) -> dict[str, str]:

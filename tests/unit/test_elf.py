@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from lacosim import soc
 from lacosim.elf import ElfLoadError, load_elf
 

@@ -16,8 +16,8 @@ class UartMonitor(uvm_subscriber):
     def build_phase(self) -> None:
         self.text = bytearray()                       # everything, in order
         self.per_core: dict[int, bytearray] = {}
-        self.echo = True
         self.cfg: RunConfig = ConfigDB().get(self, "", "run_config")
+        self.echo = self.cfg.echo_uart
 
     def final_phase(self) -> None:
         # The exact bytes, for comparison against the QEMU oracle (tests/sim).

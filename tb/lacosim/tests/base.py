@@ -7,7 +7,10 @@ class attributes, and may write constrained-random parameters into the image in 
 
 from __future__ import annotations
 
+import json
 import random
+import time
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -59,7 +62,9 @@ class LacosimTest(uvm_test):
 
     async def run_phase(self) -> None:
         self.raise_objection()
+        started = time.perf_counter()
         await self.env.trace.ended.wait()
+        self.run_seconds = time.perf_counter() - started
         self.drop_objection()
 
     def check_phase(self) -> None:
@@ -85,6 +90,9 @@ class LacosimTest(uvm_test):
               f"{len(self.failures.failures)} failure(s)", flush=True)
         if self.cfg.waves:
             print(f"lacosim: waves written to {self.cfg.waves}", flush=True)
+        stats = {"cycles": cycles, "retired": int(retired.sum()), "seconds": self.run_seconds,
+                 "end": self.env.trace.end_reason, "failures": len(self.failures.failures)}
+        (Path(self.cfg.run_dir) / "stats.json").write_text(json.dumps(stats))
 
     # ------------------------------------------------------------------------------------------
     def fail(self, summary: str, detail: str = "", check: str = "test") -> None:
