@@ -63,5 +63,10 @@ lint: $(STAMP)
 bench: sw
 	@$(PY) -m lacosim.bench
 
+SEEDS ?= 3
+JOBS  ?= 2
+regress: sw
+	@$(PY) -m lacosim.regress --seeds $(SEEDS) --jobs $(JOBS)
+
 clean:
 	rm -rf $(BUILD)
