@@ -1,0 +1,73 @@
+"""What can stop the reference model, and the architectural trap it raises internally.
+
+`Trap` is the architectural exception signal: instruction semantics raise it and `Iss` takes it at one
+point (`Iss._take_trap`). Until the privileged architecture exists there is no handler to enter, so taking
+a trap raises the `IssError` subclass that names the problem.
+"""
+
+from __future__ import annotations
+
+# ESTAT.Ecode values (spec-la64-lvz.md 2.1) the base ISA can raise.
+ECODE_ADE = 0x08  # subcode 0 ADEF (fetch), 1 ADEM
+ECODE_ALE = 0x09
+ECODE_BCE = 0x0A
+ECODE_SYS = 0x0B
+ECODE_BRK = 0x0C
+ECODE_INE = 0x0D
+ECODE_IPE = 0x0E
+
+ECODE_NAMES = {ECODE_ADE: "ADE", ECODE_ALE: "ALE", ECODE_BCE: "BCE", ECODE_SYS: "SYS", ECODE_BRK: "BRK",
+               ECODE_INE: "INE", ECODE_IPE: "IPE"}
+
+
+class Trap(Exception):  # noqa: N818  (an architectural exception, not an error of the model)
+    """A synchronous exception raised by an instruction; `Iss` takes it at one point."""
+
+    def __init__(self, ecode: int, subcode: int = 0, badv: int | None = None, why: str = "") -> None:
+        super().__init__(ecode, subcode, badv, why)
+        self.ecode = ecode
+        self.subcode = subcode
+        self.badv = badv
+        self.why = why
+
+    def __str__(self) -> str:
+        name = ECODE_NAMES.get(self.ecode, f"ecode {self.ecode:#x}")
+        badv = f" badv={self.badv:#x}" if self.badv is not None else ""
+        return f"{name}{badv}{': ' + self.why if self.why else ''}"
+
+
+class PowerOff(Exception):  # noqa: N818  (a control-flow signal, raised by the GED device)
+    """The program wrote the power-off value; the storing instruction retires and the run ends."""
+
+
+class IssError(Exception):
+    """The reference model cannot continue; the message says where and why."""
+
+    def __init__(self, message: str, pc: int | None = None, word: int | None = None) -> None:
+        super().__init__(message)
+        self.pc = pc
+        self.word = word
+
+
+class IllegalInstruction(IssError):
+    """The word is not an instruction of this core (INE)."""
+
+
+class UnimplementedInstruction(IssError):
+    """A defined instruction the reference model does not implement yet."""
+
+
+class MisalignedAccess(IssError):
+    """A data access not naturally aligned (ALE), or a misaligned fetch (ADEF)."""
+
+
+class BusError(IssError):
+    """A data or instruction access to an address where the SoC has neither RAM nor a device."""
+
+
+class UnhandledException(IssError):
+    """An architectural exception (SYS, BRK, BCE, ...) with no privileged architecture to take it yet."""
+
+
+class MaxInstructionsExceeded(IssError):
+    """The program did not power off within the instruction budget."""
