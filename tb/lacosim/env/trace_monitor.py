@@ -22,6 +22,7 @@ class RunEnd:
     POWEROFF = "poweroff"
     TIMEOUT = "timeout"
     ILLEGAL = "illegal-instruction"
+    MISMATCH = "lockstep-mismatch"
 
 
 class TraceMonitor(uvm_component):
@@ -39,9 +40,15 @@ class TraceMonitor(uvm_component):
         self.logger.info(f"trace ring bound: {self.ring.capacity} records of "
                          f"{trace.RECORD_DTYPE.itemsize} B; waiting on la_tb_top.trace_wm/sim_done")
 
+    def stop(self, reason: str, cycle: int) -> None:
+        """A checker saw enough: end the run now (the first lockstep divergence, for example)."""
+        if not self.end_reason:
+            self.end_reason, self.end_cycle = reason, cycle
+        self.ended.set()
+
     async def run_phase(self) -> None:
         dut = cocotb.top
-        while True:
+        while not self.ended.is_set():
             if not int(dut.sim_done.value):
                 await First(ValueChange(dut.trace_wm), RisingEdge(dut.sim_done))
             self._publish(self.ring.drain())
@@ -52,7 +59,7 @@ class TraceMonitor(uvm_component):
         self.ended.set()
 
     def _publish(self, batch: np.ndarray) -> None:
-        if len(batch) == 0:
+        if len(batch) == 0 or self.ended.is_set():
             return
         self.records += len(batch)
         self.batches += 1

@@ -1,0 +1,194 @@
+"""Lockstep scoreboard: steps the reference model (lacosim.iss) on every retired instruction of the RTL
+trace and compares what both did. The first divergence stops the test.
+
+Synchronisation contract between the RTL trace and the reference model
+======================================================================
+This is the contract for every later extension (privileged architecture, interrupts, LVZ); change it
+here first, in the same spirit as Ibex's dv/cosim/cosim.h.
+
+Ordering
+    Records arrive in trace order: by retirement cycle, and within a cycle by core index (the SV top
+    pushes core 0 first). Each core has its own `Iss` hart; all harts share one `Memory`.
+    A memory-accessing instruction performs its access exactly one cycle before it retires (MEM -> WB has
+    no stall in la_core), and la_ram serialises same-cycle accesses in core order. Trace order is
+    therefore the order in which the RAM saw the accesses, so replaying stores and loads in trace order
+    reproduces every value a core loaded, including LL/SC reservations broken by another core's store.
+    A core that breaks this rule (a stall between MEM and WB) must report its access cycle in the record.
+
+What `step` means
+    One `Iss.step()` per RETIRE record of that core: the hart executes exactly the instruction at its
+    pc, including its side effects on the shared memory and devices. A record that represents a trap
+    (later issues: `trap` field) is stepped the same way: the hart must raise the same exception itself.
+
+What is compared (each record)
+    pc, instruction word; GPR write (which register, the value; no write on both sides when rd_we=0);
+    memory: read/write flags, address and size of every access, the value of every write (for am*: the
+    new memory value); an instruction the RTL flags illegal must be one the model cannot execute.
+    At the end: the UART bytes the model wrote equal the bytes the RTL's UART transmitted, and a run that
+    ended by power-off ended by power-off in the model too.
+
+What is not compared (and why)
+    Cycle timing (the model is untimed; scoreboards check timing). Loads from devices return the model's
+    device values, which are deterministic for UART0 and the GED.
+
+Asynchronous inputs (the interface later issues fill in)
+    The model cannot know when an asynchronous event happens, so the trace tells it, at a recorded
+    retirement point, before the hart steps past it:
+    - interrupt lines (ESTAT.IS hardware bits HWI0-7, TI, IPI, guest copies): an event record carrying the
+      new line levels is applied with `hart.set_irq_lines(is_bits)` in trace order; the RTL reports an
+      interrupt it took as a record with trap.int=1 at the first instruction it did not execute, and the
+      hart must agree that (IS & LIE) != 0 and CRMD.IE=1 at that point; the model never takes an
+      interrupt on its own initiative (the RTL may take it a few cycles late; the timing is the
+      interrupt scoreboards' job);
+    - the stable counter: `rdtime*` results come from the record (the counter is cycle-derived), the
+      model checks they are monotonic per core and consistent with CNTC;
+    - IOCSR reads of state other cores change (IPI STATUS, mailboxes) come from the record when another
+      core wrote it in the same cycle window; otherwise the model's shared IOCSR state is compared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pyuvm import ConfigDB, uvm_subscriber
+
+from lacosim import trace
+from lacosim.elf import ElfImage
+from lacosim.env.config import RunConfig
+from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.retire_monitor import HISTORY, format_retire
+from lacosim.isa.disasm import disassemble
+from lacosim.iss.core import Iss, new_machine
+from lacosim.iss.errors import IllegalInstruction, IssError
+
+ABI = ["zero", "ra", "tp", "sp", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0", "t1", "t2", "t3",
+       "t4", "t5", "t6", "t7", "t8", "r21", "fp", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"]
+
+
+class IssScoreboard(uvm_subscriber):
+    def build_phase(self) -> None:
+        self.cfg: RunConfig = ConfigDB().get(self, "", "run_config")
+        self.image: ElfImage = ConfigDB().get(self, "", "image")
+        self.failures: FailureLog = ConfigDB().get(self, "", "failures")
+        self.enabled = self.cfg.lockstep
+        self.harts: list[Iss] = new_machine(self.image, self.cfg.cores) if self.enabled else []
+        self.checked = 0
+        self.diverged = False
+        self.tail: dict[int, np.ndarray] = {}  # last HISTORY records per core of earlier batches
+
+    def end_of_elaboration_phase(self) -> None:
+        if self.enabled:
+            self.logger.info(f"lockstep: {self.cfg.cores} reference-model hart(s) sharing one memory; "
+                             f"comparing pc, insn, rd/value, memory address/size/data of every retirement")
+        else:
+            self.logger.warning("lockstep checking is OFF (LOCKSTEP=0): retirements are not compared")
+
+    def write(self, batch: np.ndarray) -> None:
+        if not self.enabled or self.diverged:
+            return
+        harts = self.harts
+        cols = zip(batch["core"].tolist(), batch["pc"].tolist(), batch["insn"].tolist(), batch["rd"].tolist(),
+                   batch["flags"].tolist(), batch["rd_wdata"].tolist(), batch["mem_addr"].tolist(),
+                   batch["mem_wdata"].tolist(), strict=True)
+        for i, (core, pc, insn, rd, flags, rd_value, mem_addr, mem_wdata) in enumerate(cols):
+            hart = harts[core]
+            try:
+                hart.step()
+            except IllegalInstruction as e:
+                if flags & trace.FLAG_ILLEGAL and hart.pc == pc:
+                    self.checked += 1
+                    continue  # both agree the instruction does not exist; the test reports it
+                self._diverge(batch, i, "the reference model cannot execute this instruction", str(e))
+                return
+            except IssError as e:
+                self._diverge(batch, i, "the reference model stopped on an error", str(e))
+                return
+            if flags & trace.FLAG_ILLEGAL:
+                self._diverge(batch, i, "the RTL flagged an instruction illegal that the model executes")
+                return
+            rd_obs = rd if flags & trace.FLAG_RD_WE else 0
+            mem_we = (flags >> 2) & 1
+            mem_re = (flags >> 1) & 1
+            if (hart.last_pc != pc or hart.last_insn != insn or hart.last_rd != rd_obs
+                    or (rd_obs and hart.last_rd_value != rd_value)
+                    or hart.last_mem_we != mem_we or hart.last_mem_re != mem_re
+                    or ((mem_we or mem_re) and (hart.last_mem_addr != mem_addr or hart.last_mem_size
+                                                != (flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3))
+                    or (mem_we and hart.last_mem_wdata != mem_wdata)):
+                self._diverge(batch, i, "RTL and reference model disagree")
+                return
+        self.checked += len(batch)
+        for core in np.unique(batch["core"]):
+            mine = batch[batch["core"] == core][-HISTORY:]
+            old = self.tail.get(int(core))
+            self.tail[int(core)] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
+
+    # ------------------------------------------------------------------------------------------
+    def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "") -> None:
+        self.checked += idx
+        self.diverged = True
+        rec = batch[idx]
+        core = int(rec["core"])
+        hart = self.harts[core]
+        cycle, pc = int(rec["cycle"]), int(rec["pc"])
+        detail = self._field_diff(rec, hart) if not why else why
+        detail += "\nreference model registers after the instruction:\n" + self._regs(hart)
+        head = batch[:idx + 1]
+        context = [h for h in (self.tail.get(core), head[head["core"] == core]) if h is not None]
+        recent = "\n".join(format_retire(r, self.image) for r in np.concatenate(context)[-HISTORY:])
+        self.failures.add(Failure(
+            "lockstep", summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
+            recent=recent, repro=self.cfg.repro_with_waves(cycle)))
+        trace_mon = ConfigDB().get(self, "", "trace_monitor")
+        trace_mon.stop("lockstep-mismatch", cycle)
+
+    def _field_diff(self, rec: np.void, hart: Iss) -> str:
+        flags = int(rec["flags"])
+        obs = {
+            "pc": int(rec["pc"]), "insn": int(rec["insn"]),
+            "rd": int(rec["rd"]) if flags & trace.FLAG_RD_WE else 0,
+            "rd value": int(rec["rd_wdata"]) if flags & trace.FLAG_RD_WE else 0,
+            "mem read": (flags >> 1) & 1, "mem write": (flags >> 2) & 1,
+            "mem addr": int(rec["mem_addr"]) if flags & 6 else 0,
+            "mem size": 1 << ((flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3) if flags & 6 else 0,
+            "mem wdata": int(rec["mem_wdata"]) if flags & 4 else 0,
+        }
+        exp = {
+            "pc": hart.last_pc, "insn": hart.last_insn, "rd": hart.last_rd, "rd value": hart.last_rd_value,
+            "mem read": hart.last_mem_re, "mem write": hart.last_mem_we,
+            "mem addr": hart.last_mem_addr if hart.last_mem_re or hart.last_mem_we else 0,
+            "mem size": 1 << hart.last_mem_size if hart.last_mem_re or hart.last_mem_we else 0,
+            "mem wdata": hart.last_mem_wdata if hart.last_mem_we else 0,
+        }
+        lines = [f"instruction: {disassemble(exp['insn'], exp['pc'], self.image.symbolize)}",
+                 f"{'field':<10} {'expected (model)':>20} {'observed (RTL)':>20}"]
+        for key in exp:
+            mark = "   <-- differs" if exp[key] != obs[key] else ""
+            lines.append(f"{key:<10} {exp[key]:>#20x} {obs[key]:>#20x}{mark}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _regs(hart: Iss) -> str:
+        regs = hart.regs
+        return "\n".join("  ".join(f"{ABI[r]:>4}={regs[r]:016x}" for r in range(row, row + 4))
+                         for row in range(0, 32, 4))
+
+    def check_phase(self) -> None:
+        if not self.enabled or self.diverged:
+            return
+        trace_mon = ConfigDB().get(self, "", "trace_monitor")
+        rtl_uart = bytes(ConfigDB().get(self, "", "uart_monitor").text)
+        model_uart = b"".join(h.uart_output for h in self.harts[:1])
+        if rtl_uart != model_uart:
+            n = next((i for i, (a, b) in enumerate(zip(rtl_uart, model_uart, strict=False)) if a != b),
+                     min(len(rtl_uart), len(model_uart)))
+            self.failures.add(Failure("lockstep", "UART output differs between RTL and reference model",
+                                      f"first difference at byte {n}: RTL {rtl_uart[n:n + 40]!r} vs model "
+                                      f"{model_uart[n:n + 40]!r}", repro=self.cfg.repro_with_waves(None)))
+        if trace_mon.end_reason == "poweroff" and not any(h.powered_off for h in self.harts):
+            self.failures.add(Failure("lockstep", "the RTL powered off but the reference model did not",
+                                      repro=self.cfg.repro_with_waves(trace_mon.end_cycle)))
+
+    def report_phase(self) -> None:
+        if self.enabled:
+            print(f"lacosim: lockstep checked {self.checked} retired instructions"
+                  + (" (stopped at the first divergence)" if self.diverged else ""), flush=True)
