@@ -54,7 +54,6 @@ module la_ram import la_pkg::*; #(
   // ---------------------------------------------------------------------------------------------
   // Data ports, serialised in core order
   logic [Cores-1:0][WordBits-1:0] dword;
-  logic [Cores-1:0][63:0]         cur_word;   // the word as this port sees it (after earlier ports)
   logic [Cores-1:0][63:0]         new_word;
   logic [Cores-1:0]               word_we;
   logic [Cores-1:0][63:0]         old_val;    // right-aligned, zero-extended operand value
@@ -101,33 +100,40 @@ module la_ram import la_pkg::*; #(
     endcase
   endfunction
 
+  // One pass in core order; locals carry each port's result to the later ports of the same cycle.
   always_comb begin
+    logic [63:0] nw [Cores];
+    logic        we [Cores];
     for (int c = 0; c < Cores; c++) begin
       logic [5:0]  shift;
-      logic [63:0] lane_mask, opnd;
-      logic        killed;
-      dword[c]    = daddr_i[c][WordBits+2:3];
-      cur_word[c] = mem_q[dword[c]];
-      killed      = 1'b0;
+      logic [63:0] lane_mask, opnd, cw, ov;
+      logic        killed, ok;
+      cw     = mem_q[daddr_i[c][WordBits+2:3]];
+      killed = 1'b0;
       for (int j = 0; j < c; j++) begin
-        if (word_we[j] && dword[j] == dword[c]) cur_word[c] = new_word[j];
-        if (word_we[j] && resv_line_q[c] == daddr_i[j][63:LineShift]) killed = 1'b1;
+        if (we[j] && daddr_i[j][WordBits+2:3] == daddr_i[c][WordBits+2:3]) cw = nw[j];
+        if (we[j] && resv_line_q[c] == daddr_i[j][63:LineShift]) killed = 1'b1;
       end
-      shift      = {daddr_i[c][2:0], 3'b000};
-      lane_mask  = size_mask(dsize_i[c]) << shift;
-      old_val[c] = (cur_word[c] >> shift) & size_mask(dsize_i[c]);
-      sc_ok[c]   = resv_valid_q[c] && !killed && resv_line_q[c] == daddr_i[c][63:LineShift];
-      opnd       = dwdata_i[c];
+      shift     = {daddr_i[c][2:0], 3'b000};
+      lane_mask = size_mask(dsize_i[c]) << shift;
+      ov        = (cw >> shift) & size_mask(dsize_i[c]);
+      ok        = resv_valid_q[c] && !killed && resv_line_q[c] == daddr_i[c][63:LineShift];
+      opnd      = dwdata_i[c];
       unique case (dop_i[c])
-        MEM_STORE: word_we[c] = dreq_i[c];
-        MEM_SC:    word_we[c] = dreq_i[c] && sc_ok[c];
+        MEM_STORE: we[c] = dreq_i[c];
+        MEM_SC:    we[c] = dreq_i[c] && ok;
         MEM_AMO: begin
-          word_we[c] = dreq_i[c];
-          opnd       = amo_result(damo_i[c], dsize_i[c], old_val[c], dwdata_i[c]);
+          we[c] = dreq_i[c];
+          opnd  = amo_result(damo_i[c], dsize_i[c], ov, dwdata_i[c]);
         end
-        default:   word_we[c] = 1'b0;
+        default:   we[c] = 1'b0;
       endcase
-      new_word[c] = (cur_word[c] & ~lane_mask) | ((opnd << shift) & lane_mask);
+      nw[c]       = (cw & ~lane_mask) | ((opnd << shift) & lane_mask);
+      dword[c]    = daddr_i[c][WordBits+2:3];
+      old_val[c]  = ov;
+      sc_ok[c]    = ok;
+      word_we[c]  = we[c];
+      new_word[c] = nw[c];
     end
   end
 

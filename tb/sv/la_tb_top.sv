@@ -20,14 +20,26 @@ module la_tb_top #(
   localparam int KindPoweroff = 2;
   localparam int KindTimeout  = 3;
 
-  logic clk = 1'b0;
-  logic rst_n = 1'b0;
-  logic trace_wm = 1'b0;  // toggles when the ring reaches its watermark
-  logic sim_done = 1'b0;  // the run is over: drain the ring and finish
-  longint unsigned cycle = 0;
+  logic clk;
+  logic rst_n;
+  logic trace_wm;  // toggles when the ring reaches its watermark
+  logic sim_done;  // the run is over: drain the ring and finish
+  longint unsigned cycle;
   longint unsigned max_cycles = 0;
+  // The GED sees the power-off store in MEM; keep tracing until it (and the pipeline) has retired.
+  localparam int unsigned PoweroffDrain = 4;
+  int unsigned poweroff_cycles;
   logic [63:0] entry = '0;
   bit finish_on_done = 1'b0;  // +finish_on_done: the plain C++ benchmark main has no Python to stop it
+
+  initial begin : init
+    clk = 1'b0;
+    rst_n = 1'b0;
+    trace_wm = 1'b0;
+    sim_done = 1'b0;
+    cycle = 0;
+    poweroff_cycles = 0;
+  end
 
   always #5 clk = ~clk;
 
@@ -90,8 +102,11 @@ module la_tb_top #(
         end
       end
       if (poweroff) begin
-        void'(lacosim_push_event(KindPoweroff, 0, cycle, 0));
-        sim_done <= 1'b1;
+        poweroff_cycles <= poweroff_cycles + 1;
+        if (poweroff_cycles == PoweroffDrain) begin
+          void'(lacosim_push_event(KindPoweroff, 0, cycle, 0));
+          sim_done <= 1'b1;
+        end
       end else if (max_cycles != 0 && cycle >= max_cycles) begin
         void'(lacosim_push_event(KindTimeout, 0, cycle, 0));
         sim_done <= 1'b1;

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from lacosim.qemu import run_qemu
+
 from sim.conftest import SW_BUILD, program, run_lacosim
 
 PROGRAMS = ["hello", "isa_alu", "isa_shift", "isa_muldiv", "isa_ldst", "isa_branch", "isa_upper",

@@ -1,0 +1,132 @@
+// Memory response: the data port answers the request EX issued last cycle. Loads are sign- or
+// zero-extended here; sc turns dmem_sc_ok_i into rd; am* return the old value and the core also
+// computes the value the memory stored (the trace reports it, design.md section 2).
+module la_mem_stage import la_pkg::*; (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  ex_mem_t     ex_mem_i,
+  input  logic        flush_i,
+  input  logic [63:0] dmem_rdata_i,
+  input  logic        dmem_sc_ok_i,
+  // to ID: forwarding
+  output logic        fwd_we_o,
+  output logic [4:0]  fwd_wa_o,
+  output logic        fwd_late_o,
+  output logic [63:0] fwd_data_o,
+  output logic        exc_o,          // this instruction will trap at commit
+  output mem_wb_t     mem_wb_o
+);
+  function automatic logic [63:0] size_mask(input logic [1:0] size);
+    unique case (size)
+      SIZE_B:  return 64'hff;
+      SIZE_H:  return 64'hffff;
+      SIZE_W:  return 64'hffff_ffff;
+      default: return '1;
+    endcase
+  endfunction
+
+  function automatic logic [63:0] sext_size(input logic [63:0] v, input logic [1:0] size);
+    unique case (size)
+      SIZE_B:  return {{56{v[7]}}, v[7:0]};
+      SIZE_H:  return {{48{v[15]}}, v[15:0]};
+      SIZE_W:  return {{32{v[31]}}, v[31:0]};
+      default: return v;
+    endcase
+  endfunction
+
+  // What the memory writes for an AMO: same rule as la_ram (comparisons at the access width)
+  function automatic logic [63:0] amo_result(input amo_op_e op, input logic [1:0] size,
+                                             input logic [63:0] old_v, input logic [63:0] opnd);
+    logic signed [63:0] a_s, b_s;
+    logic [63:0]        a_u, b_u;
+    a_s = $signed(sext_size(old_v, size));
+    b_s = $signed(sext_size(opnd, size));
+    a_u = old_v & size_mask(size);
+    b_u = opnd & size_mask(size);
+    unique case (op)
+      AMO_SWAP: return opnd;
+      AMO_ADD:  return old_v + opnd;
+      AMO_AND:  return old_v & opnd;
+      AMO_OR:   return old_v | opnd;
+      AMO_XOR:  return old_v ^ opnd;
+      AMO_MAX:  return (a_s > b_s) ? old_v : opnd;
+      AMO_MIN:  return (a_s < b_s) ? old_v : opnd;
+      AMO_MAXU: return (a_u > b_u) ? old_v : opnd;
+      AMO_MINU: return (a_u < b_u) ? old_v : opnd;
+      default:  return opnd;
+    endcase
+  endfunction
+
+  logic [63:0] old_val, load_val, result, mem_wdata;
+  logic        mem_re, mem_we;
+
+  assign old_val  = dmem_rdata_i & size_mask(ex_mem_i.mem_size);
+  assign load_val = ex_mem_i.mem_sext ? sext_size(old_val, ex_mem_i.mem_size) : old_val;
+
+  always_comb begin
+    result    = ex_mem_i.result;
+    mem_re    = 1'b0;
+    mem_we    = 1'b0;
+    mem_wdata = '0;
+    if (ex_mem_i.mem_en) begin
+      unique case (ex_mem_i.mem_op)
+        MEM_LOAD, MEM_LL: begin
+          result = load_val;
+          mem_re = 1'b1;
+        end
+        MEM_STORE: begin
+          mem_we    = 1'b1;
+          mem_wdata = ex_mem_i.mem_wdata;
+        end
+        MEM_SC: begin
+          result    = {63'd0, dmem_sc_ok_i};
+          mem_we    = dmem_sc_ok_i;
+          mem_wdata = dmem_sc_ok_i ? ex_mem_i.mem_wdata : '0;
+        end
+        MEM_AMO: begin
+          result    = load_val;
+          mem_re    = 1'b1;
+          mem_we    = 1'b1;
+          mem_wdata = amo_result(ex_mem_i.amo_op, ex_mem_i.mem_size, old_val, ex_mem_i.mem_wdata)
+                    & size_mask(ex_mem_i.mem_size);
+        end
+        default: ;
+      endcase
+    end
+  end
+
+  assign fwd_we_o   = ex_mem_i.valid && ex_mem_i.rd_we;
+  assign fwd_wa_o   = ex_mem_i.wa;
+  assign fwd_late_o = ex_mem_i.sys_op != SYS_NONE;
+  assign fwd_data_o = result;
+  assign exc_o      = ex_mem_i.valid && ex_mem_i.exc;
+
+  mem_wb_t mem_wb_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      mem_wb_q <= '0;
+    end else if (flush_i) begin
+      mem_wb_q.valid <= 1'b0;
+    end else begin
+      mem_wb_q.valid     <= ex_mem_i.valid;
+      mem_wb_q.pc        <= ex_mem_i.pc;
+      mem_wb_q.insn      <= ex_mem_i.insn;
+      mem_wb_q.exc       <= ex_mem_i.exc;
+      mem_wb_q.exc_cause <= ex_mem_i.exc_cause;
+      mem_wb_q.rd_we     <= ex_mem_i.rd_we;
+      mem_wb_q.wa        <= ex_mem_i.wa;
+      mem_wb_q.result    <= result;
+      mem_wb_q.mem_re    <= mem_re;
+      mem_wb_q.mem_we    <= mem_we;
+      mem_wb_q.mem_size  <= ex_mem_i.mem_en ? ex_mem_i.mem_size : 2'd0;
+      mem_wb_q.mem_addr  <= ex_mem_i.mem_en ? ex_mem_i.mem_addr : '0;
+      mem_wb_q.mem_wdata <= mem_wdata;
+      mem_wb_q.sys_op    <= ex_mem_i.sys_op;
+      mem_wb_q.sys_rj    <= ex_mem_i.sys_rj;
+      mem_wb_q.sys_rd    <= ex_mem_i.sys_rd;
+    end
+  end
+
+  assign mem_wb_o = mem_wb_q;
+endmodule
