@@ -79,7 +79,11 @@ module la_alu import la_pkg::*; (
       ALU_ADD:       res = a_i + b_i;
       ALU_SUB:       res = a_i - b_i;
       ALU_SLT:       res = 64'($signed(a_i) < $signed(b_i));
+`ifdef LACOSIM_BUG_SLTU_SIGNED  // planted bug (docs/design.md section 6): sltu compares signed
+      ALU_SLTU:      res = 64'($signed(a_i) < $signed(b_i));
+`else
       ALU_SLTU:      res = 64'(a_i < b_i);
+`endif
       ALU_AND:       res = a_i & b_i;
       ALU_OR:        res = a_i | b_i;
       ALU_XOR:       res = a_i ^ b_i;

@@ -58,7 +58,9 @@ module la_id_stage import la_pkg::*; (
     if (r == 5'd0)                   return {1'b0, 64'd0};
     else if (ex_we && ex_wa == r)    return {ex_late, ex_d};
     else if (mem_we && mem_wa == r)  return {mem_late, mem_d};
+`ifndef LACOSIM_BUG_NO_WB_FORWARD  // planted bug (docs/design.md section 6): no WB -> ID forwarding
     else if (wb_we && wb_wa == r)    return {1'b0, wb_d};
+`endif
     else                             return {1'b0, rf_val};
   endfunction
 

@@ -61,7 +61,12 @@ module la_mem_stage import la_pkg::*; (
   logic        mem_re, mem_we;
 
   assign old_val  = dmem_rdata_i & size_mask(ex_mem_i.mem_size);
+`ifdef LACOSIM_BUG_LDB_NO_SEXT  // planted bug (docs/design.md section 6): ld.b zero-extends
+  assign load_val = ex_mem_i.mem_sext && ex_mem_i.mem_size != SIZE_B ?
+                    sext_size(old_val, ex_mem_i.mem_size) : old_val;
+`else
   assign load_val = ex_mem_i.mem_sext ? sext_size(old_val, ex_mem_i.mem_size) : old_val;
+`endif
 
   always_comb begin
     result    = ex_mem_i.result;

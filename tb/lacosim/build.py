@@ -26,6 +26,15 @@ class BuildError(Exception):
     pass
 
 
+# Deliberate RTL bugs a build can plant (`make sim BUG=<name>`), to prove the checks catch real bugs:
+# each maps to a `LACOSIM_BUG_<NAME>` define in rtl/core (docs/design.md section 6).
+PLANTED_BUGS = {
+    "sltu_signed": "sltu/sltui compare their operands as signed",
+    "ldb_no_sext": "ld.b/ldx.b zero-extend instead of sign-extending",
+    "no_wb_forward": "the WB -> ID forwarding path is missing (a pipeline hazard bug)",
+}
+
+
 def rtl_sources() -> list[Path]:
     """Every SystemVerilog source of the SoC and the testbench top, package first."""
     pkg = REPO / "rtl" / "core" / "la_pkg.sv"
@@ -61,7 +70,7 @@ class Model:
     flavour: str
 
 
-def _common_args(cores: int, waves: bool) -> list[str]:
+def _common_args(cores: int, waves: bool, bug: str) -> list[str]:
     args = ["--cc", "--exe", "--build", "--timing", "-j", "2", "--top-module", TOP, "--prefix", "Vtop",
             f"-GCores={cores}", "--timescale", "1ns/1ps", "-Wno-fatal", "--x-assign", "fast", "--x-initial", "fast",
             "-CFLAGS", "-fcoroutines -O2", "-CFLAGS", f"-I{REPO / 'tb' / 'dpi'}",
@@ -70,6 +79,8 @@ def _common_args(cores: int, waves: bool) -> list[str]:
             "-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 CFG_CXXFLAGS_PCH_I=-include"]
     if waves:
         args += ["--trace-fst", "--trace-structs", "-LDFLAGS", "-llz4 -lz"]
+    if bug:
+        args.append(f"+define+LACOSIM_BUG_{bug.upper()}")
     return args
 
 
@@ -85,21 +96,23 @@ def _flavour_args(flavour: str) -> tuple[list[str], list[Path]]:
     raise BuildError(f"unknown build flavour {flavour!r}")
 
 
-def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb",
+def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bug: str = "",
                 quiet: bool = True) -> Model:
     if not 1 <= cores <= 4:
         raise BuildError(f"CORES={cores}: the SoC has 1 to 4 cores")
+    if bug and bug not in PLANTED_BUGS:
+        raise BuildError(f"unknown BUG '{bug}'; planted bugs: " + ", ".join(PLANTED_BUGS))
     flav_args, flav_srcs = _flavour_args(flavour)
     sources = rtl_sources() + control_files() + flav_srcs + [REPO / "tb" / "dpi" / "lacosim_ring.cc",
                                                              REPO / "tb" / "dpi" / "lacosim_ring.h"]
-    args = _common_args(cores, waves) + flav_args
+    args = _common_args(cores, waves, bug) + flav_args
     digest = hashlib.sha256()
     for src in sources:
         digest.update(str(src).encode())
         digest.update(src.read_bytes())
     digest.update(" ".join(args).encode())
     key = digest.hexdigest()[:12]
-    name = f"{flavour}-c{cores}{'-waves' if waves else ''}"
+    name = f"{flavour}-c{cores}{'-waves' if waves else ''}{'-bug-' + bug if bug else ''}"
     mdir = BUILD_DIR / "verilator" / name
     exe = mdir / TOP
     stamp = mdir / "build.key"

@@ -46,7 +46,7 @@ class FailureLog:
 
     def add(self, failure: Failure) -> None:
         self.failures.append(failure)
-        print(str(failure), flush=True)
+        print("\n" + str(failure), flush=True)
 
     def __bool__(self) -> bool:
         return bool(self.failures)

@@ -1,0 +1,42 @@
+"""Negative tests: a model with a deliberately planted RTL bug must fail the lockstep check, with the
+report a person can act on. A check that a broken design cannot fail proves nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from lacosim.build import PLANTED_BUGS
+from sim.conftest import program, run_lacosim
+
+# bug -> (program that exercises it, the mnemonic of the first instruction that must diverge)
+CASES = {
+    "sltu_signed": ("isa_alu", "sltu"),
+    "ldb_no_sext": ("isa_ldst", "ld"),
+    "no_wb_forward": ("hello", ""),
+}
+
+
+def test_every_planted_bug_has_a_negative_test():
+    assert set(CASES) == set(PLANTED_BUGS)
+
+
+@pytest.mark.parametrize("bug", sorted(CASES))
+def test_planted_bug_fails_lockstep_with_a_useful_report(bug):
+    prog, mnemonic = CASES[bug]
+    res = run_lacosim("--elf", str(program(prog)), "--bug", bug, "--seed", "1")
+    out = res.output
+    assert res.returncode == 1, f"BUG={bug} went unnoticed:\n{out[-3000:]}"
+    assert "FAIL [lockstep]" in out, out[-3000:]
+    report = out[out.index("FAIL [lockstep]"):]
+    assert "<-- differs" in report                                    # expected vs observed, marked
+    assert "(cycle " in report and "core 0" in report and "pc 0x" in report
+    assert f"instruction: {mnemonic}" in report                       # disassembled, GNU syntax
+    assert "last retired instructions:" in report
+    assert "reference model registers after the instruction:" in report
+    assert f"reproduce with waves: make sim ELF={program(prog)} BUG={bug} WAVES=1 WAVE_FROM=" in report
+
+
+def test_the_same_programs_pass_without_the_bug():
+    for prog, _ in CASES.values():
+        res = run_lacosim("--elf", str(program(prog)), "--seed", "1")
+        assert res.returncode == 0, f"{prog} fails on the correct RTL:\n{res.output[-3000:]}"
