@@ -4,8 +4,8 @@ report a person can act on. A check that a broken design cannot fail proves noth
 from __future__ import annotations
 
 import pytest
-
 from lacosim.build import PLANTED_BUGS
+
 from sim.conftest import program, run_lacosim
 
 # bug -> (program that exercises it, the mnemonic of the first instruction that must diverge)
