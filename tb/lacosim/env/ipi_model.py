@@ -1,0 +1,135 @@
+"""Prediction model of the IOCSR IPI path (spec-la64-lvz.md 4.2, design.md 7.3), independent of the
+reference model: every IPI_SEND/SET/CLEAR/EN write, the target's STATUS and line, the interrupt it may
+cause, and when. The IPI scoreboard feeds it from the trace; each method returns the problems it sees
+as strings (empty when all is well), so the model is testable with hand-made events.
+
+Rules checked:
+- the target's ESTAT.IS[12] follows (STATUS & EN) != 0 within L_IPI cycles of the write's retirement
+  (never earlier than the retirement cycle);
+- an IPI interrupt is taken only while IS[12] = 1, ECFG.LIE[12] = 1 and CRMD.IE = 1;
+- with `require_delivery`, a send must be taken as an IPI interrupt by its target within
+  L_IPI + L_EXC cycles (a parked core that only notices IPIs at timer ticks fails this).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+IOCSR_IPI_STATUS = 0x1000
+IOCSR_IPI_EN = 0x1004
+IOCSR_IPI_SET = 0x1008
+IOCSR_IPI_CLEAR = 0x100C
+IOCSR_IPI_SEND = 0x1040
+IS_IPI = 12
+IS_TI = 11
+L_IPI = 2      # cycles from the write's retirement to the target's IS[12] (design.md 7.3)
+L_EXC = 80     # cycles from "takeable" to the interrupt record, covering a divide in flight
+
+
+@dataclass
+class Send:
+    cycle: int           # retirement cycle of the write
+    source: int
+    target: int
+    vector: int
+    delivered: int | None = None   # cycle of the IPI interrupt record on the target
+
+
+@dataclass
+class CoreIpiState:
+    status: int = 0
+    en: int = 0
+    lie: int = 0                      # ECFG.LIE as last written
+    line: bool = False                # observed IS[12]
+    line_expected: bool = False
+    line_change_due: int | None = None  # the observed line must equal line_expected by this cycle
+    pending_sends: list[Send] = field(default_factory=list)
+
+
+class IpiModel:
+    def __init__(self, cores: int, require_delivery: bool = False) -> None:
+        self.cores = [CoreIpiState() for _ in range(cores)]
+        self.require_delivery = require_delivery
+        self.sends: list[Send] = []
+
+    # -- inputs ------------------------------------------------------------------------------
+    def iocsr_write(self, cycle: int, core: int, addr: int, value: int) -> list[str]:
+        st = self.cores[core]
+        touched: list[int] = []
+        if addr == IOCSR_IPI_SEND:
+            target, vector = (value >> 16) & 0x3FF, value & 0x1F
+            if target < len(self.cores):
+                send = Send(cycle, core, target, vector)
+                self.sends.append(send)
+                self.cores[target].pending_sends.append(send)
+                self.cores[target].status |= 1 << vector
+                touched.append(target)
+        elif addr == IOCSR_IPI_SET:
+            st.status |= value & 0xFFFF_FFFF
+            touched.append(core)
+        elif addr == IOCSR_IPI_CLEAR:
+            st.status &= ~value & 0xFFFF_FFFF
+            touched.append(core)
+        elif addr == IOCSR_IPI_EN:
+            st.en = value & 0xFFFF_FFFF
+            touched.append(core)
+        for c in touched:
+            t = self.cores[c]
+            expected = (t.status & t.en) != 0
+            if expected != t.line_expected:
+                t.line_expected = expected
+                t.line_change_due = cycle + L_IPI
+        return []
+
+    def ecfg_write(self, core: int, value: int) -> None:
+        self.cores[core].lie = value & 0x1FFF
+
+    def line_change(self, cycle: int, core: int, level: bool) -> list[str]:
+        st = self.cores[core]
+        st.line = level
+        if level != st.line_expected:
+            why = "no IPI_SEND/SET left STATUS & EN non-zero" if level else \
+                  "STATUS & EN is still non-zero (no CLEAR/EN write emptied it)"
+            return [f"core {core} ESTAT.IS[12] became {int(level)} at cycle {cycle} but {why}"]
+        st.line_change_due = None
+        return []
+
+    def interrupt_taken(self, cycle: int, core: int, intno: int, ie_before: bool) -> list[str]:
+        st = self.cores[core]
+        problems = []
+        if intno == IS_IPI:
+            if not st.line:
+                problems.append(f"core {core} took an IPI interrupt at cycle {cycle} with ESTAT.IS[12] = 0")
+            if not (st.lie >> IS_IPI) & 1:
+                problems.append(f"core {core} took an IPI interrupt at cycle {cycle} with ECFG.LIE[12] = 0 "
+                                f"(LIE = {st.lie:#06x})")
+            if not ie_before:
+                problems.append(f"core {core} took an IPI interrupt at cycle {cycle} with CRMD.IE = 0")
+            for send in st.pending_sends:
+                send.delivered = cycle
+            st.pending_sends.clear()
+        return problems
+
+    def tick(self, cycle: int) -> list[str]:
+        """Checks that become due as time passes (called with the cycle of each record)."""
+        problems = []
+        for core, st in enumerate(self.cores):
+            if st.line_change_due is not None and cycle > st.line_change_due and st.line != st.line_expected:
+                problems.append(f"core {core} ESTAT.IS[12] should be {int(st.line_expected)} by cycle "
+                                f"{st.line_change_due} (L_IPI = {L_IPI} after the write) but is still "
+                                f"{int(st.line)} at cycle {cycle}")
+                st.line_change_due = None
+            if self.require_delivery:
+                for send in st.pending_sends:
+                    if cycle > send.cycle + L_IPI + L_EXC and send.delivered is None:
+                        problems.append(self._late(send, core, st, cycle))
+                        send.delivered = -1  # report once
+        return problems
+
+    def _late(self, send: Send, core: int, st: CoreIpiState, cycle: int) -> str:
+        cause = "ECFG.LIE lacks the IPI bit (12)" if not (st.lie >> IS_IPI) & 1 else \
+            "the target never took the pending, enabled IPI (CRMD.IE = 0 for too long, or the core is stuck)"
+        return (f"IPI vector {send.vector} from core {send.source} to core {core} sent at cycle {send.cycle} "
+                f"was not taken within L_IPI + L_EXC = {L_IPI + L_EXC} cycles (still pending at cycle "
+                f"{cycle}): {cause}; LIE = {st.lie:#06x}. Symptom of the seed's bug: IPIs noticed only "
+                f"at the next timer tick")

@@ -1,0 +1,79 @@
+"""The IPI scoreboard's model, fed with hand-made transactions."""
+
+from __future__ import annotations
+
+from lacosim.env.ipi_model import IOCSR_IPI_CLEAR, IOCSR_IPI_EN, IOCSR_IPI_SEND, IpiModel
+
+LIE_TI_IPI = (1 << 11) | (1 << 12)
+
+
+def send(model, cycle, src, target, vector=1):
+    return model.iocsr_write(cycle, src, IOCSR_IPI_SEND, (target << 16) | vector)
+
+
+def test_send_raises_line_and_enabled_interrupt_is_clean():
+    m = IpiModel(2, require_delivery=True)
+    m.iocsr_write(10, 1, IOCSR_IPI_EN, 0xFFFF_FFFF)
+    m.ecfg_write(1, LIE_TI_IPI)
+    send(m, 100, 0, 1)
+    assert m.line_change(101, 1, True) == []
+    assert m.interrupt_taken(105, 1, 12, ie_before=True) == []
+    assert m.tick(1000) == []
+    assert m.sends[0].delivered == 105
+
+
+def test_line_that_never_rises_is_reported():
+    m = IpiModel(2)
+    m.iocsr_write(10, 1, IOCSR_IPI_EN, 1 << 3)
+    send(m, 100, 0, 1, vector=3)
+    problems = m.tick(103)
+    assert problems and "IS[12] should be 1 by cycle 102" in problems[0]
+
+
+def test_line_rising_without_cause_is_reported():
+    m = IpiModel(2)
+    assert "became 1" in m.line_change(50, 1, True)[0]
+
+
+def test_disabled_vector_does_not_raise_the_line():
+    m = IpiModel(2)
+    m.iocsr_write(10, 1, IOCSR_IPI_EN, 1 << 2)
+    send(m, 100, 0, 1, vector=3)                     # vector 3 not enabled
+    assert m.tick(200) == []
+
+
+def test_clear_lowers_the_line():
+    m = IpiModel(2)
+    m.iocsr_write(10, 1, IOCSR_IPI_EN, 0xFF)
+    send(m, 100, 0, 1)
+    m.line_change(101, 1, True)
+    m.iocsr_write(200, 1, IOCSR_IPI_CLEAR, 0x2)
+    assert m.tick(205) and True                      # the line should have fallen by 202
+    m2 = IpiModel(2)
+    m2.iocsr_write(10, 1, IOCSR_IPI_EN, 0xFF)
+    send(m2, 100, 0, 1)
+    m2.line_change(101, 1, True)
+    m2.iocsr_write(200, 1, IOCSR_IPI_CLEAR, 0x2)
+    assert m2.line_change(201, 1, False) == []
+    assert m2.tick(205) == []
+
+
+def test_interrupt_taken_without_lie_or_ie_is_reported():
+    m = IpiModel(2)
+    m.iocsr_write(10, 1, IOCSR_IPI_EN, 0xFF)
+    send(m, 100, 0, 1)
+    m.line_change(101, 1, True)
+    problems = m.interrupt_taken(110, 1, 12, ie_before=False)
+    assert any("LIE[12] = 0" in p for p in problems) and any("CRMD.IE = 0" in p for p in problems)
+
+
+def test_seed_bug_lie_without_ipi_is_named_when_delivery_is_required():
+    m = IpiModel(2, require_delivery=True)
+    m.iocsr_write(10, 1, IOCSR_IPI_EN, 0xFFFF_FFFF)
+    m.ecfg_write(1, 1 << 11)                         # TI only: the seed's bug
+    send(m, 100, 0, 1)
+    m.line_change(101, 1, True)
+    problems = m.tick(100 + 2 + 80 + 1)
+    assert len(problems) == 1
+    assert "ECFG.LIE lacks the IPI bit" in problems[0] and "only at the next timer tick" in problems[0]
+    assert m.tick(5000) == []                        # reported once
