@@ -1,0 +1,47 @@
+/* lacosim bare-metal entry (architecture.md section 3).
+ *
+ * Every core starts here in direct-address mode with an undefined sp (QEMU: 0). Each core takes a 16 KiB
+ * stack from the linker script (core n: [__stack_base + n*16K, + 16K)); core 0 alone clears .bss, calls
+ * main() and powers off (main's return value is ignored). The other cores park; a later issue wakes them
+ * by mailbox/IPI.
+ */
+#define CSR_CPUID 0x20
+#define STACK_SHIFT 14          /* 16 KiB per core */
+#define MAX_CORES 4
+
+    .section .text.start, "ax"
+    .globl _start
+    .type _start, @function
+_start:
+    csrrd       $t0, CSR_CPUID
+    andi        $t0, $t0, 0x1ff         /* CPUID.CoreID [8:0] */
+    ori         $t1, $zero, MAX_CORES
+    bgeu        $t0, $t1, secondary_park
+
+    /* sp = __stack_base + (cpuid + 1) * 16K */
+    la.pcrel    $t2, __stack_base
+    addi.d      $t1, $t0, 1
+    slli.d      $t1, $t1, STACK_SHIFT
+    add.d       $sp, $t2, $t1
+    move        $fp, $zero
+    move        $ra, $zero
+    bnez        $t0, secondary_park
+
+    /* core 0: clear .bss (8-byte aligned by link.ld) */
+    la.pcrel    $t0, __bss_start
+    la.pcrel    $t1, __bss_end
+    bgeu        $t0, $t1, 2f
+1:  st.d        $zero, $t0, 0
+    addi.d      $t0, $t0, 8
+    bltu        $t0, $t1, 1b
+2:
+    bl          main
+    bl          poweroff
+    b           secondary_park          /* not reached */
+    .size _start, . - _start
+
+    .globl secondary_park
+    .type secondary_park, @function
+secondary_park:
+    b           secondary_park
+    .size secondary_park, . - secondary_park
