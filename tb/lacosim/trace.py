@@ -28,6 +28,45 @@ FLAG_MEM_RE = 1 << 1
 FLAG_MEM_WE = 1 << 2
 FLAG_MEM_SIZE_SHIFT = 3
 FLAG_ILLEGAL = 1 << 5
+FLAG_CSR_WE = 1 << 6
+FLAG_RD2_WE = 1 << 7
+
+KIND_IRQ = 4          # a core's ESTAT.IS[12:0] changed: rd_wdata = the new value (design.md 7.2)
+
+# trap field (design.md 7.2)
+TRAP_VALID = 1 << 0
+TRAP_INT = 1 << 1
+TRAP_ERTN = 1 << 2
+TRAP_ECODE_SHIFT = 3          # [8:3]
+TRAP_ESUBCODE_SHIFT = 9       # [17:9]
+TRAP_INTNO_SHIFT = 18         # [21:18]
+
+# mode field
+MODE_PLV_MASK = 0x3
+MODE_IE = 1 << 2
+MODE_GUEST = 1 << 3
+MODE_IOCSR = 1 << 4
+
+# CSR numbers the scoreboards follow
+CSR_CRMD = 0x00
+CSR_ECFG = 0x04
+CSR_ESTAT = 0x05
+CSR_TCFG = 0x41
+CSR_TVAL = 0x42
+CSR_TICLR = 0x44
+
+
+def trap_ecode(trap: int) -> int:
+    return (trap >> TRAP_ECODE_SHIFT) & 0x3F
+
+
+def trap_intno(trap: int) -> int:
+    return (trap >> TRAP_INTNO_SHIFT) & 0xF
+
+
+def csr_insn_num(insn: int) -> int | None:
+    """The CSR a csrrd/csrwr/csrxchg word addresses, or None for any other instruction."""
+    return (insn >> 10) & 0x3FFF if insn & 0xFF00_0000 == 0x0400_0000 else None
 
 
 class TraceRing:

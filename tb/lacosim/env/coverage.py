@@ -1,0 +1,75 @@
+"""Functional coverage: named groups of bins that the scoreboards and monitors hit, printed at the end
+of a run with the bins still missing, saved as JSON in the run directory, and mergeable across runs
+(`python -m lacosim.env.coverage build/run/*/coverage.json`, used by `make regress`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ECODES = {0x01: "PIL", 0x02: "PIS", 0x03: "PIF", 0x04: "PME", 0x05: "PNR", 0x06: "PNX", 0x07: "PPI",
+          0x08: "ADE", 0x09: "ALE", 0x0A: "BCE", 0x0B: "SYS", 0x0C: "BRK", 0x0D: "INE", 0x0E: "IPE",
+          0x0F: "FPD", 0x16: "GSPR", 0x17: "HVC", 0x18: "GCM"}
+INTERRUPTS = {0: "SWI0", 1: "SWI1", **{n: f"HWI{n - 2}" for n in range(2, 10)}, 10: "PMI", 11: "TI", 12: "IPI"}
+
+# The bins a host-level run can reach; a merged report lists the ones never hit.
+PLAN: dict[str, list[str]] = {
+    "interrupt taken": [INTERRUPTS[n] for n in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)],
+    "exception": ["SYS", "BRK", "INE", "IPE", "ALE", "ADE"],
+    "timer": ["tcfg one-shot", "tcfg periodic", "tcfg disable", "tcfg written while TI pending", "ticlr",
+              "TI rise", "tval read", "tval read after expiry"],
+    "ipi": ["send", "vector 0", "vector 31", "to core 0", "to core 1", "to core 2", "to core 3", "taken"],
+}
+
+
+class Coverage:
+    def __init__(self) -> None:
+        self.groups: dict[str, Counter[str]] = {}
+
+    def hit(self, group: str, bin_name: str, n: int = 1) -> None:
+        self.groups.setdefault(group, Counter())[bin_name] += n
+
+    def merge(self, other: Coverage) -> None:
+        for group, bins in other.groups.items():
+            self.groups.setdefault(group, Counter()).update(bins)
+
+    def to_json(self) -> str:
+        return json.dumps({g: dict(b) for g, b in self.groups.items()}, indent=1, sort_keys=True)
+
+    @staticmethod
+    def from_json(text: str) -> Coverage:
+        cov = Coverage()
+        for group, bins in json.loads(text).items():
+            cov.groups[group] = Counter(bins)
+        return cov
+
+    def report(self) -> str:
+        lines = []
+        for group in sorted(set(self.groups) | set(PLAN)):
+            bins = self.groups.get(group, Counter())
+            planned = PLAN.get(group, [])
+            reached = [b for b in planned if bins.get(b)]
+            head = f"  {group}: " + (f"{len(reached)}/{len(planned)} planned bins" if planned else "")
+            lines.append(head)
+            hits = ", ".join(f"{b}={n}" for b, n in sorted(bins.items()))
+            if hits:
+                lines.append(f"    hit: {hits}")
+            missing = [b for b in planned if not bins.get(b)]
+            if missing:
+                lines.append(f"    missing: {', '.join(missing)}")
+        return "\n".join(lines)
+
+
+def merge_files(paths: list[Path]) -> Coverage:
+    total = Coverage()
+    for p in paths:
+        total.merge(Coverage.from_json(p.read_text()))
+    return total
+
+
+if __name__ == "__main__":
+    files = [Path(p) for p in sys.argv[1:] if Path(p).exists()]
+    print(f"coverage merged over {len(files)} run(s):\n{merge_files(files).report()}")

@@ -1,0 +1,82 @@
+"""IPI scoreboard: follows every IPI_SEND/SET/CLEAR/EN write through STATUS to the target's ESTAT.IS[12]
+and the interrupt it causes (lacosim.env.ipi_model), independent of the reference model.
+
+Tests that require every send to be delivered promptly (the seed's "IPIs noticed only at timer ticks"
+bug) set ConfigDB "ipi_require_delivery" = True.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pyuvm import ConfigDB, uvm_subscriber
+
+from lacosim import trace
+from lacosim.env.config import RunConfig
+from lacosim.env.coverage import Coverage
+from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.ipi_model import IS_IPI, IpiModel
+
+IPI_REGS = (0x1004, 0x1008, 0x100C, 0x1040)
+
+
+class IpiScoreboard(uvm_subscriber):
+    def build_phase(self) -> None:
+        self.cfg: RunConfig = ConfigDB().get(self, "", "run_config")
+        self.failures: FailureLog = ConfigDB().get(self, "", "failures")
+        try:
+            require = bool(ConfigDB().get(self, "", "ipi_require_delivery"))
+        except Exception:  # noqa: BLE001  (pyuvm raises UVMConfigItemNotFound)
+            require = False
+        self.model = IpiModel(self.cfg.cores, require_delivery=require)
+        self.cov: Coverage = ConfigDB().get(self, "", "coverage")
+        self.line = [False] * self.cfg.cores
+
+    def end_of_elaboration_phase(self) -> None:
+        self.logger.info(f"IPI scoreboard: {self.cfg.cores} core(s); delivery required: "
+                         f"{self.model.require_delivery}")
+
+    def write(self, batch: np.ndarray) -> None:
+        kinds, flags, mode = batch["kind"], batch["flags"], batch["mode"]
+        retire = kinds == trace.KIND_RETIRE
+        iocsr_w = retire & ((mode & trace.MODE_IOCSR) != 0) & ((flags & trace.FLAG_MEM_WE) != 0) \
+            & np.isin(batch["mem_addr"], IPI_REGS)
+        ecfg_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == trace.CSR_ECFG)
+        intr = retire & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_INT)) == (trace.TRAP_VALID | trace.TRAP_INT))
+        irq = kinds == trace.KIND_IRQ
+        for rec in batch[iocsr_w | ecfg_w | intr | irq]:
+            self._record(rec)
+        self._report(self.model.tick(int(batch["cycle"][-1])), None, int(batch["cycle"][-1]))
+
+    def _record(self, rec: np.void) -> None:
+        core, cycle = int(rec["core"]), int(rec["cycle"])
+        self._report(self.model.tick(cycle), core, cycle)
+        if rec["kind"] == trace.KIND_IRQ:
+            level = bool((int(rec["rd_wdata"]) >> IS_IPI) & 1)
+            if level != self.line[core]:
+                self.line[core] = level
+                self._report(self.model.line_change(cycle, core, level), core, cycle)
+            return
+        trap = int(rec["trap"])
+        if trap & trace.TRAP_VALID and trap & trace.TRAP_INT:
+            intno = trace.trap_intno(trap)
+            if intno == IS_IPI:
+                self.cov.hit("ipi", "taken")
+            self._report(self.model.interrupt_taken(cycle, core, intno, bool(int(rec["mode"]) & trace.MODE_IE)),
+                         core, cycle)
+        elif int(rec["flags"]) & trace.FLAG_CSR_WE:
+            self.model.ecfg_write(core, int(rec["csr_wdata"]))
+        else:
+            addr, value = int(rec["mem_addr"]), int(rec["mem_wdata"])
+            if addr == 0x1040:
+                self.cov.hit("ipi", "send")
+                self.cov.hit("ipi", f"vector {value & 0x1F}")
+                self.cov.hit("ipi", f"to core {(value >> 16) & 0x3FF}")
+            self._report(self.model.iocsr_write(cycle, core, addr, value), core, cycle)
+
+    def _report(self, problems: list[str], core: int | None, cycle: int) -> None:
+        retire = ConfigDB().get(self, "", "retire_monitor")
+        for p in problems:
+            self.failures.add(Failure("ipi", p.split(":")[0] if ":" in p else p, p, cycle=cycle, core=core,
+                                      recent=retire.recent(core) if core is not None else "",
+                                      repro=self.cfg.repro_with_waves(cycle)))
+

@@ -1,0 +1,137 @@
+"""Timer scoreboard: predicts from every TCFG/TICLR write the exact cycle each core's TI must rise and
+fall and what every TVAL read returns (lacosim.env.timer_model), and checks the trace against it.
+Independent of the reference model: it reads only CSR writes, TVAL reads and IRQ (ESTAT.IS) events.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+from pyuvm import ConfigDB, uvm_subscriber
+
+from lacosim import trace
+from lacosim.env.config import RunConfig
+from lacosim.env.coverage import Coverage
+from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.timer_model import TVAL_ALL_ONES, TimerPredictor
+
+TI = 1 << 11
+
+
+class CoreTimerCheck:
+    """One core: the predictor plus the observed TI level history."""
+
+    def __init__(self) -> None:
+        self.predictor = TimerPredictor()
+        self.level_cycles: list[int] = [0]      # cycles at which the observed TI level changed
+        self.levels: list[bool] = [False]
+        self.rises: set[int] = set()
+        self.checked_upto = 0                   # expiries before this cycle have been checked
+        self.fall_due: list[int] = []           # cycles a TICLR must have lowered TI by
+
+    def level_at(self, cycle: int) -> bool:
+        return self.levels[bisect.bisect_right(self.level_cycles, cycle) - 1]
+
+    def observe(self, cycle: int, level: bool) -> None:
+        self.level_cycles.append(cycle)
+        self.levels.append(level)
+        if level:
+            self.rises.add(cycle)
+
+
+class TimerScoreboard(uvm_subscriber):
+    def build_phase(self) -> None:
+        self.cfg: RunConfig = ConfigDB().get(self, "", "run_config")
+        self.failures: FailureLog = ConfigDB().get(self, "", "failures")
+        self.cores = [CoreTimerCheck() for _ in range(self.cfg.cores)]
+        self.cov: Coverage = ConfigDB().get(self, "", "coverage")
+        self.last_cycle = 0
+
+    def write(self, batch: np.ndarray) -> None:
+        kinds, flags, csrs = batch["kind"], batch["flags"], batch["csr"]
+        csr_w = (kinds == trace.KIND_RETIRE) & ((flags & trace.FLAG_CSR_WE) != 0) \
+            & ((csrs == trace.CSR_TCFG) | (csrs == trace.CSR_TICLR))
+        tval_read = (kinds == trace.KIND_RETIRE) & ((flags & trace.FLAG_RD_WE) != 0) \
+            & ((batch["insn"] & 0xFF00_0000) == 0x0400_0000) & (((batch["insn"] >> 10) & 0x3FFF) == trace.CSR_TVAL)
+        irq = kinds == trace.KIND_IRQ
+        for rec in batch[csr_w | tval_read | irq]:
+            self._record(rec)
+        self.last_cycle = int(batch["cycle"][-1])
+        for core in range(self.cfg.cores):
+            self._check_expiries(core, self.last_cycle)
+
+    def _record(self, rec: np.void) -> None:
+        core, cycle = int(rec["core"]), int(rec["cycle"])
+        st = self.cores[core]
+        self._check_expiries(core, cycle)
+        if rec["kind"] == trace.KIND_IRQ:
+            level = bool(int(rec["rd_wdata"]) & TI)
+            if level != st.level_at(cycle):
+                self._ti_change(rec, st, level)
+            return
+        if int(rec["flags"]) & trace.FLAG_CSR_WE and int(rec["csr"]) == trace.CSR_TCFG:
+            value = int(rec["csr_wdata"])
+            st.predictor.write_tcfg(value, cycle)
+            self.cov.hit("timer", "tcfg periodic" if value & 2 else "tcfg one-shot" if value & 1 else "tcfg disable")
+            if st.level_at(cycle):
+                self.cov.hit("timer", "tcfg written while TI pending")
+        elif int(rec["flags"]) & trace.FLAG_CSR_WE and int(rec["csr"]) == trace.CSR_TICLR:
+            if int(rec["csr_wdata"]) & 1:
+                st.fall_due.append(cycle + 1)
+                self.cov.hit("timer", "ticlr")
+        if int(rec["flags"]) & trace.FLAG_RD_WE and trace.csr_insn_num(int(rec["insn"])) == trace.CSR_TVAL:
+            self._tval_read(rec, st)
+
+    def _ti_change(self, rec: np.void, st: CoreTimerCheck, level: bool) -> None:
+        cycle, core = int(rec["cycle"]), int(rec["core"])
+        if level:
+            if cycle not in st.predictor.expiries(cycle, cycle):
+                nearby = st.predictor.expiries(max(0, cycle - 100_000), cycle + 100_000)
+                self._fail(core, cycle, "TI rose when no timer expiry was due",
+                           f"observed ESTAT.IS[11] 0->1 at cycle {cycle}; predicted expiries near it: "
+                           f"{nearby[:8]}; timer configuration in force: {st.predictor.config_at(cycle)}")
+            self.cov.hit("timer", "TI rise")
+        else:
+            due = [d for d in st.fall_due if d <= cycle]
+            if cycle not in due:
+                self._fail(core, cycle, "TI fell without a TICLR write",
+                           f"observed ESTAT.IS[11] 1->0 at cycle {cycle}; TICLR writes take effect at: "
+                           f"{st.fall_due[-4:] or 'none'} (TICLR retiring in cycle c clears TI from c+1)")
+            st.fall_due = [d for d in st.fall_due if d > cycle]
+        st.observe(cycle, level)
+
+    def _tval_read(self, rec: np.void, st: CoreTimerCheck) -> None:
+        cycle, core = int(rec["cycle"]), int(rec["core"])
+        expected = st.predictor.tval(cycle)
+        observed = int(rec["rd_wdata"])
+        self.cov.hit("timer", "tval read after expiry" if expected == TVAL_ALL_ONES else "tval read")
+        if expected is not None and observed != expected:
+            self._fail(core, cycle, "TVAL read returned the wrong value",
+                       f"csrrd TVAL retiring at cycle {cycle}: expected {expected:#x}, observed {observed:#x}; "
+                       f"configuration in force: {st.predictor.config_at(cycle)}")
+
+    def _check_expiries(self, core: int, now: int) -> None:
+        """Every expiry strictly before `now` must show as a TI rise (unless TI was already set),
+        and every TICLR due before `now` must have lowered TI (unless an expiry re-raised it)."""
+        st = self.cores[core]
+        if now <= st.checked_upto:
+            return
+        for e in st.predictor.expiries(st.checked_upto, now - 1):
+            if e not in st.rises and not st.level_at(e - 1):
+                self._fail(core, e, "TI did not rise when the timer expired",
+                           f"predicted TI visible at cycle {e} (design.md 7.3: TCFG write retiring at c, "
+                           f"InitVal n -> TI at c+n+2); observed level at {e}: {int(st.level_at(e))}; "
+                           f"configuration: {st.predictor.config_at(e - 1)}")
+        for d in [d for d in st.fall_due if d < now]:
+            if st.level_at(d) and d not in st.predictor.expiries(d, d):
+                self._fail(core, d, "TICLR did not clear TI",
+                           f"TICLR.CLR=1 retired at cycle {d - 1}; TI still 1 at cycle {d}")
+            st.fall_due.remove(d)
+        st.checked_upto = now
+
+    def _fail(self, core: int, cycle: int, summary: str, detail: str) -> None:
+        retire = ConfigDB().get(self, "", "retire_monitor")
+        self.failures.add(Failure("timer", summary, detail, cycle=cycle, core=core,
+                                  recent=retire.recent(core), repro=self.cfg.repro_with_waves(cycle)))
+
