@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lacosim.build import BUILD_DIR, REPO, build_model
+from lacosim.env.coverage import merge_files
 from lacosim.runner import SW_BUILD, list_tests
 
 OUT = BUILD_DIR / "regress"
@@ -23,7 +25,21 @@ OUT = BUILD_DIR / "regress"
 @dataclass(frozen=True)
 class Job:
     name: str
-    args: tuple[str, ...]
+    args: tuple[str, ...]                 # arguments of `python -m lacosim sim`
+    env: tuple[tuple[str, str], ...] = ()
+    pytest: str = ""                      # or: run this pytest node instead
+
+    @property
+    def command(self) -> list[str]:
+        if self.pytest:
+            return [sys.executable, "-m", "pytest", "-q", "-x", self.pytest]
+        return [sys.executable, "-m", "lacosim", "sim", *self.args]
+
+    @property
+    def reproduce(self) -> str:
+        if self.pytest:
+            return " ".join(f"{k}={v}" for k, v in self.env) + f" .venv/bin/python -m pytest {self.pytest}"
+        return "make sim " + " ".join(self.args)
 
 
 @dataclass(frozen=True)
@@ -34,20 +50,31 @@ class Outcome:
     log: Path
 
 
+RANDOM_PER_SEED = 10  # random differential programs (RTL in lockstep vs QEMU) per regression seed
+
+
 def plan(seeds: int, first_seed: int) -> list[Job]:
     jobs = [Job(f"{t}-s{s}", ("--test", t, "--seed", str(s)))
             for t in list_tests() for s in range(first_seed, first_seed + seeds)]
     jobs += [Job(f"elf-{p.stem}", ("--elf", str(p))) for p in sorted(SW_BUILD.glob("*.elf"))
-             if not p.stem.startswith("bad_")]
+             if not p.stem.startswith("bad_") and not p.stem.endswith("_bug")]
+    # Random differential programs, in chunks so a failure names a small seed range.
+    base = 100_000 + first_seed * 1000
+    for chunk in range(seeds):
+        lo = base + chunk * RANDOM_PER_SEED
+        jobs.append(Job(f"random-{lo}-{lo + RANDOM_PER_SEED - 1}", (),
+                        env=(("LACOSIM_RAND_SEEDS", f"{lo}-{lo + RANDOM_PER_SEED - 1}"),),
+                        pytest="tests/sim/test_random.py::test_random_seed_matches_qemu"))
     return jobs
 
 
 def run_job(job: Job) -> Outcome:
     log = OUT / "logs" / f"{job.name}.log"
     t0 = time.perf_counter()
+    env = {**os.environ, **dict(job.env)}
     with log.open("w") as f:
-        rc = subprocess.run([sys.executable, "-m", "lacosim", "sim", *job.args], stdout=f,
-                            stderr=subprocess.STDOUT, cwd=REPO, check=False).returncode
+        rc = subprocess.run(job.command, stdout=f, stderr=subprocess.STDOUT, cwd=REPO, env=env,
+                            check=False).returncode
     return Outcome(job, rc == 0, time.perf_counter() - t0, log)
 
 
@@ -67,7 +94,7 @@ def write_html(outcomes: list[Outcome], path: Path) -> None:
         f"<tr class={'pass' if o.passed else 'fail'}><td>{html.escape(o.job.name)}</td>"
         f"<td>{'PASS' if o.passed else 'FAIL'}</td><td>{o.seconds:.1f}</td>"
         f"<td><a href='logs/{html.escape(o.log.name)}'>log</a></td>"
-        f"<td><code>make sim {html.escape(' '.join(o.job.args))}</code></td></tr>" for o in outcomes)
+        f"<td><code>{html.escape(o.job.reproduce)}</code></td></tr>" for o in outcomes)
     npass = sum(o.passed for o in outcomes)
     path.write_text(f"""<!doctype html><meta charset=utf-8><title>lacosim regression</title>
 <style>body{{font-family:sans-serif}} .pass td:nth-child(2){{color:green}} .fail td:nth-child(2){{color:red}}
@@ -99,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {'PASS' if o.passed else 'FAIL'} {o.job.name} ({o.seconds:.1f}s)", flush=True)
     write_junit(outcomes, OUT / "junit.xml")
     write_html(outcomes, OUT / "report.html")
+    coverage_files = [BUILD_DIR / "run" / o.job.name / "coverage.json" for o in outcomes]
+    merged = merge_files([p for p in coverage_files if p.exists()])
+    (OUT / "coverage.json").write_text(merged.to_json())
+    print("regress: merged functional coverage:\n" + merged.report())
     failed = [o for o in outcomes if not o.passed]
     print(f"regress: {len(outcomes) - len(failed)}/{len(outcomes)} passed; {OUT / 'junit.xml'}, "
           f"{OUT / 'report.html'}")

@@ -18,6 +18,7 @@ class LaEnv(uvm_env):
         self.lockstep = IssScoreboard.create("lockstep", self)
         ConfigDB().set(None, "*", "trace_monitor", self.trace)
         ConfigDB().set(None, "*", "uart_monitor", self.uart)
+        ConfigDB().set(None, "*", "retire_monitor", self.retire)
 
     def connect_phase(self) -> None:
         self.trace.retire_ap.connect(self.retire.analysis_export)

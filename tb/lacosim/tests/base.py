@@ -19,6 +19,7 @@ from pyuvm import ConfigDB, uvm_test
 from lacosim import soc, trace
 from lacosim.elf import ElfImage, load_elf
 from lacosim.env.config import RunConfig
+from lacosim.env.coverage import Coverage
 from lacosim.env.env import LaEnv
 from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.retire_monitor import format_retire
@@ -47,7 +48,9 @@ class LacosimTest(uvm_test):
         self.cfg = RunConfig.from_env()
         self.image = load_elf(self.cfg.elf)
         self.failures = FailureLog()
+        self.coverage = Coverage()
         db = ConfigDB()
+        db.set(None, "*", "coverage", self.coverage)
         db.set(None, "*", "run_config", self.cfg)
         db.set(None, "*", "image", self.image)
         db.set(None, "*", "failures", self.failures)
@@ -90,6 +93,9 @@ class LacosimTest(uvm_test):
               f"{len(self.failures.failures)} failure(s)", flush=True)
         if self.cfg.waves:
             print(f"lacosim: waves written to {self.cfg.waves}", flush=True)
+        if self.coverage.groups:
+            print("lacosim: functional coverage of this run:\n" + self.coverage.report(), flush=True)
+        (Path(self.cfg.run_dir) / "coverage.json").write_text(self.coverage.to_json())
         stats = {"cycles": cycles, "retired": int(retired.sum()), "seconds": self.run_seconds,
                  "end": self.env.trace.end_reason, "failures": len(self.failures.failures)}
         (Path(self.cfg.run_dir) / "stats.json").write_text(json.dumps(stats))
