@@ -26,7 +26,7 @@ $(STAMP): requirements.txt tb/pyproject.toml
 	@test -x $(PY) || $(PYTHON_HOST) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -r requirements.txt
-	@$(PY) -m pip install --quiet --no-deps -e tb
+	@PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps -e tb 2>&1 | grep -v -e '^ *!!' -e '^ *\*\*\*' -e 'editable' -e 'careful with folders' -e 'may take precedence' -e 'WheelFile' -e '^ *$$' || true
 	@{ command -v qemu-system-loongarch64 && test -f /usr/include/lz4.h && test -f /usr/include/zlib.h; } >/dev/null || { \
 	  echo "lacosim: installing Debian packages: $(DEBIAN_PKGS)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -153,6 +153,7 @@ def _sim_env(run_dir: Path, results: Path) -> dict[str, str]:
         "PATH": f"{env.get('PATH', '')}{os.pathsep}{cfg.libs_dir}",
     })
     env.setdefault("COCOTB_LOG_LEVEL", "WARNING")
+    env.setdefault("GPI_LOG_LEVEL", "WARNING")  # the GPI start-up banner says nothing a user needs
     return env
 
 
