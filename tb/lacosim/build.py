@@ -96,6 +96,16 @@ def _flavour_args(flavour: str) -> tuple[list[str], list[Path]]:
     raise BuildError(f"unknown build flavour {flavour!r}")
 
 
+def build_key(sources: list[Path], args: list[str]) -> str:
+    """What a cached model depends on: every source's path and content, and every option."""
+    digest = hashlib.sha256()
+    for src in sources:
+        digest.update(str(src).encode())
+        digest.update(src.read_bytes())
+    digest.update(" ".join(args).encode())
+    return digest.hexdigest()[:12]
+
+
 def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bug: str = "",
                 quiet: bool = True) -> Model:
     if not 1 <= cores <= 4:
@@ -106,12 +116,7 @@ def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bu
     sources = rtl_sources() + control_files() + flav_srcs + [REPO / "tb" / "dpi" / "lacosim_ring.cc",
                                                              REPO / "tb" / "dpi" / "lacosim_ring.h"]
     args = _common_args(cores, waves, bug) + flav_args
-    digest = hashlib.sha256()
-    for src in sources:
-        digest.update(str(src).encode())
-        digest.update(src.read_bytes())
-    digest.update(" ".join(args).encode())
-    key = digest.hexdigest()[:12]
+    key = build_key(sources, args)
     name = f"{flavour}-c{cores}{'-waves' if waves else ''}{'-bug-' + bug if bug else ''}"
     mdir = BUILD_DIR / "verilator" / name
     exe = mdir / TOP

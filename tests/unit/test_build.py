@@ -1,0 +1,43 @@
+"""The Verilator build flow: what goes into a model, and when a cached model is reused."""
+
+from __future__ import annotations
+
+import pytest
+from lacosim import build
+
+
+def test_sources_start_with_the_package_and_end_with_the_testbench_top():
+    srcs = build.rtl_sources()
+    assert srcs[0].name == "la_pkg.sv"
+    assert srcs[-1].name == "la_tb_top.sv"
+    assert any(p.name == "la_core.sv" for p in srcs) and any(p.name == "la_soc.sv" for p in srcs)
+    assert build.REPO / "sim" / "lacosim.vlt" in build.control_files()
+
+
+def test_cache_key_changes_with_content_and_options_only(tmp_path):
+    a = tmp_path / "a.sv"
+    a.write_text("module a; endmodule\n")
+    k1 = build.build_key([a], ["-GCores=1"])
+    assert build.build_key([a], ["-GCores=1"]) == k1            # unchanged: reuse the model
+    assert build.build_key([a], ["-GCores=2"]) != k1            # another option: another model
+    a.write_text("module a; wire w; endmodule\n")
+    assert build.build_key([a], ["-GCores=1"]) != k1            # edited source: rebuild
+
+
+def test_model_options_select_cores_waves_and_planted_bugs():
+    args = build._common_args(2, waves=True, bug="sltu_signed")
+    assert "-GCores=2" in args and "--trace-fst" in args and "+define+LACOSIM_BUG_SLTU_SIGNED" in args
+    plain = build._common_args(1, waves=False, bug="")
+    assert "--trace-fst" not in plain and not any(a.startswith("+define+LACOSIM_BUG") for a in plain)
+
+
+def test_bad_requests_are_rejected_before_building():
+    with pytest.raises(build.BuildError, match="1 to 4 cores"):
+        build.build_model(cores=5)
+    with pytest.raises(build.BuildError, match="unknown BUG 'nope'"):
+        build.build_model(bug="nope")
+
+
+def test_cocotb_flavour_never_makes_every_signal_public():
+    args, _ = build._flavour_args("cocotb")
+    assert "--public-flat-rw" not in args and "--vpi" in args
