@@ -1,6 +1,6 @@
 # lacosim: the user interface (architecture.md section 6). Every target sets itself up on first use.
 #   make sim TEST=<name> [SEED=n] [CORES=n] [WAVES=1] [WAVE_FROM=c WAVE_TO=c] [TRACE=1] [MAX_CYCLES=n]
-#   make sim ELF=<path> [CORES=n] [LOCKSTEP=0] [BUG=<planted RTL bug>]
+#   make sim ELF=<path> [CORES=n] [LOCKSTEP=0] [BUG=<planted RTL bug>] [SW_BUG=1 (seed-bug software)]
 #   make test | make lint | make bench | make iss ELF=<path> | make regress [SEEDS=n] [JOBS=n]
 
 SHELL       := /bin/bash
@@ -44,7 +44,8 @@ SIM_ARGS := $(if $(TEST),--test $(TEST)) $(if $(ELF),--elf $(ELF)) $(if $(SEED),
             $(if $(CORES),--cores $(CORES)) $(if $(filter 1,$(WAVES)),--waves) \
             $(if $(WAVE_FROM),--wave-from $(WAVE_FROM)) $(if $(WAVE_TO),--wave-to $(WAVE_TO)) \
             $(if $(filter 1,$(TRACE)),--trace) $(if $(MAX_CYCLES),--max-cycles $(MAX_CYCLES)) \
-            $(if $(filter 0,$(LOCKSTEP)),--no-lockstep) $(if $(BUG),--bug $(BUG))
+            $(if $(filter 0,$(LOCKSTEP)),--no-lockstep) $(if $(BUG),--bug $(BUG)) \
+            $(if $(filter 1,$(SW_BUG)),--sw-bug)
 
 sim: sw
 	@$(PY) -m lacosim sim $(SIM_ARGS)

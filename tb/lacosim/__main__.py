@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--trace", action="store_true")
     sim.add_argument("--max-cycles", type=_int)
     sim.add_argument("--no-lockstep", action="store_true")
+    sim.add_argument("--sw-bug", action="store_true", help="run the test's seed-bug software build")
     sim.add_argument("--bug", default="", help="plant a deliberate RTL bug: " + ", ".join(build.PLANTED_BUGS))
     sub.add_parser("lint", help="Verilator --lint-only -Wall")
     sub.add_parser("tests", help="list the TEST names")
@@ -34,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         return runner.sim_main(runner.SimRequest(
             test=args.test, elf=args.elf, seed=args.seed, cores=args.cores, waves=args.waves,
             wave_from=args.wave_from, wave_to=args.wave_to, trace=args.trace,
-            max_cycles=args.max_cycles, lockstep=not args.no_lockstep, bug=args.bug))
+            max_cycles=args.max_cycles, lockstep=not args.no_lockstep, bug=args.bug,
+            sw_bug=args.sw_bug))
     if args.cmd == "lint":
         return build.lint()
     if args.cmd == "tests":

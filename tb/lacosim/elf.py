@@ -38,6 +38,7 @@ class ElfImage:
     entry: int
     segments: list[Segment]
     symbols: dict[str, int] = field(default_factory=dict)  # name -> address (functions and objects)
+    sizes: dict[str, int] = field(default_factory=dict)    # name -> st_size in bytes (objects)
     _sym_addrs: list[int] = field(default_factory=list, repr=False)
     _sym_names: list[str] = field(default_factory=list, repr=False)
 
@@ -60,6 +61,16 @@ class ElfImage:
             return ""
         off = addr - self._sym_addrs[i]
         return self._sym_names[i] if off == 0 else f"{self._sym_names[i]}+{off:#x}"
+
+    def set_param(self, name: str, value: int) -> None:
+        """Overwrite an integer variable of the program (a test parameter) with its own width."""
+        size = self.sizes.get(name, 0)
+        if size not in (1, 2, 4, 8):
+            raise ElfLoadError(f"{self.path}: '{name}' is not an integer variable (size {size}); test "
+                               f"parameters must be 1/2/4/8-byte globals in .data")
+        if not 0 <= value < 1 << (8 * size) and not -(1 << (8 * size - 1)) <= value < 0:
+            raise ElfLoadError(f"{self.path}: {value} does not fit the {size}-byte parameter '{name}'")
+        self.write(self.symbol(name), (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
 
     def write(self, addr: int, data: bytes) -> None:
         """Patch loaded bytes (tests write constrained-random parameters through ELF symbols)."""
@@ -105,13 +116,15 @@ def load_elf(path: str | Path, ram_base: int = soc.RAM_BASE,
             if not segments:
                 raise ElfLoadError(f"{path}: no loadable (PT_LOAD) segment")
             symbols: dict[str, int] = {}
+            sizes: dict[str, int] = {}
             symtab = elf.get_section_by_name(".symtab")
             if symtab is not None:
                 for sym in symtab.iter_symbols():
                     if sym.name and sym["st_info"]["type"] in ("STT_FUNC", "STT_OBJECT", "STT_NOTYPE") \
                             and sym["st_shndx"] != "SHN_UNDEF" and not sym.name.startswith(".L"):
                         symbols[sym.name] = sym["st_value"]
+                        sizes[sym.name] = sym["st_size"]
             entry = elf["e_entry"] & ((1 << 48) - 1)
     except ELFError as e:
         raise ElfLoadError(f"{path}: not a valid ELF file ({e})") from None
-    return ElfImage(path=path, entry=entry, segments=segments, symbols=symbols)
+    return ElfImage(path=path, entry=entry, segments=segments, symbols=symbols, sizes=sizes)

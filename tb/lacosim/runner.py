@@ -43,6 +43,7 @@ class SimRequest:
     lockstep: bool = True
     echo_uart: bool = True
     bug: str = ""          # a planted RTL bug (lacosim.build.PLANTED_BUGS)
+    sw_bug: bool = False   # run the test's seed-bug software build (<program>_bug)
 
 
 def program_elf(program: str) -> Path:
@@ -64,6 +65,11 @@ def resolve_test(req: SimRequest) -> tuple[type, Path]:
                          + ", ".join(sorted(t for t in registry if t != "elf"))
                          + " (or make sim ELF=<path> for any program)")
     cls = registry[req.test]
+    if req.sw_bug:
+        if not cls.has_sw_bug:
+            raise UsageError(f"TEST={req.test} has no seed-bug software build (SW_BUG=1 applies to: "
+                             + ", ".join(sorted(n for n, c in registry.items() if c.has_sw_bug)) + ")")
+        return cls, program_elf(f"{cls.program}_bug")
     return cls, program_elf(cls.program)
 
 
@@ -77,6 +83,8 @@ def repro_command(req: SimRequest, test: str, seed: int, cores: int, default_cor
         cmd += " LOCKSTEP=0"
     if req.bug:
         cmd += f" BUG={req.bug}"
+    if req.sw_bug:
+        cmd += " SW_BUG=1"
     return cmd
 
 
@@ -95,7 +103,7 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
     params = test_cls.prepare(image, random.Random(seed))
     test_name = "elf" if req.elf else req.test
     run_dir = BUILD_DIR / "run" / ((f"elf-{elf_path.stem}" if req.elf else f"{test_name}-s{seed}")
-                                   + (f"-bug-{req.bug}" if req.bug else ""))
+                                   + (f"-bug-{req.bug}" if req.bug else "") + ("-swbug" if req.sw_bug else ""))
     run_dir.mkdir(parents=True, exist_ok=True)
     hex_path = run_dir / "image.hex"
     write_readmemh(image, hex_path)

@@ -72,3 +72,20 @@ def test_symbolize_and_patch(elf_factory):
         img.write(0x300000, b"\x00")
     with pytest.raises(ElfLoadError, match="no symbol"):
         img.symbol("nope")
+
+
+def test_set_param_writes_with_the_variable_width(elf_factory):
+    img = load_elf(elf_factory(segments=((0x200000, bytes(16), 16),)))
+    img.symbols.update({"n32": 0x200000, "n64": 0x200008})
+    img.sizes.update({"n32": 4, "n64": 8})
+    img.__post_init__()
+    img.set_param("n32", 0x12345678)
+    img.set_param("n64", -2)
+    assert img.segments[0].data[:4] == bytes.fromhex("78563412")
+    assert img.segments[0].data[8:16] == b"\xfe" + b"\xff" * 7
+    with pytest.raises(ElfLoadError, match="does not fit"):
+        img.set_param("n32", 1 << 32)
+    img.sizes["main"] = 0
+    img.symbols["main"] = 0x200000
+    with pytest.raises(ElfLoadError, match="not an integer variable"):
+        img.set_param("main", 1)

@@ -31,6 +31,7 @@ class LacosimTest(uvm_test):
     program: ClassVar[str] = ""         # sw program (build/sw/<program>.elf)
     cores: ClassVar[int] = 1
     max_cycles: ClassVar[int] = 20_000_000
+    has_sw_bug: ClassVar[bool] = False  # sw builds <program>_bug re-introducing a seed bug (SW_BUG=1)
     registry: ClassVar[dict[str, type[LacosimTest]]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
