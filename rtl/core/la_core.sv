@@ -1,14 +1,17 @@
 // LA64 in-order core: IF -> ID -> EX -> MEM -> WB (architecture.md; interfaces in docs/design.md).
 //
-//   IF   chooses the fetch address; the instruction memory answers in the next cycle, in ID
+//   IF   chooses the fetch address (fetch translation: DA or DMW0/1); the instruction memory answers
+//        in the next cycle, in ID
 //   ID   decode, register read, forwarding from EX/MEM/WB, interlocks
 //   EX   ALU, branches (resolved here: a taken one costs 1 cycle), mul (3 cycles) / div (35/67
-//        cycles) stalling the pipeline, address generation and the data-memory request
-//   MEM  data-memory response: load extension, sc result, AMO new value
-//   WB   commit point: register write, CSR access, exceptions, retirement trace
+//        cycles) stalling the pipeline, address generation and translation, privilege checks, the
+//        data-memory and IOCSR requests; picks the instruction that takes a pending interrupt
+//   MEM  data-memory/IOCSR response: load extension, sc result, AMO new value
+//   WB   commit point: register writes, CSR access, exception/interrupt entry, ertn, idle, trace
 //
 // Exceptions travel with their instruction and are taken only in WB, which flushes everything
-// younger; this is where trap entry, ertn and interrupts will attach.
+// younger and lets IF refetch from the handler (or ERA, or pc+4 after a serialising instruction)
+// in the next cycle. la_csr holds the privileged state and the timer (la_timer).
 module la_core import la_pkg::*; #(
   parameter int unsigned CoreId = 0
 ) (
@@ -28,46 +31,67 @@ module la_core import la_pkg::*; #(
   output logic [63:0] dmem_wdata_o,
   input  logic [63:0] dmem_rdata_i,
   input  logic        dmem_sc_ok_i,
+  // IOCSR port (design.md 7.1): same timing as the data port
+  output logic        iocsr_req_o,
+  output logic        iocsr_we_o,
+  output logic [31:0] iocsr_addr_o,
+  output logic [1:0]  iocsr_size_o,
+  output logic [63:0] iocsr_wdata_o,
+  input  logic [63:0] iocsr_rdata_i,
+  // interrupt lines (levels) -> ESTAT.IS[9:2] and IS[12]
+  input  logic [7:0]  irq_hwi_i,
+  input  logic        irq_ipi_i,
+  // LL bit of this core, kept by the RAM
+  output logic        ll_clear_o,
+  input  logic        llbit_i,
   // retirement trace
   output retire_t     retire_o
 );
   // IF/ID
-  logic        id_valid;
+  logic        id_valid, id_fexc;
   logic [63:0] id_pc;
   // pipeline registers
   id_ex_t      id_ex;
   ex_mem_t     ex_mem;
   mem_wb_t     mem_wb;
   // register file
-  logic [4:0]  rf_raddr_a, rf_raddr_b, rf_raddr_c, rf_waddr;
-  logic [63:0] rf_rdata_a, rf_rdata_b, rf_rdata_c, rf_wdata;
-  logic        rf_we;
+  logic [4:0]  rf_raddr_a, rf_raddr_b, rf_raddr_c, rf_waddr, rf_waddr2;
+  logic [63:0] rf_rdata_a, rf_rdata_b, rf_rdata_c, rf_wdata, rf_wdata2;
+  logic        rf_we, rf_we2;
   // forwarding
   logic        ex_fwd_we, ex_fwd_late, mem_fwd_we, mem_fwd_late;
   logic [4:0]  ex_fwd_wa, mem_fwd_wa;
   logic [63:0] ex_fwd_data, mem_fwd_data;
   // control
-  logic        id_hazard, ex_stall, ex_redirect, mem_exc, trap, halt_q, csr_commit;
-  logic [63:0] ex_redirect_pc, csr_rdata;
-
-  // An unimplemented instruction stops the core for good (until INE/ALE entry exists).
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)   halt_q <= 1'b0;
-    else if (trap) halt_q <= 1'b1;
-  end
+  logic        id_hazard, ex_stall, ex_redirect, mem_flush, flush, sleep;
+  logic [63:0] ex_redirect_pc, flush_pc;
+  // privileged state
+  logic        commit, trap, trap_int, ie, da, rdtime_ipe, int_req, wake;
+  logic [1:0]  plv;
+  logic [3:0]  int_no;
+  logic [12:0] irq_is;
+  logic [3:0][63:0] dmw;
+  logic [63:0] csr_rdata, csr_rdata2, csr_wdata, trap_vector, ertn_pc;
 
   la_if_stage u_if_stage (
     .clk_i,
     .rst_ni,
     .boot_addr_i,
-    .halt_i        (halt_q || trap),
+    .flush_i       (flush),
+    .flush_pc_i    (flush_pc),
+    .sleep_i       (sleep),
+    .wake_i        (wake),
     .redirect_i    (ex_redirect),
     .redirect_pc_i (ex_redirect_pc),
     .stall_i       (id_hazard || ex_stall),
+    .da_i          (da),
+    .plv_i         (plv),
+    .dmw_i         (dmw[1:0]),
     .imem_req_o,
     .imem_addr_o,
     .id_valid_o    (id_valid),
-    .id_pc_o       (id_pc)
+    .id_pc_o       (id_pc),
+    .id_fexc_o     (id_fexc)
   );
 
   la_id_stage u_id_stage (
@@ -75,6 +99,7 @@ module la_core import la_pkg::*; #(
     .rst_ni,
     .valid_i        (id_valid),
     .pc_i           (id_pc),
+    .fexc_i         (id_fexc),
     .insn_i         (imem_rdata_i),
     .rf_raddr_a_o   (rf_raddr_a),
     .rf_raddr_b_o   (rf_raddr_b),
@@ -95,7 +120,7 @@ module la_core import la_pkg::*; #(
     .wb_fwd_data_i  (rf_wdata),
     .ex_stall_i     (ex_stall),
     .kill_i         (ex_redirect),
-    .flush_i        (trap),
+    .flush_i        (flush),
     .hazard_o       (id_hazard),
     .id_ex_o        (id_ex)
   );
@@ -111,15 +136,23 @@ module la_core import la_pkg::*; #(
     .rdata_c_o (rf_rdata_c),
     .we_i      (rf_we),
     .waddr_i   (rf_waddr),
-    .wdata_i   (rf_wdata)
+    .wdata_i   (rf_wdata),
+    .we2_i     (rf_we2),
+    .waddr2_i  (rf_waddr2),
+    .wdata2_i  (rf_wdata2)
   );
 
   la_ex_stage u_ex_stage (
     .clk_i,
     .rst_ni,
     .id_ex_i       (id_ex),
-    .flush_i       (trap),
-    .older_exc_i   (mem_exc || trap),
+    .flush_i       (flush),
+    .older_flush_i (mem_flush || flush),
+    .plv_i         (plv),
+    .da_i          (da),
+    .dmw_i         (dmw),
+    .rdtime_ipe_i  (rdtime_ipe),
+    .int_req_i     (int_req),
     .fwd_we_o      (ex_fwd_we),
     .fwd_wa_o      (ex_fwd_wa),
     .fwd_late_o    (ex_fwd_late),
@@ -133,43 +166,88 @@ module la_core import la_pkg::*; #(
     .dmem_addr_o,
     .dmem_size_o,
     .dmem_wdata_o,
+    .iocsr_req_o,
+    .iocsr_we_o,
+    .iocsr_addr_o,
+    .iocsr_size_o,
+    .iocsr_wdata_o,
     .ex_mem_o      (ex_mem)
   );
 
   la_mem_stage u_mem_stage (
     .clk_i,
     .rst_ni,
-    .ex_mem_i     (ex_mem),
-    .flush_i      (trap),
+    .ex_mem_i      (ex_mem),
+    .flush_i       (flush),
     .dmem_rdata_i,
     .dmem_sc_ok_i,
-    .fwd_we_o     (mem_fwd_we),
-    .fwd_wa_o     (mem_fwd_wa),
-    .fwd_late_o   (mem_fwd_late),
-    .fwd_data_o   (mem_fwd_data),
-    .exc_o        (mem_exc),
-    .mem_wb_o     (mem_wb)
+    .iocsr_rdata_i,
+    .fwd_we_o      (mem_fwd_we),
+    .fwd_wa_o      (mem_fwd_wa),
+    .fwd_late_o    (mem_fwd_late),
+    .fwd_data_o    (mem_fwd_data),
+    .flush_o       (mem_flush),
+    .mem_wb_o      (mem_wb)
   );
 
   la_csr #(.CoreId(CoreId)) u_csr (
     .clk_i,
     .rst_ni,
-    .commit_i  (csr_commit),
-    .op_i      (mem_wb.sys_op),
-    .csr_num_i (mem_wb.insn[23:10]),
-    .rj_i      (mem_wb.sys_rj),
-    .rd_i      (mem_wb.sys_rd),
-    .rdata_o   (csr_rdata)
+    .irq_hwi_i,
+    .irq_ipi_i,
+    .llbit_i,
+    .ll_clear_o,
+    .commit_i      (commit),
+    .op_i          (mem_wb.sys_op),
+    .csr_num_i     (mem_wb.insn[23:10]),
+    .rj_i          (mem_wb.sys_rj),
+    .rd_i          (mem_wb.sys_rd),
+    .rdata_o       (csr_rdata),
+    .rdata2_o      (csr_rdata2),
+    .csr_wdata_o   (csr_wdata),
+    .trap_i        (trap),
+    .trap_int_i    (trap_int),
+    .trap_cause_i  (mem_wb.exc_cause),
+    .trap_pc_i     (mem_wb.pc),
+    .trap_badv_i   (mem_wb.badv),
+    .trap_insn_i   (mem_wb.insn),
+    .trap_vector_o (trap_vector),
+    .ertn_pc_o     (ertn_pc),
+    .plv_o         (plv),
+    .ie_o          (ie),
+    .da_o          (da),
+    .dmw_o         (dmw),
+    .rdtime_ipe_o  (rdtime_ipe),
+    .is_o          (irq_is),
+    .int_req_o     (int_req),
+    .wake_o        (wake),
+    .int_no_o      (int_no)
   );
 
   la_wb_stage u_wb_stage (
-    .mem_wb_i     (mem_wb),
-    .csr_rdata_i  (csr_rdata),
-    .rf_we_o      (rf_we),
-    .rf_waddr_o   (rf_waddr),
-    .rf_wdata_o   (rf_wdata),
-    .csr_commit_o (csr_commit),
-    .trap_o       (trap),
+    .mem_wb_i      (mem_wb),
+    .csr_rdata_i   (csr_rdata),
+    .csr_rdata2_i  (csr_rdata2),
+    .csr_wdata_i   (csr_wdata),
+    .int_req_i     (int_req),
+    .int_no_i      (int_no),
+    .trap_vector_i (trap_vector),
+    .ertn_pc_i     (ertn_pc),
+    .plv_i         (plv),
+    .ie_i          (ie),
+    .is_i          (irq_is),
+    .rf_we_o       (rf_we),
+    .rf_waddr_o    (rf_waddr),
+    .rf_wdata_o    (rf_wdata),
+    .rf_we2_o      (rf_we2),
+    .rf_waddr2_o   (rf_waddr2),
+    .rf_wdata2_o   (rf_wdata2),
+    .commit_o      (commit),
+    .trap_o        (trap),
+    .trap_int_o    (trap_int),
+    .flush_o       (flush),
+    .flush_pc_o    (flush_pc),
+    .sleep_o       (sleep),
     .retire_o
   );
 endmodule

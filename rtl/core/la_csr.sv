@@ -1,37 +1,199 @@
-// Control and status registers, accessed at the commit point (WB) so that a CSR access is ordered
-// with everything older and nothing younger has seen its effect.
-// Implemented so far: CPUID (read-only, = CoreId), SAVE0-15, the stable counter (rdtime*) and the
-// CPUCFG words. Every other CSR reads 0 and ignores writes. The privileged issue adds CRMD/PRMD/ESTAT/
-// ERA/EENTRY..., the exception-commit inputs and the interrupt request output here.
+// Control and status registers, exception/interrupt entry and ertn (spec-la64-lvz.md sections 1-3).
+// Everything here changes at the commit point (WB): a CSR access is ordered with everything older,
+// and the instructions whose writes younger ones depend on (csrwr/csrxchg, ertn, idle) serialise
+// the pipeline, so CSR state is stable for every instruction in flight.
+//
+// Implemented (reset value; writable fields): CRMD (0x08; PLV IE DA PG DATF DATM WE), PRMD (PPLV PIE
+// PWE), EUEN ([3:0], no effect), MISC (VA32L/DRDTL/RPCNTL/DWPL; ALCL0-3 read 1: no unaligned access;
+// only DRDTL acts), ECFG (LIE VS), ESTAT (IS[1:0]; IS[12:2] = IPI, TI, PMI = 0, HWI7-0 sampled every
+// cycle; Ecode/EsubCode set by trap entry), ERA, BADV, BADI (read-only), EENTRY, CPUID (= CoreId),
+// PRCFG1-3 (la_pkg), SAVE0-15, TID (= CoreId), TCFG/TVAL (la_timer), CNTC, TICLR, LLBCTL (ROLLB =
+// llbit_i, WCLLB pulses ll_clear_o, KLO), DMW0-3, TLBRENTRY and the TLB/refill CSRs as plain storage
+// (TLBIDX, TLBEHI, TLBELO0/1, ASID (0x000A0000), PGDL, PGDH, PGD (read-only), PWCL, PWCH, STLBPS,
+// RVACFG, TLBRBADV, TLBRERA, TLBRSAVE, TLBRELO0/1, TLBREHI, TLBRPRMD). Reset values the manual leaves
+// undefined are 0. Unknown CSRs read 0 and ignore writes. 32-bit CSRs are sign-extended into rd
+// (spec section 1; only BADI, TLBIDX, PWCL and TID can have bit 31 set).
 module la_csr import la_pkg::*; #(
   parameter int unsigned CoreId = 0
 ) (
-  input  logic        clk_i,
-  input  logic        rst_ni,
-  input  logic        commit_i,   // the instruction in WB commits (valid, no exception)
-  input  sys_op_e     op_i,
-  input  logic [13:0] csr_num_i,
-  input  logic [63:0] rj_i,       // csrxchg write mask / cpucfg index
-  input  logic [63:0] rd_i,       // csrwr/csrxchg value
-  output logic [63:0] rdata_o     // the value written to rd
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  // interrupt lines (design.md 7.1), sampled into ESTAT.IS every cycle
+  input  logic [7:0]       irq_hwi_i,
+  input  logic             irq_ipi_i,
+  // LL bit of this core (in the RAM)
+  input  logic             llbit_i,
+  output logic             ll_clear_o,
+  // the instruction in WB commits (valid, no exception): its system operation
+  input  logic             commit_i,
+  input  sys_op_e          op_i,
+  input  logic [13:0]      csr_num_i,
+  input  logic [63:0]      rj_i,        // csrxchg write mask / cpucfg index
+  input  logic [63:0]      rd_i,        // csrwr/csrxchg value
+  output logic [63:0]      rdata_o,     // the value written to rd
+  output logic [63:0]      rdata2_o,    // rdtime*: the value written to rj (TID)
+  output logic [63:0]      csr_wdata_o, // csrwr/csrxchg: the value presented to the CSR (design.md 7.2)
+  // exception or interrupt entry of the instruction in WB
+  input  logic             trap_i,
+  input  logic             trap_int_i,
+  input  exc_cause_e       trap_cause_i,
+  input  logic [63:0]      trap_pc_i,
+  input  logic [63:0]      trap_badv_i,
+  input  logic [31:0]      trap_insn_i,
+  output logic [63:0]      trap_vector_o,  // handler address of trap_int_i/trap_cause_i
+  output logic [63:0]      ertn_pc_o,
+  // state for the pipeline
+  output logic [1:0]       plv_o,
+  output logic             ie_o,
+  output logic             da_o,
+  output logic [3:0][63:0] dmw_o,
+  output logic             rdtime_ipe_o,   // MISC.DRDTL of the current PLV
+  output logic [12:0]      is_o,           // ESTAT.IS this cycle
+  output logic             int_req_o,      // CRMD.IE && (IS & LIE) != 0
+  output logic             wake_o,         // (IS & LIE) != 0: ends idle
+  output logic [3:0]       int_no_o        // the highest pending enabled line (spec 2.2 priority)
 );
+  // Writable fields
+  localparam logic [63:0] FM_CRMD   = 64'h3FF;
+  localparam logic [63:0] FM_PRMD   = 64'hF;
+  localparam logic [63:0] FM_EUEN   = 64'hF;
+  localparam logic [63:0] FM_MISC   = 64'h0007_0EEE;
+  localparam logic [63:0] RO_MISC   = 64'h0000_F000;     // ALCL0-3
+  localparam logic [63:0] FM_ECFG   = 64'h0007_1FFF;
+  localparam logic [63:0] FM_ESTAT  = 64'h3;
+  localparam logic [63:0] FM_PAGE   = 64'hFFFF_FFFF_FFFF_F000;
+  localparam logic [63:0] FM_TLBIDX = 64'hBF00_0FFF;
+  localparam logic [63:0] FM_TLBEHI = 64'h0000_FFFF_FFFF_E000;
+  localparam logic [63:0] FM_TLBELO = 64'hE000_FFFF_FFFF_F07F;
+  localparam logic [63:0] FM_ASID   = 64'h3FF;
+  localparam logic [63:0] FM_PWCL   = 64'hFFFF_FFFF;
+  localparam logic [63:0] FM_PWCH   = 64'h00FF_FFFF;
+  localparam logic [63:0] FM_STLBPS = 64'h3F;
+  localparam logic [63:0] FM_RVACFG = 64'hF;
+  localparam logic [63:0] FM_TID    = 64'hFFFF_FFFF;
+  localparam logic [63:0] FM_TCFG   = 64'((1 << TIMER_BITS) - 1);
+  localparam logic [63:0] FM_LLBCTL = 64'h4;             // KLO; WCLLB is a write-1 pulse
+  localparam logic [63:0] FM_TLBRENTRY = 64'h0000_FFFF_FFFF_F000;
+  localparam logic [63:0] FM_TLBRERA = 64'hFFFF_FFFF_FFFF_FFFD;
+  localparam logic [63:0] FM_TLBREHI = 64'h0000_FFFF_FFFF_E03F;
+  localparam logic [63:0] FM_TLBRPRMD = 64'h17;
+  localparam logic [63:0] FM_DMW    = 64'hF000_0000_0000_003F;
+
+  logic [9:0]                crmd_q;
+  logic [63:0]               prmd_q, euen_q, misc_q, ecfg_q, era_q, badv_q, eentry_q;
+  logic [1:0]                swi_q;
+  logic [5:0]                ecode_q;
+  logic [8:0]                esub_q;
+  logic [31:0]               badi_q;
+  logic [63:0]               tlbidx_q, tlbehi_q, tlbelo0_q, tlbelo1_q, asid_q, pgdl_q, pgdh_q;
+  logic [63:0]               pwcl_q, pwch_q, stlbps_q, rvacfg_q, tid_q, cntc_q;
+  logic [63:0]               tlbrentry_q, tlbrbadv_q, tlbrera_q, tlbrsave_q, tlbrelo0_q, tlbrelo1_q;
+  logic [63:0]               tlbrehi_q, tlbrprmd_q;
   logic [NUM_SAVE-1:0][63:0] save_q;
-  logic [63:0]               csr_rdata, counter_q;
-  logic                      is_save;
+  logic [3:0][63:0]          dmw_q;
+  logic                      klo_q;
+
+  logic [63:0]           counter;
+  logic [TIMER_BITS-1:0] tcfg, tval;
+  logic                  ti;
+  logic [12:0]           is, pending;
+
+  logic        is_save, is_dmw, sext32, write, ertn;
+  logic [63:0] raw, fmask, wmask, wnew, cur;
 
   assign is_save = csr_num_i[13:4] == CSR_SAVE0[13:4];
+  assign is_dmw  = csr_num_i[13:2] == CSR_DMW0[13:2];
 
+  // ---------------------------------------------------------------------------------------------
+  // Read: the raw value of the addressed CSR and its writable fields
   always_comb begin
-    csr_rdata = '0;
-    if (csr_num_i == CSR_CPUID) csr_rdata = 64'(CoreId);
-    else if (is_save)           csr_rdata = save_q[csr_num_i[3:0]];
+    raw    = '0;
+    fmask  = '0;
+    sext32 = 1'b0;
+    if (is_save) begin
+      raw   = save_q[csr_num_i[3:0]];
+      fmask = '1;
+    end else if (is_dmw) begin
+      raw   = dmw_q[csr_num_i[1:0]];
+      fmask = FM_DMW;
+    end else begin
+      unique case (csr_num_i)
+        CSR_CRMD:   begin raw = 64'(crmd_q);              fmask = FM_CRMD;   end
+        CSR_PRMD:   begin raw = prmd_q;                   fmask = FM_PRMD;   end
+        CSR_EUEN:   begin raw = euen_q;                   fmask = FM_EUEN;   end
+        CSR_MISC:   begin raw = misc_q | RO_MISC;         fmask = FM_MISC;   end
+        CSR_ECFG:   begin raw = ecfg_q;                   fmask = FM_ECFG;   end
+        CSR_ESTAT:  begin
+          raw   = {33'd0, esub_q, ecode_q, 3'd0, is};
+          fmask = FM_ESTAT;
+        end
+        CSR_ERA:    begin raw = era_q;                    fmask = '1;        end
+        CSR_BADV:   begin raw = badv_q;                   fmask = '1;        end
+        CSR_BADI:   begin raw = 64'(badi_q);              sext32 = 1'b1;     end
+        CSR_EENTRY: begin raw = eentry_q;                 fmask = FM_PAGE;   end
+        CSR_TLBIDX: begin raw = tlbidx_q; fmask = FM_TLBIDX; sext32 = 1'b1;  end
+        CSR_TLBEHI: begin
+          raw   = {{(64 - PALEN){tlbehi_q[PALEN-1]}}, tlbehi_q[PALEN-1:0]};
+          fmask = FM_TLBEHI;
+        end
+        CSR_TLBELO0: begin raw = tlbelo0_q;               fmask = FM_TLBELO; end
+        CSR_TLBELO1: begin raw = tlbelo1_q;               fmask = FM_TLBELO; end
+        CSR_ASID:   begin raw = asid_q | ASID_RESET;      fmask = FM_ASID;   end
+        CSR_PGDL:   begin raw = pgdl_q;                   fmask = FM_PAGE;   end
+        CSR_PGDH:   begin raw = pgdh_q;                   fmask = FM_PAGE;   end
+        // PGD: the base for the MSB of the current bad VA (TLBRBADV inside a TLB refill)
+        CSR_PGD:    raw = (tlbrera_q[0] ? tlbrbadv_q[63] : badv_q[63]) ? pgdh_q : pgdl_q;
+        CSR_PWCL:   begin raw = pwcl_q;   fmask = FM_PWCL;   sext32 = 1'b1;  end
+        CSR_PWCH:   begin raw = pwch_q;                   fmask = FM_PWCH;   end
+        CSR_STLBPS: begin raw = stlbps_q;                 fmask = FM_STLBPS; end
+        CSR_RVACFG: begin raw = rvacfg_q;                 fmask = FM_RVACFG; end
+        CSR_CPUID:  raw = 64'(CoreId);
+        CSR_PRCFG1: raw = PRCFG1_VAL;
+        CSR_PRCFG2: raw = PRCFG2_VAL;
+        CSR_PRCFG3: raw = PRCFG3_VAL;
+        CSR_TID:    begin raw = tid_q;    fmask = FM_TID;    sext32 = 1'b1;  end
+        CSR_TCFG:   begin raw = 64'(tcfg);                fmask = FM_TCFG;   end
+        CSR_TVAL:   raw = 64'(tval);
+        CSR_CNTC:   begin raw = cntc_q;                   fmask = '1;        end
+        CSR_TICLR:  raw = '0;
+        CSR_LLBCTL: begin raw = {61'd0, klo_q, 1'b0, llbit_i}; fmask = FM_LLBCTL; end
+        CSR_TLBRENTRY: begin raw = tlbrentry_q;           fmask = FM_TLBRENTRY; end
+        CSR_TLBRBADV: begin raw = tlbrbadv_q;             fmask = '1;        end
+        CSR_TLBRERA:  begin raw = tlbrera_q;              fmask = FM_TLBRERA; end
+        CSR_TLBRSAVE: begin raw = tlbrsave_q;             fmask = '1;        end
+        CSR_TLBRELO0: begin raw = tlbrelo0_q;             fmask = FM_TLBELO; end
+        CSR_TLBRELO1: begin raw = tlbrelo1_q;             fmask = FM_TLBELO; end
+        CSR_TLBREHI:  begin raw = tlbrehi_q;              fmask = FM_TLBREHI; end
+        CSR_TLBRPRMD: begin raw = tlbrprmd_q;             fmask = FM_TLBRPRMD; end
+        default: ;
+      endcase
+    end
   end
+
+  function automatic logic [63:0] sext_if(input logic [63:0] v, input logic s);
+    return s ? {{32{v[31]}}, v[31:0]} : v;
+  endfunction
+
+  assign cur = sext_if(raw, sext32);
+
+  // csrwr writes every writable field; csrxchg only those its mask rj selects
+  assign write = commit_i && op_i inside {SYS_CSRWR, SYS_CSRXCHG};
+  assign wmask = (op_i == SYS_CSRXCHG ? rj_i : '1) & fmask;
+  assign wnew  = (raw & ~wmask) | (rd_i & wmask);
+
+  // What the instruction presents, before read-only fields drop it: the only way the trace can show
+  // a write-1 to a self-clearing field (TICLR.CLR, LLBCTL.WCLLB).
+  assign csr_wdata_o = op_i == SYS_CSRXCHG ? (rd_i & rj_i) | (cur & ~rj_i) : rd_i;
+
+  logic [63:0] time_v;
+  assign time_v   = counter + cntc_q;  // CNTC compensates the read-out only (spec 3.1)
+  assign rdata2_o = sext_if(tid_q, 1'b1);
 
   always_comb begin
     unique case (op_i)
-      SYS_RDTIMEL: rdata_o = {{32{counter_q[31]}}, counter_q[31:0]};
-      SYS_RDTIMEH: rdata_o = {{32{counter_q[63]}}, counter_q[63:32]};
-      SYS_RDTIMED: rdata_o = counter_q;
+      SYS_RDTIMEL: rdata_o = {{32{time_v[31]}}, time_v[31:0]};
+      SYS_RDTIMEH: rdata_o = {{32{time_v[63]}}, time_v[63:32]};
+      SYS_RDTIMED: rdata_o = time_v;
       SYS_CPUCFG: begin
         unique case (rj_i)
           64'd0:   rdata_o = CPUCFG0_PRID;
@@ -42,28 +204,161 @@ module la_csr import la_pkg::*; #(
           default: rdata_o = '0;
         endcase
       end
-      default:     rdata_o = csr_rdata;  // csrrd/csrwr/csrxchg return the old value
+      default:     rdata_o = cur;  // csrrd/csrwr/csrxchg return the old value
     endcase
   end
 
-  // Stable counter: one tick per core clock (architecture.md section 3), 0 in the first cycle after
-  // reset, so a rdtime retiring in trace cycle c reads c.
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) counter_q <= '0;
-    else         counter_q <= counter_q + 64'd1;
+  // ---------------------------------------------------------------------------------------------
+  // Timer and interrupt lines
+  la_timer u_timer (
+    .clk_i,
+    .rst_ni,
+    .tcfg_we_i    (write && csr_num_i == CSR_TCFG),
+    .tcfg_wdata_i (wnew[TIMER_BITS-1:0]),
+    .ticlr_i      (write && csr_num_i == CSR_TICLR && (op_i != SYS_CSRXCHG || rj_i[0]) && rd_i[0]),
+    .counter_o    (counter),
+    .tcfg_o       (tcfg),
+    .tval_o       (tval),
+    .ti_o         (ti)
+  );
+
+  assign is      = {irq_ipi_i, ti, 1'b0, irq_hwi_i, swi_q};
+  assign pending = is & ecfg_q[12:0];
+  assign wake_o    = pending != '0;
+  assign int_req_o = crmd_q[CRMD_IE] && wake_o;
+  always_comb begin
+    int_no_o = '0;
+    for (int i = 0; i < 13; i++) begin
+      if (pending[i]) int_no_o = 4'(i);
+    end
   end
 
-  logic        write;
-  logic [63:0] wmask, wdata;
-  assign write = commit_i && op_i inside {SYS_CSRWR, SYS_CSRXCHG};
-  assign wmask = op_i == SYS_CSRXCHG ? rj_i : '1;
-  assign wdata = (rd_i & wmask) | (csr_rdata & ~wmask);
+  // ---------------------------------------------------------------------------------------------
+  // Trap entry (spec 2.3): the handler is EENTRY, or with ECFG.VS != 0 EENTRY + code * 2^(VS+2)
+  // where interrupts use code 64 + int number
+  logic [6:0]  vec_code;
+  logic [2:0]  vs;
+  assign vs       = ecfg_q[18:16];
+  assign vec_code = trap_int_i ? {3'b100, int_no_o} : {1'b0, trap_cause_i[5:0]};
+  assign trap_vector_o = vs == 3'd0 ? eentry_q : eentry_q + (64'(vec_code) << (vs + 3'd2));
+  assign ertn_pc_o     = tlbrera_q[0] ? {tlbrera_q[63:2], 2'b00} : era_q;
+  assign ertn          = commit_i && op_i == SYS_ERTN;
+
+  // ertn clears the LL bit unless LLBCTL.KLO; writing LLBCTL.WCLLB = 1 clears it
+  assign ll_clear_o = (ertn && !klo_q) ||
+                      (write && csr_num_i == CSR_LLBCTL && (op_i != SYS_CSRXCHG || rj_i[1]) && rd_i[1]);
+
+  logic badv_we, badi_we;
+  assign badv_we = !trap_int_i && trap_cause_i inside {EXC_ADEF, EXC_ADEM, EXC_ALE};
+  assign badi_we = !trap_int_i && trap_cause_i != EXC_ADEF;  // a failed fetch has no word
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      save_q <= '0;
-    end else if (write && is_save) begin
-      save_q[csr_num_i[3:0]] <= wdata;
+      crmd_q      <= CRMD_RESET;
+      prmd_q      <= '0;
+      euen_q      <= '0;
+      misc_q      <= '0;
+      ecfg_q      <= '0;
+      swi_q       <= '0;
+      ecode_q     <= '0;
+      esub_q      <= '0;
+      era_q       <= '0;
+      badv_q      <= '0;
+      badi_q      <= '0;
+      eentry_q    <= '0;
+      tlbidx_q    <= '0;
+      tlbehi_q    <= '0;
+      tlbelo0_q   <= '0;
+      tlbelo1_q   <= '0;
+      asid_q      <= '0;
+      pgdl_q      <= '0;
+      pgdh_q      <= '0;
+      pwcl_q      <= '0;
+      pwch_q      <= '0;
+      stlbps_q    <= '0;
+      rvacfg_q    <= '0;
+      save_q      <= '0;
+      tid_q       <= 64'(CoreId);
+      cntc_q      <= '0;
+      klo_q       <= 1'b0;
+      tlbrentry_q <= '0;
+      tlbrbadv_q  <= '0;
+      tlbrera_q   <= '0;
+      tlbrsave_q  <= '0;
+      tlbrelo0_q  <= '0;
+      tlbrelo1_q  <= '0;
+      tlbrehi_q   <= '0;
+      tlbrprmd_q  <= '0;
+      dmw_q       <= '0;
+    end else if (trap_i) begin
+      prmd_q        <= {60'd0, crmd_q[CRMD_WE], crmd_q[CRMD_IE], crmd_q[1:0]};
+      crmd_q[1:0]     <= 2'd0;
+      crmd_q[CRMD_IE] <= 1'b0;
+      crmd_q[CRMD_WE] <= 1'b0;
+      era_q         <= trap_pc_i;
+      ecode_q       <= trap_int_i ? 6'd0 : trap_cause_i[5:0];
+      esub_q        <= trap_int_i ? 9'd0 : {8'd0, trap_cause_i[6]};
+      if (badv_we) badv_q <= trap_badv_i;
+      if (badi_we) badi_q <= trap_insn_i;
+    end else if (ertn) begin
+      if (tlbrera_q[0]) begin
+        // return from a TLB refill: TLBRPRMD, back to mapped mode
+        crmd_q[1:0]     <= tlbrprmd_q[1:0];
+        crmd_q[CRMD_IE] <= tlbrprmd_q[2];
+        crmd_q[CRMD_WE] <= tlbrprmd_q[4];
+        crmd_q[CRMD_DA] <= 1'b0;
+        crmd_q[CRMD_PG] <= 1'b1;
+        tlbrera_q[0]    <= 1'b0;
+      end else begin
+        crmd_q[1:0]     <= prmd_q[1:0];
+        crmd_q[CRMD_IE] <= prmd_q[2];
+        crmd_q[CRMD_WE] <= prmd_q[3];
+      end
+      klo_q <= 1'b0;
+    end else if (write) begin
+      if (is_save) save_q[csr_num_i[3:0]] <= wnew;
+      if (is_dmw)  dmw_q[csr_num_i[1:0]]  <= wnew & FM_DMW;
+      unique case (csr_num_i)
+        CSR_CRMD:      crmd_q      <= wnew[9:0];
+        CSR_PRMD:      prmd_q      <= wnew & FM_PRMD;
+        CSR_EUEN:      euen_q      <= wnew & FM_EUEN;
+        CSR_MISC:      misc_q      <= wnew & FM_MISC;
+        CSR_ECFG:      ecfg_q      <= wnew & FM_ECFG;
+        CSR_ESTAT:     swi_q       <= wnew[1:0];
+        CSR_ERA:       era_q       <= wnew;
+        CSR_BADV:      badv_q      <= wnew;
+        CSR_EENTRY:    eentry_q    <= wnew & FM_PAGE;
+        CSR_TLBIDX:    tlbidx_q    <= wnew & FM_TLBIDX;
+        CSR_TLBEHI:    tlbehi_q    <= wnew & FM_TLBEHI;
+        CSR_TLBELO0:   tlbelo0_q   <= wnew & FM_TLBELO;
+        CSR_TLBELO1:   tlbelo1_q   <= wnew & FM_TLBELO;
+        CSR_ASID:      asid_q      <= wnew & FM_ASID;
+        CSR_PGDL:      pgdl_q      <= wnew & FM_PAGE;
+        CSR_PGDH:      pgdh_q      <= wnew & FM_PAGE;
+        CSR_PWCL:      pwcl_q      <= wnew & FM_PWCL;
+        CSR_PWCH:      pwch_q      <= wnew & FM_PWCH;
+        CSR_STLBPS:    stlbps_q    <= wnew & FM_STLBPS;
+        CSR_RVACFG:    rvacfg_q    <= wnew & FM_RVACFG;
+        CSR_TID:       tid_q       <= wnew & FM_TID;
+        CSR_CNTC:      cntc_q      <= wnew;
+        CSR_LLBCTL:    klo_q       <= wnew[2];
+        CSR_TLBRENTRY: tlbrentry_q <= wnew & FM_TLBRENTRY;
+        CSR_TLBRBADV:  tlbrbadv_q  <= wnew;
+        CSR_TLBRERA:   tlbrera_q   <= wnew & FM_TLBRERA;
+        CSR_TLBRSAVE:  tlbrsave_q  <= wnew;
+        CSR_TLBRELO0:  tlbrelo0_q  <= wnew & FM_TLBELO;
+        CSR_TLBRELO1:  tlbrelo1_q  <= wnew & FM_TLBELO;
+        CSR_TLBREHI:   tlbrehi_q   <= wnew & FM_TLBREHI;
+        CSR_TLBRPRMD:  tlbrprmd_q  <= wnew & FM_TLBRPRMD;
+        default: ;     // read-only, timer (la_timer) or unknown
+      endcase
     end
   end
+
+  assign plv_o        = crmd_q[1:0];
+  assign ie_o         = crmd_q[CRMD_IE];
+  assign da_o         = crmd_q[CRMD_DA];
+  assign dmw_o        = dmw_q;
+  assign rdtime_ipe_o = crmd_q[1:0] != 2'd0 && misc_q[4 + crmd_q[1:0]];
+  assign is_o         = is;
 endmodule

@@ -1,8 +1,10 @@
 // Instruction decoder: one LA64 instruction word -> control (la_pkg::decoded_t).
 // Decoding is hierarchical on the opcode fields, which is cheaper to simulate than matching every
 // TSV entry; each leaf is the exact match/mask of ../shared/docs/la64-base-encodings.tsv.
-// Anything without an implementation (FP, privileged other than csr*, syscall/break, amcas, sc.q,
-// unknown words) decodes as `illegal`, which becomes INE at the commit point.
+// Anything without an implementation (FP, LVZ, TLB maintenance and page walk until the TLB exists,
+// dbcl (no debug mode), amcas, sc.q, unknown words) decodes as `illegal`, which becomes INE at the
+// commit point. Privileged instructions (spec-la64-lvz.md 2.3) carry `priv`: IPE at PLV != 0, even
+// when they are also `illegal`.
 module la_decoder import la_pkg::*; (
   input  logic [31:0] insn_i,
   output decoded_t    dec_o
@@ -120,13 +122,14 @@ module la_decoder import la_pkg::*; (
                   5'd21: d = op_2r(d, ALU_BITREVD, 1'b0);
                   5'd22: d = op_2r(d, ALU_EXTH, 1'b0);
                   5'd23: d = op_2r(d, ALU_EXTB, 1'b0);
-                  // rdtime*: rd <- counter; the second result (rj <- TID) has no trace field, so
-                  // only rj = r0 is implemented (what compilers and our software emit)
+                  // rdtime*: rd <- counter + CNTC, rj <- TID (second write port). The rj write is
+                  // not forwarded: it serialises instead (rare; compilers emit rj = r0).
                   5'd24, 5'd25, 5'd26: begin
                     d.rd_we  = 1'b1;
+                    d.rd2_we = rj != 5'd0;
+                    d.serial = rj != 5'd0;
                     d.sys_op = insn_i[11:10] == 2'd0 ? SYS_RDTIMEL :
                                insn_i[11:10] == 2'd1 ? SYS_RDTIMEH : SYS_RDTIMED;
-                    d.illegal = rj != 5'd0;
                   end
                   5'd27: begin
                     d.rj_re  = 1'b1;
@@ -189,8 +192,14 @@ module la_decoder import la_pkg::*; (
                 d = op_3r(d, ALU_CRCC, 1'b1);
                 d.mem_size = insn_i[16:15];
               end
+              7'd84: d.brk     = 1'b1;                                        // break
+              7'd85: begin                                                    // dbcl
+                d.priv    = 1'b1;
+                d.illegal = 1'b1;  // no debug mode
+              end
+              7'd86: d.syscall = 1'b1;                                        // syscall
               7'd88, 7'd89, 7'd90, 7'd91: d = op_3r(d, ALU_ALSL, 1'b0);       // alsl.d
-              default: d.illegal = 1'b1;  // break, dbcl, syscall, hvcl, reserved
+              default: d.illegal = 1'b1;  // hvcl (no LVZ yet), reserved
             endcase
           end
           4'b0001: begin
@@ -231,14 +240,38 @@ module la_decoder import la_pkg::*; (
         endcase
       end
 
-      // csrrd (rj=0) / csrwr (rj=1) / csrxchg (rj>=2); gcsr*, cacop, iocsr, tlb*, ertn, idle: INE
+      // Privileged group (spec-la64-lvz.md 6.2 "System / privileged"); gcsr* (LVZ) is INE for now
       6'b000001: begin
+        d.priv = 1'b1;
         if (insn_i[25:24] == 2'b00) begin
+          // csrrd (rj=0) / csrwr (rj=1) / csrxchg (rj>=2); writes serialise (CRMD, DMW, ... steer
+          // the fetch, translation and privilege checks of younger instructions)
           d.rd_we  = 1'b1;
           d.rd_re  = rj != 5'd0;
           d.rj_re  = rj > 5'd1;
+          d.serial = rj != 5'd0;
           d.sys_op = rj == 5'd0 ? SYS_CSRRD : rj == 5'd1 ? SYS_CSRWR : SYS_CSRXCHG;
+        end else if (insn_i[25:22] == 4'b1000) begin
+          // cacop: no caches in this model, a no-op
+        end else if (insn_i[25:18] == 8'b1001_0010 && insn_i[17:13] == 5'd0) begin
+          // iocsrrd.{b,h,w,d} / iocsrwr.{b,h,w,d}: address GR[rj], [12] = write, [11:10] = size
+          d = op_mem(d, insn_i[12] ? MEM_STORE : MEM_LOAD, insn_i[11:10], 1'b1, 1'b1, '0);
+          d.mem_en = 1'b0;
+          d.io_en  = 1'b1;
+        end else if (insn_i == 32'h0648_3800) begin
+          d.sys_op = SYS_ERTN;
+          d.serial = 1'b1;
+        end else if (insn_i[25:15] == 11'b1001_0010_001) begin
+          d.sys_op = SYS_IDLE;
+          d.serial = 1'b1;
         end else begin
+          // lddir, ldpte, tlbclr/tlbflush/tlbsrch/tlbrd/tlbwr/tlbfill, invtlb: privileged, but INE
+          // at PLV0 until the TLB exists; everything else here (gcsr*, reserved) is plain INE
+          d.priv = (insn_i[25:18] == 8'b1001_0000) ||                               // lddir
+                   (insn_i[25:18] == 8'b1001_0001 && rd == 5'd0) ||                  // ldpte
+                   (insn_i[31:10] >= 22'h19208 && insn_i[31:10] <= 22'h1920D &&
+                    insn_i[9:0] == 10'd0) ||                                          // tlb*
+                   (insn_i[25:15] == 11'b1001_0010_011);                             // invtlb
           d.illegal = 1'b1;
         end
       end
@@ -375,6 +408,9 @@ module la_decoder import la_pkg::*; (
     // r0 is never written; an illegal instruction has no side effects
     if (d.wa == 5'd0 || d.illegal) d.rd_we = 1'b0;
     if (d.illegal) begin
+      d.rd2_we = 1'b0;
+      d.serial = 1'b0;
+      d.io_en  = 1'b0;
       d.mem_en = 1'b0;
       d.md_en  = 1'b0;
       d.br_op  = BR_NONE;

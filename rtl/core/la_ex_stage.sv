@@ -1,14 +1,27 @@
-// Execute: ALU, multiply/divide, branch resolution, address generation and the data-memory request.
-// The data port answers one cycle later, so the request leaves from here and the response is
-// consumed by MEM. Exceptions found here (alignment, bound checks) join the decoder's INE and travel
-// with the instruction to the commit point; an instruction with an exception, or younger than one in
-// MEM/WB, never touches memory.
+// Execute: ALU, multiply/divide, branch resolution, address generation and the data-memory and IOCSR
+// requests. Both ports answer one cycle later, so the request leaves from here and the response is
+// consumed by MEM. Exceptions found here (privilege, alignment, address, bound checks) join the fetch
+// ADEF and the decoder's INE/SYS/BRK and travel with the instruction to the commit point; an
+// instruction with an exception, or younger than one in MEM/WB that will flush, never touches memory.
+//
+// Interrupts: memory and IOCSR side effects happen here, before the commit point, so the instruction
+// that will take a pending interrupt is chosen here: while CRMD.IE = 1 and (ESTAT.IS & ECFG.LIE) != 0,
+// the instruction leaving EX is marked EXC_INT and does nothing; WB takes the interrupt in its place
+// (ERA = its pc), or refetches it if the interrupt went away meanwhile. A mul/div is marked when it
+// completes. CSR state read here (PLV, DA, DMW, MISC) is stable for every instruction in flight: the
+// instructions that change it serialise at WB.
 module la_ex_stage import la_pkg::*; (
   input  logic        clk_i,
   input  logic        rst_ni,
   input  id_ex_t      id_ex_i,
-  input  logic        flush_i,        // trap commit: this instruction is younger, drop it
-  input  logic        older_exc_i,    // an older instruction (MEM/WB) will trap: no side effects
+  input  logic        flush_i,        // WB flush: this instruction is younger, drop it
+  input  logic        older_flush_i,  // an older instruction (MEM/WB) will flush: no side effects
+  // CSR state
+  input  logic [1:0]  plv_i,
+  input  logic        da_i,
+  input  logic [3:0][63:0] dmw_i,
+  input  logic        rdtime_ipe_i,   // MISC.DRDTL of the current PLV
+  input  logic        int_req_i,      // CRMD.IE && (ESTAT.IS & ECFG.LIE) != 0
   // to ID: forwarding and stall
   output logic        fwd_we_o,
   output logic [4:0]  fwd_wa_o,
@@ -25,11 +38,17 @@ module la_ex_stage import la_pkg::*; (
   output logic [63:0] dmem_addr_o,
   output logic [1:0]  dmem_size_o,
   output logic [63:0] dmem_wdata_o,
+  // IOCSR request (design.md 7.1)
+  output logic        iocsr_req_o,
+  output logic        iocsr_we_o,
+  output logic [31:0] iocsr_addr_o,
+  output logic [1:0]  iocsr_size_o,
+  output logic [63:0] iocsr_wdata_o,
   output ex_mem_t     ex_mem_o
 );
   decoded_t    dec;
   logic [63:0] opa, opb, alu_result, md_result, result, addr, st_src, st_data, pc_plus4;
-  logic        md_done, taken, misaligned, bound_fail, exc;
+  logic        md_done, taken, misaligned, bound_fail, addr_bad, exc, side_ok;
   exc_cause_e  exc_cause;
   ex_mem_t     ex_mem_q;
 
@@ -89,7 +108,7 @@ module la_ex_stage import la_pkg::*; (
     endcase
   end
 
-  assign redirect_o    = id_ex_i.valid && taken && !dec.illegal;
+  assign redirect_o    = id_ex_i.valid && taken && !dec.illegal && !id_ex_i.fexc;
   assign redirect_pc_o = dec.br_op == BR_REFETCH ? pc_plus4
                        : (dec.br_op == BR_JIRL ? id_ex_i.rj_v : id_ex_i.pc) + dec.imm;
 
@@ -109,12 +128,26 @@ module la_ex_stage import la_pkg::*; (
       BND_LE:  bound_fail = !(id_ex_i.rj_v <= id_ex_i.rk_v);
       default: bound_fail = 1'b0;
     endcase
+    // Data translation: DA mode uses VA[47:0] but, as decided for this core, an address beyond
+    // PALEN is ADEM; PG mode: DMW0-3. Without a TLB an address no window covers (which would be a
+    // TLB refill) raises ADEM instead.
+    addr_bad = da_i ? addr[63:PALEN] != '0
+                    : !(dmw_hit(dmw_i[0], addr[63:60], plv_i) || dmw_hit(dmw_i[1], addr[63:60], plv_i) ||
+                        dmw_hit(dmw_i[2], addr[63:60], plv_i) || dmw_hit(dmw_i[3], addr[63:60], plv_i));
+    // Priority (spec-la64-lvz.md 2.2): fetch > decode > execute; BCE before ALE as QEMU's ldgt/stle
     exc       = 1'b1;
     exc_cause = EXC_INE;
-    if (dec.illegal)                   exc_cause = EXC_INE;
-    else if (bound_fail)               exc_cause = EXC_BCE;
-    else if (dec.mem_en && misaligned) exc_cause = EXC_ALE;
-    else                               exc       = 1'b0;
+    if (id_ex_i.fexc)                            exc_cause = EXC_ADEF;
+    else if (dec.priv && plv_i != 2'd0)          exc_cause = EXC_IPE;
+    else if (dec.illegal)                        exc_cause = EXC_INE;
+    else if (dec.syscall)                        exc_cause = EXC_SYS;
+    else if (dec.brk)                            exc_cause = EXC_BRK;
+    else if (dec.sys_op inside {SYS_RDTIMEL, SYS_RDTIMEH, SYS_RDTIMED} && rdtime_ipe_i)
+                                                 exc_cause = EXC_IPE;
+    else if (bound_fail)                         exc_cause = EXC_BCE;
+    else if (dec.mem_en && misaligned)           exc_cause = EXC_ALE;
+    else if (dec.mem_en && addr_bad)             exc_cause = EXC_ADEM;
+    else                                         exc       = 1'b0;
   end
 
   // Store/AMO operand, right-aligned and truncated to the size (design.md section 1)
@@ -128,17 +161,25 @@ module la_ex_stage import la_pkg::*; (
     endcase
   end
 
-  assign dmem_req_o   = id_ex_i.valid && dec.mem_en && !exc && !older_exc_i && !flush_i;
+  // Ports carry physical addresses: VA[PALEN-1:0] in DA mode and through every DMW
+  assign side_ok      = id_ex_i.valid && !exc && !int_req_i && !older_flush_i && !flush_i;
+  assign dmem_req_o   = side_ok && dec.mem_en;
   assign dmem_op_o    = dec.mem_op;
   assign dmem_amo_o   = dec.amo_op;
-  assign dmem_addr_o  = addr;
+  assign dmem_addr_o  = {{(64 - PALEN){1'b0}}, addr[PALEN-1:0]};
   assign dmem_size_o  = dec.mem_size;
   assign dmem_wdata_o = st_data;
+
+  assign iocsr_req_o   = side_ok && dec.io_en;
+  assign iocsr_we_o    = dec.mem_op == MEM_STORE;
+  assign iocsr_addr_o  = addr[31:0];
+  assign iocsr_size_o  = dec.mem_size;
+  assign iocsr_wdata_o = st_data;
 
   // ---------------------------------------------------------------------------------------------
   assign fwd_we_o   = id_ex_i.valid && dec.rd_we && !exc;
   assign fwd_wa_o   = dec.wa;
-  assign fwd_late_o = (dec.mem_en && dec.mem_op != MEM_STORE) || dec.sys_op != SYS_NONE;
+  assign fwd_late_o = ((dec.mem_en || dec.io_en) && dec.mem_op != MEM_STORE) || dec.sys_op != SYS_NONE;
   assign fwd_data_o = result;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -150,19 +191,23 @@ module la_ex_stage import la_pkg::*; (
       ex_mem_q.valid     <= id_ex_i.valid;
       ex_mem_q.pc        <= id_ex_i.pc;
       ex_mem_q.insn      <= id_ex_i.insn;
-      ex_mem_q.exc       <= exc;
-      ex_mem_q.exc_cause <= exc_cause;
-      ex_mem_q.rd_we     <= dec.rd_we && !exc;
+      ex_mem_q.exc       <= exc || int_req_i;
+      ex_mem_q.exc_cause <= int_req_i ? EXC_INT : exc_cause;
+      ex_mem_q.badv      <= id_ex_i.fexc ? id_ex_i.pc : addr;
+      ex_mem_q.serial    <= dec.serial;
+      ex_mem_q.rd2_we    <= dec.rd2_we;
+      ex_mem_q.rd_we     <= dec.rd_we && !exc && !int_req_i;
       ex_mem_q.wa        <= dec.wa;
       ex_mem_q.result    <= result;
-      ex_mem_q.mem_en    <= dec.mem_en && !exc;
+      ex_mem_q.io_en     <= dec.io_en && !exc && !int_req_i;
+      ex_mem_q.mem_en    <= dec.mem_en && !exc && !int_req_i;
       ex_mem_q.mem_op    <= dec.mem_op;
       ex_mem_q.amo_op    <= dec.amo_op;
       ex_mem_q.mem_size  <= dec.mem_size;
       ex_mem_q.mem_sext  <= dec.mem_sext;
       ex_mem_q.mem_addr  <= addr;
       ex_mem_q.mem_wdata <= st_data;
-      ex_mem_q.sys_op    <= exc ? SYS_NONE : dec.sys_op;
+      ex_mem_q.sys_op    <= exc || int_req_i ? SYS_NONE : dec.sys_op;
       ex_mem_q.sys_rj    <= id_ex_i.rj_v;
       ex_mem_q.sys_rd    <= id_ex_i.rd_v;
     end

@@ -1,7 +1,7 @@
 // Decode and operand fetch. Operands are complete when they enter EX: this stage reads the register
 // file and forwards from EX (ALU/mul/div/link result), MEM (ALU result or load data just returned)
 // and WB (the value being written this cycle). Results that only exist later stall ID:
-//   - a load/ll/sc/am* in EX (its data returns in MEM): load-use interlock, 1 cycle,
+//   - a load/ll/sc/am*/iocsrrd in EX (its data returns in MEM): load-use interlock, 1 cycle,
 //   - a csr*/rdtime/cpucfg in EX or MEM (served at the commit point, WB): up to 2 cycles.
 module la_id_stage import la_pkg::*; (
   input  logic        clk_i,
@@ -9,6 +9,7 @@ module la_id_stage import la_pkg::*; (
   // from IF
   input  logic        valid_i,
   input  logic [63:0] pc_i,
+  input  logic        fexc_i,          // the fetch raised ADEF: no instruction word
   input  logic [31:0] insn_i,
   // register file read ports
   output logic [4:0]  rf_raddr_a_o,
@@ -32,23 +33,27 @@ module la_id_stage import la_pkg::*; (
   // pipeline control
   input  logic        ex_stall_i,      // EX busy (mul/div): hold everything here
   input  logic        kill_i,          // the instruction in ID is on a wrong path
-  input  logic        flush_i,         // trap commit: empty ID/EX as well
+  input  logic        flush_i,         // WB flush (trap, ertn, serialising instruction)
   output logic        hazard_o,        // ID must wait for an operand
   output id_ex_t      id_ex_o
 );
   decoded_t dec;
+  logic [31:0] insn;
   logic     haz_a, haz_b, haz_c;
   logic [63:0] val_a, val_b, val_c;
   id_ex_t   id_ex_q;
 
+  // A failed fetch has no word: decode 0 (reads nothing, writes nothing); EX raises ADEF for it.
+  assign insn = fexc_i ? 32'd0 : insn_i;
+
   la_decoder u_decoder (
-    .insn_i (insn_i),
+    .insn_i (insn),
     .dec_o  (dec)
   );
 
-  assign rf_raddr_a_o = insn_i[9:5];
-  assign rf_raddr_b_o = insn_i[14:10];
-  assign rf_raddr_c_o = insn_i[4:0];
+  assign rf_raddr_a_o = insn[9:5];
+  assign rf_raddr_b_o = insn[14:10];
+  assign rf_raddr_c_o = insn[4:0];
 
   // Youngest producer first. hazard = the youngest producer of the register has no value yet.
   function automatic logic [64:0] forward(input logic [4:0] r, input logic [63:0] rf_val,
@@ -64,13 +69,13 @@ module la_id_stage import la_pkg::*; (
     else                             return {1'b0, rf_val};
   endfunction
 
-  assign {haz_a, val_a} = forward(insn_i[9:5], rf_rdata_a_i, ex_fwd_we_i, ex_fwd_wa_i, ex_fwd_late_i,
+  assign {haz_a, val_a} = forward(insn[9:5], rf_rdata_a_i, ex_fwd_we_i, ex_fwd_wa_i, ex_fwd_late_i,
       ex_fwd_data_i, mem_fwd_we_i, mem_fwd_wa_i, mem_fwd_late_i, mem_fwd_data_i, wb_fwd_we_i,
       wb_fwd_wa_i, wb_fwd_data_i);
-  assign {haz_b, val_b} = forward(insn_i[14:10], rf_rdata_b_i, ex_fwd_we_i, ex_fwd_wa_i,
+  assign {haz_b, val_b} = forward(insn[14:10], rf_rdata_b_i, ex_fwd_we_i, ex_fwd_wa_i,
       ex_fwd_late_i, ex_fwd_data_i, mem_fwd_we_i, mem_fwd_wa_i, mem_fwd_late_i, mem_fwd_data_i,
       wb_fwd_we_i, wb_fwd_wa_i, wb_fwd_data_i);
-  assign {haz_c, val_c} = forward(insn_i[4:0], rf_rdata_c_i, ex_fwd_we_i, ex_fwd_wa_i, ex_fwd_late_i,
+  assign {haz_c, val_c} = forward(insn[4:0], rf_rdata_c_i, ex_fwd_we_i, ex_fwd_wa_i, ex_fwd_late_i,
       ex_fwd_data_i, mem_fwd_we_i, mem_fwd_wa_i, mem_fwd_late_i, mem_fwd_data_i, wb_fwd_we_i,
       wb_fwd_wa_i, wb_fwd_data_i);
 
@@ -84,13 +89,12 @@ module la_id_stage import la_pkg::*; (
     end else if (!ex_stall_i) begin
       id_ex_q.valid <= valid_i && !kill_i && !hazard_o;
       id_ex_q.pc    <= pc_i;
-      id_ex_q.insn  <= insn_i;
+      id_ex_q.insn  <= insn;
+      id_ex_q.fexc  <= fexc_i;
       id_ex_q.dec   <= dec;
       id_ex_q.rj_v  <= val_a;
       id_ex_q.rk_v  <= val_b;
       id_ex_q.rd_v  <= val_c;
-      // A fetch from a misaligned PC (a jirl target) cannot be decoded: treat as unimplemented.
-      if (pc_i[1:0] != 2'b00) id_ex_q.dec.illegal <= 1'b1;
     end
   end
 

@@ -18,6 +18,8 @@ package la_pkg;
                          UART_MCR = 3'd4, UART_LSR = 3'd5, UART_SCR = 3'd7;
   localparam logic [7:0] UART_LSR_IDLE = 8'h60;  // THRE | TEMT: the model transmits at once
   localparam logic [7:0] UART_IIR_NONE = 8'h01;
+  localparam logic [7:0] UART_IIR_THRE = 8'h02;  // transmitter-holding-register-empty interrupt
+  localparam logic [7:0] UART_IER_ETBEI = 8'h02;  // enable the THRE interrupt
 
   // IOCSR space (spec-la64-lvz.md section 4)
   localparam logic [31:0] IOCSR_VERSION    = 32'h0000_0000;
@@ -36,6 +38,10 @@ package la_pkg;
   localparam logic [63:0] IOCSR_CPUNAME_VALUE  = 64'h0000_3030_3035_4133;  // "3A5000"
   // EXTIOI subset (la_extioi): register bases as Linux uses them; Sources device lines
   localparam int unsigned EXTIOI_SOURCES       = 32;
+  localparam int unsigned EXTIOI_UART_SOURCE   = 2;   // UART0's line, as QEMU virt wires it (PCH-PIC 2)
+  // Interrupt lines reach the cores through a two-flop synchroniser: an IOCSR write retiring in cycle c
+  // changes the target's ESTAT.IS from cycle c+1, after its own trace record (design.md 7.3).
+  localparam int unsigned IRQ_SYNC_STAGES      = 2;
   localparam logic [31:0] IOCSR_EXTIOI_IPMAP   = 32'h0000_14C0;
   localparam logic [31:0] IOCSR_EXTIOI_EN      = 32'h0000_1600;
   localparam logic [31:0] IOCSR_EXTIOI_ISR     = 32'h0000_1800;
@@ -56,7 +62,9 @@ package la_pkg;
   // Access sizes, log2 bytes
   localparam logic [1:0] SIZE_B = 2'd0, SIZE_H = 2'd1, SIZE_W = 2'd2, SIZE_D = 2'd3;
 
-  // Retirement trace record (design.md section 2). Later issues append fields at the end only.
+  // Retirement trace record (design.md sections 2 and 7.2). Later issues append fields at the end only.
+  // `plv`, `ie` and `irq_is` are driven every cycle, also when `valid` is 0 (the testbench derives the
+  // IRQ events of design.md 7.2 from `irq_is`).
   typedef struct packed {
     logic        valid;
     logic [63:0] pc;
@@ -69,35 +77,126 @@ package la_pkg;
     logic [1:0]  mem_size;
     logic [63:0] mem_addr;
     logic [63:0] mem_wdata;
-    logic        illegal;
+    logic        illegal;        // always 0 since INE exists (kept for the record layout)
+    // v2 (design.md 7.2)
+    logic        csr_we;         // csrwr/csrxchg committed
+    logic [13:0] csr_num;
+    logic [63:0] csr_wdata;      // the value presented to the CSR (csrwr: rd; csrxchg: merged)
+    logic        rd2_we;         // second GPR write: rdtime* rj <- TID
+    logic [4:0]  rd2;
+    logic [63:0] rd2_wdata;
+    logic        iocsr;          // the memory fields describe an IOCSR access
+    logic        trap_valid;     // exception (the faulting instruction) or interrupt (ERA) record
+    logic        trap_int;
+    logic [5:0]  trap_ecode;
+    logic [8:0]  trap_esubcode;
+    logic [3:0]  trap_intno;
+    logic        ertn;
+    logic [1:0]  plv;            // CRMD.PLV before the instruction
+    logic        ie;             // CRMD.IE before the instruction
+    logic [12:0] irq_is;         // ESTAT.IS this cycle
   } retire_t;
 
   // -----------------------------------------------------------------------------------------------
-  // CSRs (spec-la64-lvz.md section 1). Only CPUID and SAVE0-15 exist so far; others read 0.
-  localparam logic [13:0] CSR_CPUID = 14'h020;
-  localparam logic [13:0] CSR_SAVE0 = 14'h030;  // SAVE0..SAVE15 = 0x30..0x3F
+  // CSRs (spec-la64-lvz.md section 1). la_csr says what each one implements; unknown numbers read 0.
+  localparam logic [13:0] CSR_CRMD      = 14'h000;
+  localparam logic [13:0] CSR_PRMD      = 14'h001;
+  localparam logic [13:0] CSR_EUEN      = 14'h002;
+  localparam logic [13:0] CSR_MISC      = 14'h003;
+  localparam logic [13:0] CSR_ECFG      = 14'h004;
+  localparam logic [13:0] CSR_ESTAT     = 14'h005;
+  localparam logic [13:0] CSR_ERA       = 14'h006;
+  localparam logic [13:0] CSR_BADV      = 14'h007;
+  localparam logic [13:0] CSR_BADI      = 14'h008;
+  localparam logic [13:0] CSR_EENTRY    = 14'h00C;
+  localparam logic [13:0] CSR_TLBIDX    = 14'h010;
+  localparam logic [13:0] CSR_TLBEHI    = 14'h011;
+  localparam logic [13:0] CSR_TLBELO0   = 14'h012;
+  localparam logic [13:0] CSR_TLBELO1   = 14'h013;
+  localparam logic [13:0] CSR_ASID      = 14'h018;
+  localparam logic [13:0] CSR_PGDL      = 14'h019;
+  localparam logic [13:0] CSR_PGDH      = 14'h01A;
+  localparam logic [13:0] CSR_PGD       = 14'h01B;
+  localparam logic [13:0] CSR_PWCL      = 14'h01C;
+  localparam logic [13:0] CSR_PWCH      = 14'h01D;
+  localparam logic [13:0] CSR_STLBPS    = 14'h01E;
+  localparam logic [13:0] CSR_RVACFG    = 14'h01F;
+  localparam logic [13:0] CSR_CPUID     = 14'h020;
+  localparam logic [13:0] CSR_PRCFG1    = 14'h021;
+  localparam logic [13:0] CSR_PRCFG2    = 14'h022;
+  localparam logic [13:0] CSR_PRCFG3    = 14'h023;
+  localparam logic [13:0] CSR_SAVE0     = 14'h030;  // SAVE0..SAVE15 = 0x30..0x3F
+  localparam logic [13:0] CSR_TID       = 14'h040;
+  localparam logic [13:0] CSR_TCFG      = 14'h041;
+  localparam logic [13:0] CSR_TVAL      = 14'h042;
+  localparam logic [13:0] CSR_CNTC      = 14'h043;
+  localparam logic [13:0] CSR_TICLR     = 14'h044;
+  localparam logic [13:0] CSR_LLBCTL    = 14'h060;
+  localparam logic [13:0] CSR_TLBRENTRY = 14'h088;
+  localparam logic [13:0] CSR_TLBRBADV  = 14'h089;
+  localparam logic [13:0] CSR_TLBRERA   = 14'h08A;
+  localparam logic [13:0] CSR_TLBRSAVE  = 14'h08B;
+  localparam logic [13:0] CSR_TLBRELO0  = 14'h08C;
+  localparam logic [13:0] CSR_TLBRELO1  = 14'h08D;
+  localparam logic [13:0] CSR_TLBREHI   = 14'h08E;
+  localparam logic [13:0] CSR_TLBRPRMD  = 14'h08F;
+  localparam logic [13:0] CSR_DMW0      = 14'h180;  // DMW0..DMW3 = 0x180..0x183
   localparam int unsigned NUM_SAVE  = 16;
+
+  // Reset values the manual fixes (spec-la64-lvz.md section 1; architecture.md 4.9)
+  localparam logic [9:0]  CRMD_RESET = 10'h008;         // PLV0, IE=0, DA=1, PG=0
+  localparam logic [63:0] ASID_RESET = 64'h000A_0000;   // ASIDBITS = 10 (read-only)
+
+  // Configuration CSRs. PRCFG1: SAVENum 8 as QEMU reports it (SAVE0-15 all exist, as in QEMU; the
+  // 4-bit field cannot say 16), TimerBits = 47 (48-bit timer, architecture.md section 3), VSMax = 7.
+  localparam int unsigned TIMER_BITS = 48;
+  localparam logic [63:0] PRCFG1_VAL = {48'd0, 4'd7, 8'(TIMER_BITS - 1), 4'd8};
+  localparam logic [63:0] PRCFG2_VAL = 64'h3FFF_F000;   // 4 KiB .. 512 MiB pages
+  // PRCFG3: QEMU's la464 TLB (MTLB+STLB, 64 MTLB entries, 8 ways x 256 sets); the TLB issue matches it
+  localparam logic [63:0] PRCFG3_VAL = 64'(2 | (63 << 4) | (7 << 12) | (8 << 20));
+
+  // CRMD fields
+  localparam int unsigned CRMD_IE = 2, CRMD_DA = 3, CRMD_PG = 4, CRMD_WE = 9;
+  // ESTAT.IS bits (= ECFG.LIE bits = interrupt numbers, spec-la64-lvz.md section 2.2)
+  localparam int unsigned IRQ_TI = 11, IRQ_IPI = 12;
 
   // CPUCFG words (spec-la64-lvz.md section 1, "CPUCFG words a small core should return")
   localparam logic [63:0] CPUCFG0_PRID = 64'h0014_C010;  // la464, as QEMU
-  // ARCH=LA64, IOCSR, PALEN-1=47, VALEN-1=47, CRC32
-  localparam logic [63:0] CPUCFG1_VAL  = 64'(2 | (1 << 3) | (47 << 4) | (47 << 12) | (1 << 25));
-  localparam logic [63:0] CPUCFG2_VAL  = 64'((1 << 14) | (1 << 15));  // LLFTP, LLFTP_VER=1; no FP
+  // ARCH=LA64, PAGING, IOCSR, PALEN-1=47, VALEN-1=47, UAL=0, RI, EP, RPLV, HP, CRC32 (as QEMU's la464)
+  localparam logic [63:0] CPUCFG1_VAL  = 64'(2 | (1 << 2) | (1 << 3) | (47 << 4) | (47 << 12) |
+                                             (1 << 21) | (1 << 22) | (1 << 23) | (1 << 24) | (1 << 25));
+  // LLFTP (constant timer), LLFTP_VER=1; no FP; LVZ (bit 10) = 0 until LVZ exists
+  localparam logic [63:0] CPUCFG2_VAL  = 64'((1 << 14) | (1 << 15));
   // The stable counter ticks once per core clock (architecture.md section 3): 100 MHz x 1 / 1
   localparam logic [63:0] CPUCFG4_VAL  = 64'd100_000_000;
   localparam logic [63:0] CPUCFG5_VAL  = 64'h0001_0001;
 
+  // Direct-map window (spec-la64-lvz.md section 1, DMW0-3): hit when VA[63:60] == VSEG and the bit of
+  // the current PLV is set; the physical address is then VA[PALEN-1:0] (la_core: every port address).
+  localparam int unsigned PALEN = 48;
+  function automatic logic dmw_hit(input logic [63:0] dmw, input logic [3:0] va_seg,
+                                   input logic [1:0] plv);
+    logic [3:0] plv_ok;
+    plv_ok = dmw[3:0];
+    return dmw[63:60] == va_seg && plv_ok[plv];
+  endfunction
+
   // -----------------------------------------------------------------------------------------------
-  // Exception codes (ESTAT.Ecode, spec-la64-lvz.md section 2.1). An exception travels down the
-  // pipeline with its instruction and is committed in WB; until the privileged issue adds trap entry,
-  // committing one retires the instruction as `illegal` and stops the core.
-  typedef enum logic [5:0] {
-    EXC_ALE = 6'h09,
-    EXC_BCE = 6'h0A,
-    EXC_SYS = 6'h0B,
-    EXC_BRK = 6'h0C,
-    EXC_INE = 6'h0D
+  // Exception causes (spec-la64-lvz.md section 2.1) as {EsubCode[0], Ecode}. An exception travels down
+  // the pipeline with its instruction and is taken in WB. EXC_INT marks the instruction EX chose to
+  // take a pending interrupt in its place (la_ex_stage).
+  typedef enum logic [6:0] {
+    EXC_INT  = 7'h00,
+    EXC_ADEF = 7'h08,
+    EXC_ADEM = 7'h48,
+    EXC_ALE  = 7'h09,
+    EXC_BCE  = 7'h0A,
+    EXC_SYS  = 7'h0B,
+    EXC_BRK  = 7'h0C,
+    EXC_INE  = 7'h0D,
+    EXC_IPE  = 7'h0E
   } exc_cause_e;
+
 
   // -----------------------------------------------------------------------------------------------
   // Decoder output (control of one instruction)
@@ -125,8 +224,9 @@ package la_pkg;
   } md_op_e;
 
   // Instructions served at the commit point (WB) by la_csr
-  typedef enum logic [2:0] {
-    SYS_NONE, SYS_CSRRD, SYS_CSRWR, SYS_CSRXCHG, SYS_RDTIMEL, SYS_RDTIMEH, SYS_RDTIMED, SYS_CPUCFG
+  typedef enum logic [3:0] {
+    SYS_NONE, SYS_CSRRD, SYS_CSRWR, SYS_CSRXCHG, SYS_RDTIMEL, SYS_RDTIMEH, SYS_RDTIMED, SYS_CPUCFG,
+    SYS_ERTN, SYS_IDLE
   } sys_op_e;
 
   // Bound checks (asrtle/asrtgt, ldgt/ldle/stgt/stle): BCE unless the condition holds
@@ -134,6 +234,12 @@ package la_pkg;
 
   typedef struct packed {
     logic       illegal;     // no implementation: INE at commit
+    logic       priv;        // privileged: IPE at PLV != 0 (takes precedence over `illegal`)
+    logic       syscall;     // SYS
+    logic       brk;         // BRK
+    logic       serial;      // changes state younger instructions depend on: WB refetches after it
+    logic       rd2_we;      // rdtime* with rj != r0: rj <- TID
+    logic       io_en;       // iocsrrd/iocsrwr: mem_op LOAD/STORE, mem_size, mem_sext as loads
     logic       rj_re, rk_re, rd_re;
     logic       rd_we;
     logic [4:0] wa;          // destination (r1 for bl)
@@ -162,6 +268,7 @@ package la_pkg;
     logic        valid;
     logic [63:0] pc;
     logic [31:0] insn;
+    logic        fexc;       // fetch exception (ADEF): misaligned PC or no fetch window
     decoded_t    dec;
     logic [63:0] rj_v, rk_v, rd_v;  // operands, already forwarded
   } id_ex_t;
@@ -173,9 +280,13 @@ package la_pkg;
     logic [31:0] insn;
     logic        exc;
     exc_cause_e  exc_cause;
+    logic [63:0] badv;       // ADEF: the pc; ALE/ADEM: the data address
+    logic        serial;
+    logic        rd2_we;
     logic        rd_we;
     logic [4:0]  wa;
     logic [63:0] result;     // ALU/muldiv/link result
+    logic        io_en;      // an IOCSR access was issued
     logic        mem_en;     // a data access was issued
     mem_op_e     mem_op;
     amo_op_e     amo_op;
@@ -195,9 +306,13 @@ package la_pkg;
     logic [31:0] insn;
     logic        exc;
     exc_cause_e  exc_cause;
+    logic [63:0] badv;
+    logic        serial;
+    logic        rd2_we;
     logic        rd_we;
     logic [4:0]  wa;
     logic [63:0] result;     // final rd value unless sys_op
+    logic        iocsr;      // the memory fields describe an IOCSR access
     logic        mem_re;
     logic        mem_we;
     logic [1:0]  mem_size;

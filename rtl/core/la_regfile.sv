@@ -1,5 +1,6 @@
 // General-purpose register file: 32 x 64 bits, r0 reads as zero. Three combinational read ports
-// (rj, rk, rd: stores, bstrins and lu32i.d read rd as a source) and one write port from WB.
+// (rj, rk, rd: stores, bstrins and lu32i.d read rd as a source) and two write ports from WB (the
+// second serves rdtime*'s rj <- TID; it wins when both name the same register, as QEMU writes rj last).
 // The ID stage bypasses a same-cycle WB write itself; this file has no write-through.
 module la_regfile (
   input  logic        clk_i,
@@ -12,15 +13,19 @@ module la_regfile (
   output logic [63:0] rdata_c_o,
   input  logic        we_i,
   input  logic [4:0]  waddr_i,
-  input  logic [63:0] wdata_i
+  input  logic [63:0] wdata_i,
+  input  logic        we2_i,
+  input  logic [4:0]  waddr2_i,
+  input  logic [63:0] wdata2_i
 );
   logic [31:1][63:0] rf_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rf_q <= '0;
-    end else if (we_i && waddr_i != 5'd0) begin
-      rf_q[waddr_i] <= wdata_i;
+    end else begin
+      if (we_i && waddr_i != 5'd0)   rf_q[waddr_i]  <= wdata_i;
+      if (we2_i && waddr2_i != 5'd0) rf_q[waddr2_i] <= wdata2_i;
     end
   end
 

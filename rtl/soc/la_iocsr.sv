@@ -45,6 +45,13 @@ module la_iocsr import la_pkg::*; #(
     return half ? {word, box[31:0]} : {box[63:32], word};
   endfunction
 
+  // The window of la_extioi's registers (its read data comes back combinationally).
+  logic [Cores-1:0] eio_sel;
+  for (genvar c = 0; c < Cores; c++) begin : g_eio_sel
+    assign eio_sel[c] = addr_i[c] >= IOCSR_EXTIOI_BASE && addr_i[c] < IOCSR_EXTIOI_END;
+    assign eio_req_o[c] = req_i[c] && eio_sel[c];
+  end
+
   always_comb begin
     status_d = status_q;
     en_d     = en_q;
@@ -56,7 +63,6 @@ module la_iocsr import la_pkg::*; #(
       a         = addr_i[c];
       wd        = wdata_i[c] & size_mask(size_i[c]);
       rd        = '0;
-      eio_req_o[c] = req_i[c] && a >= IOCSR_EXTIOI_BASE && a < IOCSR_EXTIOI_END;
       if (req_i[c] && !we_i[c]) begin
         unique casez (a)
           IOCSR_VERSION:  rd = IOCSR_VERSION_VALUE;
@@ -68,7 +74,7 @@ module la_iocsr import la_pkg::*; #(
           32'h0000_102?, 32'h0000_103?: begin  // MBUF0-3, any naturally aligned part
             rd = mbuf_q[c][a[4:3]] >> {a[2:0], 3'b000};
           end
-          default: rd = eio_req_o[c] ? eio_rdata_i[c] : '0;
+          default: rd = eio_sel[c] ? eio_rdata_i[c] : '0;
         endcase
         rdata_d[c] = rd & size_mask(size_i[c]);
       end

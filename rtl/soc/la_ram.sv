@@ -22,7 +22,9 @@ module la_ram import la_pkg::*; #(
   input  logic [Cores-1:0][1:0]   dsize_i,
   input  logic [Cores-1:0][63:0]  dwdata_i,
   output logic [Cores-1:0][63:0]  drdata_o,
-  output logic [Cores-1:0]        dsc_ok_o
+  output logic [Cores-1:0]        dsc_ok_o,
+  input  logic [Cores-1:0]        ll_clear_i,   // ertn / LLBCTL.WCLLB: drop this core's reservation
+  output logic [Cores-1:0]        llbit_o       // LLBCTL.ROLLB
 );
   localparam int unsigned Words     = RamBytes / 8;
   localparam int unsigned WordBits  = $clog2(Words);
@@ -146,7 +148,7 @@ module la_ram import la_pkg::*; #(
       if (dreq_i[c] && dop_i[c] == MEM_LL) begin
         resv_valid_d[c] = 1'b1;
         resv_line_d[c]  = daddr_i[c][63:LineShift];
-      end else if (dreq_i[c] && dop_i[c] == MEM_SC) begin
+      end else if ((dreq_i[c] && dop_i[c] == MEM_SC) || ll_clear_i[c]) begin
         resv_valid_d[c] = 1'b0;
       end
       for (int j = 0; j < Cores; j++) begin
@@ -157,6 +159,8 @@ module la_ram import la_pkg::*; #(
       end
     end
   end
+
+  assign llbit_o = resv_valid_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -1,5 +1,5 @@
-// The SoC top: Cores LA64 cores, shared RAM, UART0 and the power-off register (architecture.md
-// section 3). Each core's data port is decoded by address; the response mux uses the registered
+// The SoC top: Cores LA64 cores, shared RAM, UART0, the power-off register, the per-core IOCSR space
+// (IPI block, mailboxes) and the external interrupt controller (architecture.md section 3). Each core's data port is decoded by address; the response mux uses the registered
 // target of the previous cycle's request (all ports have a one-cycle latency).
 module la_soc import la_pkg::*; #(
   parameter int unsigned Cores    = 1,
@@ -11,7 +11,8 @@ module la_soc import la_pkg::*; #(
   output retire_t [Cores-1:0]   retire_o,
   output logic [Cores-1:0]      uart_tx_valid_o,
   output logic [Cores-1:0][7:0] uart_tx_byte_o,
-  output logic                  poweroff_o
+  output logic                  poweroff_o,
+  input  logic [EXTIOI_SOURCES-1:0] ext_irq_i   // device lines the testbench drives (source 2: UART0)
 );
   typedef enum logic [1:0] { TGT_RAM, TGT_UART, TGT_GED, TGT_NONE } target_e;
 
@@ -27,6 +28,15 @@ module la_soc import la_pkg::*; #(
   logic [Cores-1:0][7:0]  uart_rdata;
   target_e [Cores-1:0]    tgt_d, tgt_q;
   logic [Cores-1:0]       ram_req, uart_req, ged_req, dmem_we;
+  logic [Cores-1:0]       iocsr_req, iocsr_we, eio_req, ipi, ll_clear, llbit;
+  logic [Cores-1:0][31:0] iocsr_addr;
+  logic [Cores-1:0][1:0]  iocsr_size;
+  logic [Cores-1:0][63:0] iocsr_wdata, iocsr_rdata, eio_rdata;
+  logic [Cores-1:0][7:0]  hwi;
+  logic                   uart_irq;
+  logic [IRQ_SYNC_STAGES-1:0][Cores-1:0][7:0] hwi_sync_q;
+  logic [IRQ_SYNC_STAGES-1:0][Cores-1:0]      ipi_sync_q;
+  logic [EXTIOI_SOURCES-1:0] eio_src;
 
   for (genvar c = 0; c < Cores; c++) begin : g_core
     la_core #(.CoreId(c)) u_core (
@@ -42,6 +52,16 @@ module la_soc import la_pkg::*; #(
       .dmem_wdata_o (dmem_wdata[c]),
       .dmem_rdata_i (dmem_rdata[c]),
       .dmem_sc_ok_i (dmem_sc_ok[c]),
+      .iocsr_req_o  (iocsr_req[c]),
+      .iocsr_we_o   (iocsr_we[c]),
+      .iocsr_addr_o (iocsr_addr[c]),
+      .iocsr_size_o (iocsr_size[c]),
+      .iocsr_wdata_o(iocsr_wdata[c]),
+      .iocsr_rdata_i(iocsr_rdata[c]),
+      .irq_hwi_i    (hwi_sync_q[IRQ_SYNC_STAGES-1][c]),
+      .irq_ipi_i    (ipi_sync_q[IRQ_SYNC_STAGES-1][c]),
+      .ll_clear_o   (ll_clear[c]),
+      .llbit_i      (llbit[c]),
       .retire_o     (retire_o[c])
     );
 
@@ -80,7 +100,9 @@ module la_soc import la_pkg::*; #(
     .dsize_i  (dmem_size),
     .dwdata_i (dmem_wdata),
     .drdata_o (ram_rdata),
-    .dsc_ok_o (dmem_sc_ok)
+    .dsc_ok_o (dmem_sc_ok),
+    .ll_clear_i (ll_clear),
+    .llbit_o  (llbit)
   );
 
   logic [Cores-1:0][2:0] uart_reg;
@@ -98,7 +120,50 @@ module la_soc import la_pkg::*; #(
     .wdata_i    (dmem_wbyte),
     .rdata_o    (uart_rdata),
     .tx_valid_o (uart_tx_valid_o),
-    .tx_byte_o  (uart_tx_byte_o)
+    .tx_byte_o  (uart_tx_byte_o),
+    .irq_o      (uart_irq)
+  );
+
+  la_iocsr #(.Cores(Cores)) u_iocsr (
+    .clk_i, .rst_ni,
+    .req_i       (iocsr_req),
+    .we_i        (iocsr_we),
+    .addr_i      (iocsr_addr),
+    .size_i      (iocsr_size),
+    .wdata_i     (iocsr_wdata),
+    .rdata_o     (iocsr_rdata),
+    .ipi_o       (ipi),
+    .eio_req_o   (eio_req),
+    .eio_rdata_i (eio_rdata)
+  );
+
+  // UART0's line is source EXTIOI_UART_SOURCE; the testbench drives the others.
+  always_comb begin
+    eio_src = ext_irq_i;
+    eio_src[EXTIOI_UART_SOURCE] = ext_irq_i[EXTIOI_UART_SOURCE] | uart_irq;
+  end
+
+  // Interrupt-line synchroniser (la_pkg::IRQ_SYNC_STAGES): cause precedes effect in the trace.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      hwi_sync_q <= '0;
+      ipi_sync_q <= '0;
+    end else begin
+      hwi_sync_q <= {hwi_sync_q[IRQ_SYNC_STAGES-2:0], hwi};
+      ipi_sync_q <= {ipi_sync_q[IRQ_SYNC_STAGES-2:0], ipi};
+    end
+  end
+
+  la_extioi #(.Cores(Cores)) u_extioi (
+    .clk_i, .rst_ni,
+    .src_i   (eio_src),
+    .req_i   (eio_req),
+    .we_i    (iocsr_we),
+    .addr_i  (iocsr_addr),
+    .size_i  (iocsr_size),
+    .wdata_i (iocsr_wdata),
+    .rdata_o (eio_rdata),
+    .hwi_o   (hwi)
   );
 
   la_ged #(.Cores(Cores)) u_ged (

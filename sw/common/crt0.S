@@ -2,8 +2,9 @@
  *
  * Every core starts here in direct-address mode with an undefined sp (QEMU: 0). Each core takes a 16 KiB
  * stack from the linker script (core n: [__stack_base + n*16K, + 16K)); core 0 alone clears .bss, calls
- * main() and powers off (main's return value is ignored). The other cores park; a later issue wakes them
- * by mailbox/IPI.
+ * main() and powers off (main's return value is ignored). The other cores branch to secondary_park with
+ * $t0 = CoreID and sp set (cores >= MAX_CORES without a stack). secondary_park here is weak and just spins;
+ * programs that link smp_park.S get the strong one (idle with LIE.IPI, woken by mailbox + IPI: smp.h).
  */
 #define CSR_CPUID 0x20
 #define STACK_SHIFT 14          /* 16 KiB per core */
@@ -40,7 +41,7 @@ _start:
     b           secondary_park          /* not reached */
     .size _start, . - _start
 
-    .globl secondary_park
+    .weak secondary_park
     .type secondary_park, @function
 secondary_park:
     b           secondary_park

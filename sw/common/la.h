@@ -1,8 +1,7 @@
-/* LoongArch CSR access (names and numbers as in the LoongArch manual, Vol. 1 chapter 7). */
+/* LoongArch CSR access (names and numbers as in the LoongArch manual, Vol. 1 chapter 7).
+ * The CSR numbers are usable from assembly too (the C part is skipped under __ASSEMBLER__). */
 #ifndef LACOSIM_LA_H
 #define LACOSIM_LA_H
-
-#include <stdint.h>
 
 #define CSR_CRMD      0x0
 #define CSR_PRMD      0x1
@@ -34,6 +33,7 @@
 #define CSR_SAVE1     0x31
 #define CSR_SAVE2     0x32
 #define CSR_SAVE3     0x33
+#define CSR_SAVE4     0x34
 #define CSR_TID       0x40
 #define CSR_TCFG      0x41
 #define CSR_TVAL      0x42
@@ -57,6 +57,9 @@
 /* ESTAT.Ecode [21:16], EsubCode [30:22] */
 #define ESTAT_ECODE(estat)    (((estat) >> 16) & 0x3f)
 #define ESTAT_ESUBCODE(estat) (((estat) >> 22) & 0x1ff)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
 
 /* The CSR number is an immediate of the instruction: these must be inlined with a constant `csr`
  * (always_inline + -O1 or higher; every sw/ program is built -O2). */
@@ -110,5 +113,7 @@ LA_INLINE void iocsrwr_w(uint32_t addr, uint32_t v)
 }
 
 LA_INLINE void dbar(void) { __asm__ volatile("dbar 0" ::: "memory"); }
+
+#endif /* !__ASSEMBLER__ */
 
 #endif

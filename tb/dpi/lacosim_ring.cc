@@ -7,7 +7,7 @@
 #include <cstdlib>
 
 namespace {
-constexpr uint64_t kCapacity = 1u << 16;   // 4 MiB of records
+constexpr uint64_t kCapacity = 1u << 16;   // 6 MiB of records
 constexpr uint64_t kWatermark = 1u << 13;  // wake Python every 8 Ki records
 lacosim_rec_t g_ring[kCapacity];
 uint64_t g_head = 0, g_tail = 0, g_overflows = 0, g_since_wm = 0, g_retired = 0, g_last_cycle = 0;
@@ -49,7 +49,8 @@ uint64_t lacosim_ring_last_cycle(void) { return g_last_cycle; }
 
 // DPI imports of tb/sv/la_tb_top.sv
 int lacosim_push_retire(int core, long long cycle, long long pc, int insn, int rd, int flags,
-                        long long rd_wdata, long long mem_addr, long long mem_wdata) {
+                        long long rd_wdata, long long mem_addr, long long mem_wdata, long long csr_wdata,
+                        long long rd2_wdata, int trap, int csr, int mode, int rd2, int irq) {
   lacosim_rec_t r{};
   r.kind = LACOSIM_KIND_RETIRE;
   r.core = (uint8_t)core;
@@ -61,6 +62,13 @@ int lacosim_push_retire(int core, long long cycle, long long pc, int insn, int r
   r.rd_wdata = (uint64_t)rd_wdata;
   r.mem_addr = (uint64_t)mem_addr;
   r.mem_wdata = (uint64_t)mem_wdata;
+  r.csr_wdata = (uint64_t)csr_wdata;
+  r.rd2_wdata = (uint64_t)rd2_wdata;
+  r.trap = (uint32_t)trap;
+  r.csr = (uint16_t)csr;
+  r.mode = (uint8_t)mode;
+  r.rd2 = (uint8_t)rd2;
+  r.irq = (uint32_t)irq;
   return push(r);
 }
 

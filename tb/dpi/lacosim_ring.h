@@ -15,6 +15,8 @@ typedef struct {
   uint64_t rd_wdata;
   uint64_t mem_addr;
   uint64_t mem_wdata;
+  uint64_t csr_wdata;
+  uint64_t rd2_wdata;
   uint64_t aux;
   uint32_t insn;
   uint8_t kind;
@@ -24,11 +26,13 @@ typedef struct {
   uint32_t trap;
   uint16_t csr;
   uint8_t mode;
-  uint8_t pad;
-} lacosim_rec_t;
+  uint8_t rd2;
+  uint32_t irq;
+  uint32_t pad[3];
+} lacosim_rec_t;  // 96 bytes
 
 enum { LACOSIM_KIND_RETIRE = 0, LACOSIM_KIND_UART_TX = 1, LACOSIM_KIND_POWEROFF = 2,
-       LACOSIM_KIND_TIMEOUT = 3 };
+       LACOSIM_KIND_TIMEOUT = 3, LACOSIM_KIND_IRQ = 4 };
 
 // Consumer side (Python via ctypes; the benchmark main in C++).
 lacosim_rec_t *lacosim_ring_base(void);

@@ -13,10 +13,11 @@ import numpy as np
 
 RECORD_DTYPE = np.dtype([
     ("cycle", "<u8"), ("pc", "<u8"), ("rd_wdata", "<u8"), ("mem_addr", "<u8"), ("mem_wdata", "<u8"),
-    ("aux", "<u8"), ("insn", "<u4"), ("kind", "u1"), ("core", "u1"), ("rd", "u1"), ("flags", "u1"),
-    ("trap", "<u4"), ("csr", "<u2"), ("mode", "u1"), ("pad", "u1"),
+    ("csr_wdata", "<u8"), ("rd2_wdata", "<u8"), ("aux", "<u8"), ("insn", "<u4"), ("kind", "u1"),
+    ("core", "u1"), ("rd", "u1"), ("flags", "u1"), ("trap", "<u4"), ("csr", "<u2"), ("mode", "u1"),
+    ("rd2", "u1"), ("irq", "<u4"), ("pad", "<u4", (3,)),
 ])
-assert RECORD_DTYPE.itemsize == 64
+assert RECORD_DTYPE.itemsize == 96
 
 KIND_RETIRE = 0
 KIND_UART_TX = 1

@@ -12,13 +12,15 @@ module la_tb_top #(
 
   import "DPI-C" function int lacosim_push_retire(input int core, input longint cycle, input longint pc,
       input int insn, input int rd, input int flags, input longint rd_wdata, input longint mem_addr,
-      input longint mem_wdata);
+      input longint mem_wdata, input longint csr_wdata, input longint rd2_wdata, input int trap,
+      input int csr, input int mode, input int rd2, input int irq);
   import "DPI-C" function int lacosim_push_event(input int kind, input int core, input longint cycle,
       input longint payload);
 
   localparam int KindUartTx   = 1;
   localparam int KindPoweroff = 2;
   localparam int KindTimeout  = 3;
+  localparam int KindIrq      = 4;
 
   logic clk;
   logic rst_n;
@@ -39,6 +41,7 @@ module la_tb_top #(
     sim_done = 1'b0;
     cycle = 0;
     poweroff_cycles = 0;
+    ext_irq = '0;
   end
 
   always #5 clk = ~clk;
@@ -47,6 +50,7 @@ module la_tb_top #(
   logic [Cores-1:0]      uart_tx_valid;
   logic [Cores-1:0][7:0] uart_tx_byte;
   logic                  poweroff;
+  logic [la_pkg::EXTIOI_SOURCES-1:0] ext_irq;  // device interrupt lines Python drivers may set
 
   la_soc #(.Cores(Cores), .RamBytes(RamBytes)) u_soc (
     .clk_i           (clk),
@@ -55,7 +59,8 @@ module la_tb_top #(
     .retire_o        (retire),
     .uart_tx_valid_o (uart_tx_valid),
     .uart_tx_byte_o  (uart_tx_byte),
-    .poweroff_o      (poweroff)
+    .poweroff_o      (poweroff),
+    .ext_irq_i       (ext_irq)
   );
 
   initial begin : setup
@@ -84,16 +89,39 @@ module la_tb_top #(
     rst_n = 1'b1;
   end
 
-  // Observation: one DPI push per retirement and per event; ordered core 0..n-1 within a cycle.
+  logic [Cores-1:0][12:0] irq_is_q;  // last ESTAT.IS reported per core (IRQ events on change)
+
+  // Trace-record packing (docs/design.md section 7.2)
+  function automatic int rec_flags(input la_pkg::retire_t r);
+    return {24'd0, r.rd2_we, r.csr_we, r.illegal, r.mem_size, r.mem_we, r.mem_re, r.rd_we};
+  endfunction
+  function automatic int rec_trap(input la_pkg::retire_t r);
+    return {10'd0, r.trap_intno, r.trap_esubcode, r.trap_ecode, r.ertn, r.trap_int, r.trap_valid};
+  endfunction
+  function automatic int rec_mode(input la_pkg::retire_t r);
+    return {27'd0, r.iocsr, 1'b0, r.ie, r.plv};
+  endfunction
+
+  // Observation: one DPI push per retirement and per event. Within a cycle: IRQ events first (the
+  // interrupt state the commit logic saw this cycle), then retirements, core 0..n-1.
   always @(posedge clk) begin
-    if (rst_n && !sim_done) begin
+    if (!rst_n) begin
+      irq_is_q <= '0;
+    end else if (!sim_done) begin
       automatic logic wm = 1'b0;
+      for (int c = 0; c < Cores; c++) begin
+        if (retire[c].irq_is != irq_is_q[c]) begin
+          if (lacosim_push_event(KindIrq, c, cycle, 64'(retire[c].irq_is)) != 0) wm = 1'b1;
+          irq_is_q[c] <= retire[c].irq_is;
+        end
+      end
       for (int c = 0; c < Cores; c++) begin
         if (retire[c].valid) begin
           if (lacosim_push_retire(c, cycle, retire[c].pc, retire[c].insn, 32'(retire[c].rd),
-                                  {26'd0, retire[c].illegal, retire[c].mem_size, retire[c].mem_we,
-                                   retire[c].mem_re, retire[c].rd_we},
-                                  retire[c].rd_wdata, retire[c].mem_addr, retire[c].mem_wdata) != 0)
+                                  rec_flags(retire[c]), retire[c].rd_wdata, retire[c].mem_addr,
+                                  retire[c].mem_wdata, retire[c].csr_wdata, retire[c].rd2_wdata,
+                                  rec_trap(retire[c]), 32'(retire[c].csr_num), rec_mode(retire[c]),
+                                  32'(retire[c].rd2), 32'(retire[c].irq_is)) != 0)
             wm = 1'b1;
           if (retire[c].illegal) sim_done <= 1'b1;
         end

@@ -26,7 +26,9 @@ def test_foreign_elf_is_rejected(tmp_path):
 def test_illegal_instruction_stops_with_a_report():
     res = run_lacosim("--elf", str(program("bad_illegal")))
     assert res.returncode == 1, res.output[-3000:]
-    assert "illegal instruction" in res.output
+    assert "FAIL [exceptions] illegal instruction" in res.output
+    assert "<illegal_insn>" in res.output and "fadd.d" in res.output   # pc with symbol, disassembled
+    assert "ended by unexpected-exception" in res.output
     assert "reproduce with waves: make sim ELF=" in res.output
 
 

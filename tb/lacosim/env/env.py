@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pyuvm import ConfigDB, uvm_env
 
+from lacosim.env.ipi_scoreboard import IpiScoreboard
 from lacosim.env.iss_scoreboard import IssScoreboard
 from lacosim.env.retire_monitor import RetireMonitor
+from lacosim.env.timer_scoreboard import TimerScoreboard
 from lacosim.env.trace_monitor import TraceMonitor
+from lacosim.env.trap_monitor import TrapMonitor
 from lacosim.env.uart_monitor import UartMonitor
 
 
@@ -16,11 +19,17 @@ class LaEnv(uvm_env):
         self.retire = RetireMonitor.create("retire", self)
         self.uart = UartMonitor.create("uart", self)
         self.lockstep = IssScoreboard.create("lockstep", self)
+        self.traps = TrapMonitor.create("traps", self)
+        self.timer = TimerScoreboard.create("timer", self)
+        self.ipi = IpiScoreboard.create("ipi", self)
         ConfigDB().set(None, "*", "trace_monitor", self.trace)
         ConfigDB().set(None, "*", "uart_monitor", self.uart)
         ConfigDB().set(None, "*", "retire_monitor", self.retire)
 
     def connect_phase(self) -> None:
         self.trace.retire_ap.connect(self.retire.analysis_export)
-        self.trace.retire_ap.connect(self.lockstep.analysis_export)
+        self.trace.trace_ap.connect(self.lockstep.analysis_export)
         self.trace.event_ap.connect(self.uart.analysis_export)
+        self.trace.trace_ap.connect(self.traps.analysis_export)
+        self.trace.trace_ap.connect(self.timer.analysis_export)
+        self.trace.trace_ap.connect(self.ipi.analysis_export)

@@ -85,6 +85,9 @@ class IssScoreboard(uvm_subscriber):
     def write(self, batch: np.ndarray) -> None:
         if not self.enabled or self.diverged:
             return
+        batch = batch[batch["kind"] == trace.KIND_RETIRE]
+        if len(batch) == 0:
+            return
         harts = self.harts
         cols = zip(batch["core"].tolist(), batch["pc"].tolist(), batch["insn"].tolist(), batch["rd"].tolist(),
                    batch["flags"].tolist(), batch["rd_wdata"].tolist(), batch["mem_addr"].tolist(),
@@ -176,6 +179,8 @@ class IssScoreboard(uvm_subscriber):
         if not self.enabled or self.diverged:
             return
         trace_mon = ConfigDB().get(self, "", "trace_monitor")
+        if trace_mon.end_reason != "poweroff":
+            return  # a run stopped early has no complete output to compare
         rtl_uart = bytes(ConfigDB().get(self, "", "uart_monitor").text)
         model_uart = b"".join(h.uart_output for h in self.harts[:1])
         if rtl_uart != model_uart:

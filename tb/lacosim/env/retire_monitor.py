@@ -49,7 +49,6 @@ class RetireMonitor(uvm_subscriber):
         self.failures: FailureLog = ConfigDB().get(self, "", "failures")
         self.ram_size: int = ConfigDB().get(self, "", "ram_size")
         self.history: dict[int, np.ndarray] = {}
-        self.retired = np.zeros(soc.MAX_CORES, dtype=np.int64)
         self.last_cycle = 0
         self.trace_log: TextIO | None = None
         if self.cfg.trace:
@@ -60,7 +59,6 @@ class RetireMonitor(uvm_subscriber):
     def write(self, batch: np.ndarray) -> None:
         cores = batch["core"]
         self._check_bus(batch)
-        self.retired += np.bincount(cores, minlength=soc.MAX_CORES)[:soc.MAX_CORES]
         self.last_cycle = int(batch["cycle"][-1])
         for core in np.unique(cores):
             mine = batch[cores == core][-HISTORY:]
@@ -71,10 +69,13 @@ class RetireMonitor(uvm_subscriber):
                 self.trace_log.write(format_retire(rec, self.image) + "\n")
 
     def _check_bus(self, batch: np.ndarray) -> None:
-        access = (batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0
+        access = ((batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0) \
+            & ((batch["mode"] & trace.MODE_IOCSR) == 0)
         if not access.any():
             return
-        addr = batch["mem_addr"]
+        # The trace carries virtual addresses; without a TLB both direct-address mode and the DMW
+        # windows map VA[47:0] to the physical address.
+        addr = batch["mem_addr"] & np.uint64((1 << 48) - 1)
         mapped = (addr < self.ram_size) | ((addr >= soc.UART0_BASE) & (addr < soc.UART0_BASE + soc.UART0_SIZE)) \
             | (addr == soc.GED_SLEEP_CTL)
         bad = np.flatnonzero(access & ~mapped)

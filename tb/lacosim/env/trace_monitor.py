@@ -2,7 +2,8 @@
 
 It waits only on `trace_wm` (the ring reached its watermark) and `sim_done` (power-off, watchdog or an
 illegal instruction): Python never awaits a clock edge in steady state. Subscribers receive numpy
-record arrays (lacosim.trace.RECORD_DTYPE), retirements and events separately, in trace order.
+record arrays (lacosim.trace.RECORD_DTYPE): `trace_ap` carries every record in trace order (for checkers
+that need interrupt events interleaved with retirements), `retire_ap` and `event_ap` the two kinds apart.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 from cocotb.triggers import Event, First, RisingEdge, ValueChange
 from pyuvm import uvm_analysis_port, uvm_component
 
-from lacosim import trace
+from lacosim import soc, trace
 from lacosim.trace import TraceRing
 
 
@@ -21,12 +22,13 @@ class RunEnd:
 
     POWEROFF = "poweroff"
     TIMEOUT = "timeout"
-    ILLEGAL = "illegal-instruction"
     MISMATCH = "lockstep-mismatch"
+    EXCEPTION = "unexpected-exception"
 
 
 class TraceMonitor(uvm_component):
     def build_phase(self) -> None:
+        self.trace_ap = uvm_analysis_port("trace_ap", self)
         self.retire_ap = uvm_analysis_port("retire_ap", self)
         self.event_ap = uvm_analysis_port("event_ap", self)
         self.ended = Event()
@@ -34,6 +36,7 @@ class TraceMonitor(uvm_component):
         self.end_cycle = 0
         self.records = 0
         self.batches = 0
+        self.retired = np.zeros(soc.MAX_CORES, dtype=np.int64)  # per core, including a stopped batch
 
     def start_of_simulation_phase(self) -> None:
         self.ring = TraceRing()
@@ -64,16 +67,17 @@ class TraceMonitor(uvm_component):
         self.records += len(batch)
         self.batches += 1
         is_retire = batch["kind"] == trace.KIND_RETIRE
-        retired = batch[is_retire] if not is_retire.all() else batch
+        self.retired += np.bincount(batch["core"][is_retire], minlength=soc.MAX_CORES)[:soc.MAX_CORES]
         events = batch[~is_retire]
+        if len(events):
+            self.event_ap.write(events)  # first: the program's output reaches the user even if a check stops
+        self.trace_ap.write(batch)
+        if self.ended.is_set():
+            return  # a checker on trace_ap stopped the run
+        retired = batch[is_retire] if not is_retire.all() else batch
         if len(retired):
             self.retire_ap.write(retired)
-            illegal = np.flatnonzero(retired["flags"] & trace.FLAG_ILLEGAL)
-            if len(illegal) and not self.end_reason:
-                self.end_reason = RunEnd.ILLEGAL
-                self.end_cycle = int(retired["cycle"][illegal[0]])
         if len(events):
-            self.event_ap.write(events)
             for kind, reason in ((trace.KIND_POWEROFF, RunEnd.POWEROFF),
                                  (trace.KIND_TIMEOUT, RunEnd.TIMEOUT)):
                 hit = np.flatnonzero(events["kind"] == kind)

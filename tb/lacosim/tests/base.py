@@ -13,16 +13,14 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-import numpy as np
 from pyuvm import ConfigDB, uvm_test
 
-from lacosim import soc, trace
+from lacosim import soc
 from lacosim.elf import ElfImage, load_elf
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
 from lacosim.env.env import LaEnv
 from lacosim.env.failures import Failure, FailureLog
-from lacosim.env.retire_monitor import format_retire
 from lacosim.env.trace_monitor import RunEnd
 
 
@@ -32,6 +30,7 @@ class LacosimTest(uvm_test):
     cores: ClassVar[int] = 1
     max_cycles: ClassVar[int] = 20_000_000
     has_sw_bug: ClassVar[bool] = False  # sw builds <program>_bug re-introducing a seed bug (SW_BUG=1)
+    expected_exceptions: ClassVar[frozenset[str]] = frozenset()  # ECODES names the program may raise
     registry: ClassVar[dict[str, type[LacosimTest]]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -56,6 +55,7 @@ class LacosimTest(uvm_test):
         db.set(None, "*", "image", self.image)
         db.set(None, "*", "failures", self.failures)
         db.set(None, "*", "ram_size", soc.RAM_SIZE_DEFAULT)
+        db.set(None, "*", "expected_exceptions", self.expected_exceptions)
         self.env = LaEnv.create("env", self)
 
     def end_of_elaboration_phase(self) -> None:
@@ -75,9 +75,7 @@ class LacosimTest(uvm_test):
         reason = self.env.trace.end_reason
         if reason == RunEnd.TIMEOUT:
             self._report_timeout()
-        elif reason == RunEnd.ILLEGAL:
-            self._report_illegal()
-        elif reason not in (RunEnd.POWEROFF, RunEnd.MISMATCH):
+        elif reason not in (RunEnd.POWEROFF, RunEnd.MISMATCH, RunEnd.EXCEPTION):
             self.failures.add(Failure("run", f"the simulation ended without power-off ({reason!r})"))
         self.check()
 
@@ -85,7 +83,7 @@ class LacosimTest(uvm_test):
         """Test-specific checks at the end of the run (subclasses)."""
 
     def report_phase(self) -> None:
-        retired = self.env.retire.retired
+        retired = self.env.trace.retired
         cycles = self.env.trace.end_cycle
         per_core = " ".join(f"c{c}={int(retired[c])}" for c in range(self.cfg.cores))
         verdict = "FAILED" if self.failures else "PASSED"
@@ -114,18 +112,3 @@ class LacosimTest(uvm_test):
             "watchdog", f"the program did not power off within {self.cfg.max_cycles} cycles",
             detail="raise the limit with MAX_CYCLES=n if it is just slow", cycle=cycle,
             recent="\n".join(lines), repro=self.cfg.repro_with_waves(cycle)))
-
-    def _report_illegal(self) -> None:
-        for core, hist in self.env.retire.history.items():
-            bad = np.flatnonzero(hist["flags"] & trace.FLAG_ILLEGAL)
-            if len(bad) == 0:
-                continue
-            rec = hist[bad[0]]
-            pc = int(rec["pc"])
-            self.failures.add(Failure(
-                "core", f"illegal instruction {int(rec['insn']):#010x}: the core does not implement it",
-                detail=f"at: {format_retire(rec, self.image)}\n"
-                       "the core stops here (exceptions arrive with the privileged architecture); "
-                       "fix the program or implement the instruction",
-                cycle=int(rec["cycle"]), core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
-                recent=self.env.retire.recent(core), repro=self.cfg.repro_with_waves(int(rec["cycle"]))))
