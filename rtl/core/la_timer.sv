@@ -49,8 +49,12 @@ module la_timer import la_pkg::*; (
         if (tcfg_q[1]) begin
           tval_q <= initval(tcfg_q[TIMER_BITS-1:2]);
         end else begin
+`ifdef LACOSIM_BUG_TIMER_ONESHOT_RELOAD  // planted bug (docs/design.md section 6): one-shot restarts
+          tval_q <= initval(tcfg_q[TIMER_BITS-1:2]);
+`else
           tval_q <= '1;
           run_q  <= 1'b0;
+`endif
         end
       end else if (run_q) begin
         tval_q <= tval_q - 1'b1;

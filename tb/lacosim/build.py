@@ -32,6 +32,7 @@ PLANTED_BUGS = {
     "sltu_signed": "sltu/sltui compare their operands as signed",
     "ldb_no_sext": "ld.b/ldx.b zero-extend instead of sign-extending",
     "no_wb_forward": "the WB -> ID forwarding path is missing (a pipeline hazard bug)",
+    "timer_oneshot_reload": "a one-shot timer reloads InitVal and fires again instead of stopping",
 }
 
 

@@ -90,7 +90,8 @@ class IpiModel:
         if level != st.line_expected:
             why = "no IPI_SEND/SET left STATUS & EN non-zero" if level else \
                   "STATUS & EN is still non-zero (no CLEAR/EN write emptied it)"
-            return [f"core {core} ESTAT.IS[12] became {int(level)} at cycle {cycle} but {why}"]
+            return [f"IPI line changed without a cause: core {core} ESTAT.IS[12] became {int(level)} at cycle "
+                    f"{cycle} but {why}"]
         st.line_change_due = None
         return []
 
@@ -99,12 +100,14 @@ class IpiModel:
         problems = []
         if intno == IS_IPI:
             if not st.line:
-                problems.append(f"core {core} took an IPI interrupt at cycle {cycle} with ESTAT.IS[12] = 0")
+                problems.append(f"IPI interrupt taken while not pending: core {core} at cycle {cycle} with "
+                                f"ESTAT.IS[12] = 0")
             if not (st.lie >> IS_IPI) & 1:
-                problems.append(f"core {core} took an IPI interrupt at cycle {cycle} with ECFG.LIE[12] = 0 "
-                                f"(LIE = {st.lie:#06x})")
+                problems.append(f"IPI interrupt taken while not enabled: core {core} at cycle {cycle} with "
+                                f"ECFG.LIE[12] = 0 (LIE = {st.lie:#06x})")
             if not ie_before:
-                problems.append(f"core {core} took an IPI interrupt at cycle {cycle} with CRMD.IE = 0")
+                problems.append(f"IPI interrupt taken with interrupts off: core {core} at cycle {cycle} with "
+                                f"CRMD.IE = 0")
             for send in st.pending_sends:
                 send.delivered = cycle
             st.pending_sends.clear()
@@ -115,8 +118,8 @@ class IpiModel:
         problems = []
         for core, st in enumerate(self.cores):
             if st.line_change_due is not None and cycle > st.line_change_due and st.line != st.line_expected:
-                problems.append(f"core {core} ESTAT.IS[12] should be {int(st.line_expected)} by cycle "
-                                f"{st.line_change_due} (L_IPI = {L_IPI} after the write) but is still "
+                problems.append(f"IPI line too slow: core {core} ESTAT.IS[12] should be "
+                                f"{int(st.line_expected)} by cycle {st.line_change_due} (L_IPI = {L_IPI} after the write) but is still "
                                 f"{int(st.line)} at cycle {cycle}")
                 st.line_change_due = None
             if self.require_delivery:
@@ -129,7 +132,7 @@ class IpiModel:
     def _late(self, send: Send, core: int, st: CoreIpiState, cycle: int) -> str:
         cause = "ECFG.LIE lacks the IPI bit (12)" if not (st.lie >> IS_IPI) & 1 else \
             "the target never took the pending, enabled IPI (CRMD.IE = 0 for too long, or the core is stuck)"
-        return (f"IPI vector {send.vector} from core {send.source} to core {core} sent at cycle {send.cycle} "
-                f"was not taken within L_IPI + L_EXC = {L_IPI + L_EXC} cycles (still pending at cycle "
-                f"{cycle}): {cause}; LIE = {st.lie:#06x}. Symptom of the seed's bug: IPIs noticed only "
+        return (f"IPI not taken in time: vector {send.vector} from core {send.source} to core {core} sent at cycle "
+                f"{send.cycle} was not taken within L_IPI + L_EXC = {L_IPI + L_EXC} cycles (still pending at cycle "
+                f"{cycle}); {cause}; LIE = {st.lie:#06x}. Symptom of the seed's bug: IPIs noticed only "
                 f"at the next timer tick")

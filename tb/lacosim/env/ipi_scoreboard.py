@@ -17,6 +17,7 @@ from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.ipi_model import IS_IPI, IpiModel
 
 IPI_REGS = (0x1004, 0x1008, 0x100C, 0x1040)
+MAX_REPORTS = 5
 
 
 class IpiScoreboard(uvm_subscriber):
@@ -30,6 +31,9 @@ class IpiScoreboard(uvm_subscriber):
         self.model = IpiModel(self.cfg.cores, require_delivery=require)
         self.cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.line = [False] * self.cfg.cores
+        self.failed = 0
+        self._batch: np.ndarray | None = None
+        self._idx = -1
 
     def end_of_elaboration_phase(self) -> None:
         self.logger.info(f"IPI scoreboard: {self.cfg.cores} core(s); delivery required: "
@@ -43,8 +47,11 @@ class IpiScoreboard(uvm_subscriber):
         ecfg_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == trace.CSR_ECFG)
         intr = retire & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_INT)) == (trace.TRAP_VALID | trace.TRAP_INT))
         irq = kinds == trace.KIND_IRQ
-        for rec in batch[iocsr_w | ecfg_w | intr | irq]:
-            self._record(rec)
+        self._batch = batch
+        for i in np.flatnonzero(iocsr_w | ecfg_w | intr | irq):
+            self._idx = int(i)
+            self._record(batch[i])
+        self._idx = len(batch) - 1
         self._report(self.model.tick(int(batch["cycle"][-1])), None, int(batch["cycle"][-1]))
 
     def _record(self, rec: np.void) -> None:
@@ -76,7 +83,11 @@ class IpiScoreboard(uvm_subscriber):
     def _report(self, problems: list[str], core: int | None, cycle: int) -> None:
         retire = ConfigDB().get(self, "", "retire_monitor")
         for p in problems:
-            self.failures.add(Failure("ipi", p.split(":")[0] if ":" in p else p, p, cycle=cycle, core=core,
-                                      recent=retire.recent(core) if core is not None else "",
+            self.failed += 1
+            if self.failed > MAX_REPORTS:
+                return
+            summary, _, detail = p.partition(": ")
+            self.failures.add(Failure("ipi", summary, detail, cycle=cycle, core=core,
+                                      recent=retire.recent(core, self._batch, self._idx) if core is not None else "",
                                       repro=self.cfg.repro_with_waves(cycle)))
 

@@ -17,6 +17,7 @@ from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.timer_model import TVAL_ALL_ONES, TimerPredictor
 
 TI = 1 << 11
+MAX_REPORTS = 5
 
 
 class CoreTimerCheck:
@@ -47,6 +48,9 @@ class TimerScoreboard(uvm_subscriber):
         self.cores = [CoreTimerCheck() for _ in range(self.cfg.cores)]
         self.cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.last_cycle = 0
+        self.failed = 0
+        self._batch: np.ndarray | None = None
+        self._idx = -1
 
     def write(self, batch: np.ndarray) -> None:
         kinds, flags, csrs = batch["kind"], batch["flags"], batch["csr"]
@@ -55,9 +59,12 @@ class TimerScoreboard(uvm_subscriber):
         tval_read = (kinds == trace.KIND_RETIRE) & ((flags & trace.FLAG_RD_WE) != 0) \
             & ((batch["insn"] & 0xFF00_0000) == 0x0400_0000) & (((batch["insn"] >> 10) & 0x3FFF) == trace.CSR_TVAL)
         irq = kinds == trace.KIND_IRQ
-        for rec in batch[csr_w | tval_read | irq]:
-            self._record(rec)
+        self._batch = batch
+        for i in np.flatnonzero(csr_w | tval_read | irq):
+            self._idx = int(i)
+            self._record(batch[i])
         self.last_cycle = int(batch["cycle"][-1])
+        self._idx = len(batch) - 1
         for core in range(self.cfg.cores):
             self._check_expiries(core, self.last_cycle)
 
@@ -131,7 +138,13 @@ class TimerScoreboard(uvm_subscriber):
         st.checked_upto = now
 
     def _fail(self, core: int, cycle: int, summary: str, detail: str) -> None:
+        self.failed += 1
+        if self.failed > MAX_REPORTS:
+            return
+        if self.failed == MAX_REPORTS:
+            detail += f"\n(further timer failures are not reported; {MAX_REPORTS} is enough to act on)"
         retire = ConfigDB().get(self, "", "retire_monitor")
         self.failures.add(Failure("timer", summary, detail, cycle=cycle, core=core,
-                                  recent=retire.recent(core), repro=self.cfg.repro_with_waves(cycle)))
+                                  recent=retire.recent(core, self._batch, self._idx),
+                                  repro=self.cfg.repro_with_waves(cycle)))
 

@@ -56,6 +56,8 @@ class LacosimTest(uvm_test):
         db.set(None, "*", "failures", self.failures)
         db.set(None, "*", "ram_size", soc.RAM_SIZE_DEFAULT)
         db.set(None, "*", "expected_exceptions", self.expected_exceptions)
+        db.set(None, "*", "ipi_require_delivery", False)
+        self.configure(db)
         self.env = LaEnv.create("env", self)
 
     def end_of_elaboration_phase(self) -> None:
@@ -78,6 +80,9 @@ class LacosimTest(uvm_test):
         elif reason not in (RunEnd.POWEROFF, RunEnd.MISMATCH, RunEnd.EXCEPTION):
             self.failures.add(Failure("run", f"the simulation ended without power-off ({reason!r})"))
         self.check()
+
+    def configure(self, db: ConfigDB) -> None:
+        """Test-specific ConfigDB settings, made before the environment is built (subclasses)."""
 
     def check(self) -> None:
         """Test-specific checks at the end of the run (subclasses)."""

@@ -1,0 +1,119 @@
+"""Host-level privileged tests (issue 4): exceptions, the stable timer, idle wake-up, IPIs and SMP boot.
+
+Every test runs with lockstep and the scoreboards on; its parameters are constrained-random from SEED
+and written into the program through ELF symbols (the program prints the values it used). Tests with
+`has_sw_bug` also run their seed-bug software build with SW_BUG=1, which the scoreboards must fail.
+"""
+
+from __future__ import annotations
+
+import random
+
+from pyuvm import ConfigDB
+
+from lacosim.elf import ElfImage
+from lacosim.env.bss_scoreboard import BssScoreboard
+from lacosim.tests.base import LacosimTest
+
+
+def _multiple_of_4(rng: random.Random, lo: int, hi: int) -> int:
+    return rng.randrange(lo // 4, hi // 4 + 1) * 4
+
+
+def _set(image: ElfImage, params: dict[str, int]) -> dict[str, int]:
+    for name, value in params.items():
+        image.set_param(name, value)
+    return params
+
+
+class ProgramSelfCheck(LacosimTest):
+    """The program checks itself and prints PASS; the scoreboards check the hardware independently."""
+
+    def check(self) -> None:
+        text = bytes(self.env.uart.text)
+        marker = f"{self.program}: PASS".encode()
+        if marker not in text:
+            tail = text[-400:].decode(errors="replace")
+            self.fail("the program did not report PASS", f"expected a line '{marker.decode()}'; the program's "
+                      f"output ends with:\n{tail}", check="program")
+
+
+class PrivExc(ProgramSelfCheck):
+    name = "priv_exc"
+    program = "priv_exc"
+    expected_exceptions = frozenset({"SYS", "BRK", "INE", "IPE"})
+
+
+class PrivExcHw(ProgramSelfCheck):
+    """What QEMU 7.2 does not model: ALE, ADEF, LLBCTL.KLO/WCLLB."""
+    name = "priv_exc_hw"
+    program = "priv_exc_hw"
+    expected_exceptions = frozenset({"SYS", "BRK", "INE", "IPE", "ALE", "ADE"})
+
+
+class HostTimerOneshot(ProgramSelfCheck):
+    name = "host_timer_oneshot"
+    program = "host_timer_oneshot"
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"timer_initval": _multiple_of_4(rng, 400, 40_000), "timer_count": rng.randint(2, 6)})
+
+
+class HostTimerPeriodic(ProgramSelfCheck):
+    name = "host_timer_periodic"
+    program = "host_timer_periodic"
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"timer_period": _multiple_of_4(rng, 400, 20_000), "timer_ticks": rng.randint(3, 12)})
+
+
+class HostIdleWake(ProgramSelfCheck):
+    name = "host_idle_wake"
+    program = "host_idle_wake"
+    cores = 2
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"idle_timer_initval": _multiple_of_4(rng, 1000, 30_000),
+                            "ipi_delay": rng.randrange(100, 5000)})
+
+
+class IpiEcfg(ProgramSelfCheck):
+    """Scenario T2 at host level: a parked core must take a doorbell IPI promptly, which needs
+    ECFG.LIE[12]. SW_BUG=1: the parked core enables only the timer, as hvisor did before 304e710."""
+    name = "ipi_ecfg"
+    program = "ipi_ecfg"
+    cores = 2
+    has_sw_bug = True
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        period = _multiple_of_4(rng, 20_000, 60_000)
+        return _set(image, {"root_timer_period": period, "ipi_vector": rng.randrange(32),
+                            "ipi_send_delay": rng.randrange(period // 4, 3 * period)})
+
+    def configure(self, db: ConfigDB) -> None:
+        db.set(None, "*", "ipi_require_delivery", True)
+
+
+class SmpBssLock(ProgramSelfCheck):
+    """Scenario T1: 4 cores, ll.d/sc.d spinlock, `increments` each. SW_BUG=1: every core clears .bss, as
+    hvisor did before 5bf45f5; the SMP boot scoreboard must catch the secondaries wiping .bss."""
+    name = "smp_bss_lock"
+    program = "smp_bss_lock"
+    cores = 4
+    has_sw_bug = True
+    max_cycles = 60_000_000
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"increments": 10_000})
+
+    def build_phase(self) -> None:
+        super().build_phase()
+        self.bss = BssScoreboard.create("bss", self)
+
+    def connect_phase(self) -> None:
+        self.env.trace.retire_ap.connect(self.bss.analysis_export)
