@@ -119,8 +119,8 @@ class IpiModel:
         for core, st in enumerate(self.cores):
             if st.line_change_due is not None and cycle > st.line_change_due and st.line != st.line_expected:
                 problems.append(f"IPI line too slow: core {core} ESTAT.IS[12] should be "
-                                f"{int(st.line_expected)} by cycle {st.line_change_due} (L_IPI = {L_IPI} after the write) but is still "
-                                f"{int(st.line)} at cycle {cycle}")
+                                f"{int(st.line_expected)} by cycle {st.line_change_due} (L_IPI = {L_IPI} after the "
+                                f"write) but is still {int(st.line)} at cycle {cycle}")
                 st.line_change_due = None
             if self.require_delivery:
                 for send in st.pending_sends:
