@@ -45,21 +45,23 @@ class BssScoreboard(uvm_subscriber):
     def build_phase(self) -> None:
         self.cfg: RunConfig = ConfigDB().get(self, "", "run_config")
         self.failures: FailureLog = ConfigDB().get(self, "", "failures")
-        image: ElfImage = ConfigDB().get(self, "", "image")
-        self.model = BssModel(image.symbol("__bss_start"), image.symbol("__bss_end"), image.symbol("lock"),
-                              image.symbolize)
+        self.image: ElfImage = ConfigDB().get(self, "", "image")
+        self.model = BssModel(self.image.symbol("__bss_start"), self.image.symbol("__bss_end"),
+                              self.image.symbol("lock"), self.image.symbolize)
 
     def end_of_elaboration_phase(self) -> None:
         lo, hi = self.model.bss
         self.logger.info(f"BSS scoreboard: .bss [{lo:#x}, {hi:#x}), lock at {self.model.lock:#x}")
 
     def write(self, batch: np.ndarray) -> None:
-        stores = batch[((batch["flags"] & trace.FLAG_MEM_WE) != 0) & (batch["core"] != 0)]
-        for rec in stores:
+        stores = np.flatnonzero(((batch["flags"] & trace.FLAG_MEM_WE) != 0) & (batch["core"] != 0))
+        for i in stores:
+            rec = batch[i]
             problem = self.model.store(int(rec["core"]), int(rec["cycle"]), int(rec["mem_addr"]), int(rec["insn"]))
             if problem:
                 retire = ConfigDB().get(self, "", "retire_monitor")
-                core, cycle = int(rec["core"]), int(rec["cycle"])
+                core, cycle, pc = int(rec["core"]), int(rec["cycle"]), int(rec["pc"])
                 self.failures.add(Failure("smp-bss", "a secondary core cleared .bss", problem, cycle=cycle,
-                                          core=core, pc=int(rec["pc"]), recent=retire.recent(core),
+                                          core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
+                                          recent=retire.recent(core, batch, int(i)),
                                           repro=self.cfg.repro_with_waves(cycle)))

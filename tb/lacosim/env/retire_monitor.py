@@ -49,6 +49,7 @@ class RetireMonitor(uvm_subscriber):
         self.failures: FailureLog = ConfigDB().get(self, "", "failures")
         self.ram_size: int = ConfigDB().get(self, "", "ram_size")
         self.history: dict[int, np.ndarray] = {}
+        self.current: np.ndarray | None = None
         self.last_cycle = 0
         self.trace_log: TextIO | None = None
         if self.cfg.trace:
@@ -57,9 +58,17 @@ class RetireMonitor(uvm_subscriber):
             self.logger.info(f"TRACE=1: every retired instruction goes to {path}")
 
     def write(self, batch: np.ndarray) -> None:
-        cores = batch["core"]
+        # `history` covers everything before the batch being published, whatever order subscribers
+        # run in; `current` is that batch (checkers pass it, with the index they failed at, to recent()).
+        self._fold(self.current)
+        self.current = batch
         self._check_bus(batch)
         self.last_cycle = int(batch["cycle"][-1])
+
+    def _fold(self, batch: np.ndarray | None) -> None:
+        if batch is None:
+            return
+        cores = batch["core"]
         for core in np.unique(cores):
             mine = batch[cores == core][-HISTORY:]
             old = self.history.get(int(core))
@@ -89,8 +98,11 @@ class RetireMonitor(uvm_subscriber):
         """The last HISTORY instructions of a core, ending at batch[upto] when a batch that is being
         checked (not yet in the history) is given."""
         parts = [h for h in (self.history.get(core),) if h is not None]
+        batch = self.current if batch is None else batch
         if batch is not None:
+            batch = batch[batch["kind"] == trace.KIND_RETIRE] if upto < 0 else batch
             head = batch[:upto + 1] if upto >= 0 else batch
+            head = head[head["kind"] == trace.KIND_RETIRE]
             parts.append(head[head["core"] == core])
         if not parts:
             return "(no instruction retired)"
