@@ -17,7 +17,8 @@ CASES = {
 
 
 def test_every_planted_bug_has_a_negative_test():
-    assert set(CASES) == set(PLANTED_BUGS)
+    # timer_oneshot_reload is the timer scoreboard's (tests/sim/test_host.py)
+    assert set(CASES) | {"timer_oneshot_reload"} == set(PLANTED_BUGS)
 
 
 @pytest.mark.parametrize("bug", sorted(CASES))
