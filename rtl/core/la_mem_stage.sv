@@ -17,47 +17,6 @@ module la_mem_stage import la_pkg::*; (
   output logic        flush_o,        // this instruction will flush younger ones at commit
   output mem_wb_t     mem_wb_o
 );
-  function automatic logic [63:0] size_mask(input logic [1:0] size);
-    unique case (size)
-      SIZE_B:  return 64'hff;
-      SIZE_H:  return 64'hffff;
-      SIZE_W:  return 64'hffff_ffff;
-      default: return '1;
-    endcase
-  endfunction
-
-  function automatic logic [63:0] sext_size(input logic [63:0] v, input logic [1:0] size);
-    unique case (size)
-      SIZE_B:  return {{56{v[7]}}, v[7:0]};
-      SIZE_H:  return {{48{v[15]}}, v[15:0]};
-      SIZE_W:  return {{32{v[31]}}, v[31:0]};
-      default: return v;
-    endcase
-  endfunction
-
-  // What the memory writes for an AMO: same rule as la_ram (comparisons at the access width)
-  function automatic logic [63:0] amo_result(input amo_op_e op, input logic [1:0] size,
-                                             input logic [63:0] old_v, input logic [63:0] opnd);
-    logic signed [63:0] a_s, b_s;
-    logic [63:0]        a_u, b_u;
-    a_s = $signed(sext_size(old_v, size));
-    b_s = $signed(sext_size(opnd, size));
-    a_u = old_v & size_mask(size);
-    b_u = opnd & size_mask(size);
-    unique case (op)
-      AMO_SWAP: return opnd;
-      AMO_ADD:  return old_v + opnd;
-      AMO_AND:  return old_v & opnd;
-      AMO_OR:   return old_v | opnd;
-      AMO_XOR:  return old_v ^ opnd;
-      AMO_MAX:  return (a_s > b_s) ? old_v : opnd;
-      AMO_MIN:  return (a_s < b_s) ? old_v : opnd;
-      AMO_MAXU: return (a_u > b_u) ? old_v : opnd;
-      AMO_MINU: return (a_u < b_u) ? old_v : opnd;
-      default:  return opnd;
-    endcase
-  endfunction
-
   logic [63:0] old_val, load_val, result, mem_wdata;
   logic        mem_re, mem_we;
 

@@ -25,15 +25,6 @@ module la_iocsr import la_pkg::*; #(
   logic [Cores-1:0][3:0][63:0] mbuf_q, mbuf_d;
   logic [Cores-1:0][63:0]      rdata_d;
 
-  function automatic logic [63:0] size_mask(input logic [1:0] size);
-    unique case (size)
-      2'd0:    return 64'hff;
-      2'd1:    return 64'hffff;
-      2'd2:    return 64'hffff_ffff;
-      default: return '1;
-    endcase
-  endfunction
-
   // Mail: write 32 bits into one half of a target's mailbox; mask bit k set = keep byte k.
   function automatic logic [63:0] mail_merge(input logic [63:0] box, input logic half,
                                              input logic [3:0] keep, input logic [31:0] data);

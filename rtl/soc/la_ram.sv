@@ -63,45 +63,6 @@ module la_ram import la_pkg::*; #(
   logic [Cores-1:0]               resv_valid_q, resv_valid_d;
   logic [Cores-1:0][63-LineShift:0] resv_line_q, resv_line_d;
 
-  function automatic logic [63:0] size_mask(input logic [1:0] size);
-    unique case (size)
-      2'd0:    return 64'hff;
-      2'd1:    return 64'hffff;
-      2'd2:    return 64'hffff_ffff;
-      default: return '1;
-    endcase
-  endfunction
-
-  function automatic logic [63:0] sext_size(input logic [63:0] v, input logic [1:0] size);
-    unique case (size)
-      2'd2:    return {{32{v[31]}}, v[31:0]};
-      default: return v;
-    endcase
-  endfunction
-
-  // The value an AMO writes, from the old value and the operand (both right-aligned).
-  function automatic logic [63:0] amo_result(input amo_op_e op, input logic [1:0] size,
-                                             input logic [63:0] old_v, input logic [63:0] opnd);
-    logic signed [63:0] a_s, b_s;
-    logic [63:0] a_u, b_u;
-    a_s = $signed(sext_size(old_v, size));
-    b_s = $signed(sext_size(opnd & size_mask(size), size));
-    a_u = old_v & size_mask(size);
-    b_u = opnd & size_mask(size);
-    unique case (op)
-      AMO_SWAP: return opnd;
-      AMO_ADD:  return old_v + opnd;
-      AMO_AND:  return old_v & opnd;
-      AMO_OR:   return old_v | opnd;
-      AMO_XOR:  return old_v ^ opnd;
-      AMO_MAX:  return (a_s > b_s) ? old_v : opnd;
-      AMO_MIN:  return (a_s < b_s) ? old_v : opnd;
-      AMO_MAXU: return (a_u > b_u) ? old_v : opnd;
-      AMO_MINU: return (a_u < b_u) ? old_v : opnd;
-      default:  return opnd;
-    endcase
-  endfunction
-
   // One pass in core order; locals carry each port's result to the later ports of the same cycle.
   always_comb begin
     logic [63:0] nw [Cores];
