@@ -48,6 +48,8 @@ Asynchronous inputs (the interface later issues fill in)
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from pyuvm import ConfigDB, uvm_subscriber
 
@@ -58,7 +60,10 @@ from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.retire_monitor import HISTORY, format_retire
 from lacosim.isa.disasm import disassemble
 from lacosim.iss.core import Iss, new_machine
-from lacosim.iss.errors import IllegalInstruction, IssError
+from lacosim.iss.errors import IssError
+from lacosim.iss.privileged import is_async_read
+
+EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
 
 ABI = ["zero", "ra", "tp", "sp", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0", "t1", "t2", "t3",
        "t4", "t5", "t6", "t7", "t8", "r21", "fp", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"]
@@ -70,7 +75,8 @@ class IssScoreboard(uvm_subscriber):
         self.image: ElfImage = ConfigDB().get(self, "", "image")
         self.failures: FailureLog = ConfigDB().get(self, "", "failures")
         self.enabled = self.cfg.lockstep
-        self.harts: list[Iss] = new_machine(self.image, self.cfg.cores) if self.enabled else []
+        self.harts: list[Iss] = new_machine(self.image, self.cfg.cores, lockstep=True) if self.enabled else []
+        self._async_read = functools.lru_cache(maxsize=4096)(is_async_read)
         self.checked = 0
         self.diverged = False
         self.tail: dict[int, np.ndarray] = {}  # last HISTORY records per core of earlier batches
@@ -85,28 +91,42 @@ class IssScoreboard(uvm_subscriber):
     def write(self, batch: np.ndarray) -> None:
         if not self.enabled or self.diverged:
             return
-        batch = batch[batch["kind"] == trace.KIND_RETIRE]
-        if len(batch) == 0:
-            return
         harts = self.harts
-        cols = zip(batch["core"].tolist(), batch["pc"].tolist(), batch["insn"].tolist(), batch["rd"].tolist(),
-                   batch["flags"].tolist(), batch["rd_wdata"].tolist(), batch["mem_addr"].tolist(),
-                   batch["mem_wdata"].tolist(), strict=True)
-        for i, (core, pc, insn, rd, flags, rd_value, mem_addr, mem_wdata) in enumerate(cols):
+        async_read = self._async_read
+        cols = zip(batch["kind"].tolist(), batch["core"].tolist(), batch["pc"].tolist(), batch["insn"].tolist(),
+                   batch["rd"].tolist(), batch["flags"].tolist(), batch["rd_wdata"].tolist(),
+                   batch["mem_addr"].tolist(), batch["mem_wdata"].tolist(), batch["trap"].tolist(),
+                   batch["mode"].tolist(), strict=True)
+        checked = 0
+        for i, (kind, core, pc, insn, rd, flags, rd_value, mem_addr, mem_wdata, trap, mode) in enumerate(cols):
+            if kind != trace.KIND_RETIRE:
+                if kind == trace.KIND_IRQ:
+                    harts[core].set_irq_lines(rd_value)
+                continue
             hart = harts[core]
+            checked += 1
+            if trap & trace.TRAP_INT:
+                try:
+                    hart.take_interrupt(trace.trap_intno(trap))
+                except IssError as e:
+                    self._diverge(batch, i, "the RTL took an interrupt the model says cannot be taken", str(e))
+                    return
+                if hart.last_pc != pc:
+                    self._diverge(batch, i, "interrupt taken at a different instruction boundary")
+                    return
+                continue
+            if async_read(insn):
+                hart.set_async_value(rd_value)
             try:
                 hart.step()
-            except IllegalInstruction as e:
-                if flags & trace.FLAG_ILLEGAL and hart.pc == pc:
-                    self.checked += 1
-                    continue  # both agree the instruction does not exist; the test reports it
-                self._diverge(batch, i, "the reference model cannot execute this instruction", str(e))
-                return
             except IssError as e:
+                if trap & trace.TRAP_VALID and hart.pc == pc:
+                    # Both trapped with no handler installed: the exception checks report it; the model
+                    # cannot follow the RTL to address 0, so lockstep ends here in agreement.
+                    self.checked += checked
+                    self.diverged = True
+                    return
                 self._diverge(batch, i, "the reference model stopped on an error", str(e))
-                return
-            if flags & trace.FLAG_ILLEGAL:
-                self._diverge(batch, i, "the RTL flagged an instruction illegal that the model executes")
                 return
             rd_obs = rd if flags & trace.FLAG_RD_WE else 0
             mem_we = (flags >> 2) & 1
@@ -116,18 +136,36 @@ class IssScoreboard(uvm_subscriber):
                     or hart.last_mem_we != mem_we or hart.last_mem_re != mem_re
                     or ((mem_we or mem_re) and (hart.last_mem_addr != mem_addr or hart.last_mem_size
                                                 != (flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3))
-                    or (mem_we and hart.last_mem_wdata != mem_wdata)):
+                    or (mem_we and hart.last_mem_wdata != mem_wdata)
+                    or (mode & 7) != (hart.last_plv | hart.last_ie << 2)
+                    or ((flags & EXTENDED_FLAGS or trap or hart.last_trap or hart.last_csr_we or hart.last_rd2)
+                        and self._extended_differs(batch[i], hart))):
                 self._diverge(batch, i, "RTL and reference model disagree")
                 return
-        self.checked += len(batch)
+        self.checked += checked
         for core in np.unique(batch["core"]):
-            mine = batch[batch["core"] == core][-HISTORY:]
+            mine = batch[(batch["core"] == core) & (batch["kind"] == trace.KIND_RETIRE)][-HISTORY:]
             old = self.tail.get(int(core))
             self.tail[int(core)] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
 
+    @staticmethod
+    def _extended_differs(rec: np.void, hart: Iss) -> bool:
+        """CSR write, second GPR write, trap and IOCSR fields (rare: only checked when either side has one)."""
+        flags, trap = int(rec["flags"]), int(rec["trap"])
+        csr_we = (flags >> 6) & 1
+        rd2 = int(rec["rd2"]) if flags & trace.FLAG_RD2_WE else 0
+        return (hart.last_csr_we != csr_we
+                or (csr_we and (hart.last_csr_num != int(rec["csr"]) or hart.last_csr_wdata != int(rec["csr_wdata"])))
+                or hart.last_rd2 != rd2 or (rd2 and hart.last_rd2_value != int(rec["rd2_wdata"]))
+                or hart.last_trap != trap & 1
+                or (trap & 1 and (hart.last_trap_ecode != trace.trap_ecode(trap)
+                                  or hart.last_trap_esubcode != (trap >> trace.TRAP_ESUBCODE_SHIFT) & 0x1FF))
+                or hart.last_ertn != (trap >> 2) & 1
+                or hart.last_iocsr != int(bool(int(rec["mode"]) & trace.MODE_IOCSR)))
+
     # ------------------------------------------------------------------------------------------
     def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "") -> None:
-        self.checked += idx
+        self.checked += int(np.count_nonzero(batch["kind"][:idx] == trace.KIND_RETIRE))
         self.diverged = True
         rec = batch[idx]
         core = int(rec["core"])
@@ -154,6 +192,14 @@ class IssScoreboard(uvm_subscriber):
             "mem addr": int(rec["mem_addr"]) if flags & 6 else 0,
             "mem size": 1 << ((flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3) if flags & 6 else 0,
             "mem wdata": int(rec["mem_wdata"]) if flags & 4 else 0,
+            "csr write": int(rec["csr"]) if flags & trace.FLAG_CSR_WE else 0,
+            "csr value": int(rec["csr_wdata"]) if flags & trace.FLAG_CSR_WE else 0,
+            "rd2": int(rec["rd2"]) if flags & trace.FLAG_RD2_WE else 0,
+            "rd2 value": int(rec["rd2_wdata"]) if flags & trace.FLAG_RD2_WE else 0,
+            "trap": int(rec["trap"]) & 1, "ecode": trace.trap_ecode(int(rec["trap"])),
+            "esubcode": (int(rec["trap"]) >> trace.TRAP_ESUBCODE_SHIFT) & 0x1FF,
+            "ertn": (int(rec["trap"]) >> 2) & 1, "plv": int(rec["mode"]) & 3, "ie": (int(rec["mode"]) >> 2) & 1,
+            "iocsr": int(bool(int(rec["mode"]) & trace.MODE_IOCSR)),
         }
         exp = {
             "pc": hart.last_pc, "insn": hart.last_insn, "rd": hart.last_rd, "rd value": hart.last_rd_value,
@@ -161,6 +207,12 @@ class IssScoreboard(uvm_subscriber):
             "mem addr": hart.last_mem_addr if hart.last_mem_re or hart.last_mem_we else 0,
             "mem size": 1 << hart.last_mem_size if hart.last_mem_re or hart.last_mem_we else 0,
             "mem wdata": hart.last_mem_wdata if hart.last_mem_we else 0,
+            "csr write": hart.last_csr_num if hart.last_csr_we else 0,
+            "csr value": hart.last_csr_wdata if hart.last_csr_we else 0,
+            "rd2": hart.last_rd2, "rd2 value": hart.last_rd2_value,
+            "trap": hart.last_trap, "ecode": hart.last_trap_ecode if hart.last_trap else 0,
+            "esubcode": hart.last_trap_esubcode if hart.last_trap else 0,
+            "ertn": hart.last_ertn, "plv": hart.last_plv, "ie": hart.last_ie, "iocsr": hart.last_iocsr,
         }
         lines = [f"instruction: {disassemble(exp['insn'], exp['pc'], self.image.symbolize)}",
                  f"{'field':<10} {'expected (model)':>20} {'observed (RTL)':>20}"]

@@ -1,8 +1,9 @@
-"""`python -m lacosim.iss prog.elf [--max-insns N] [--trace]`: run a program on the reference model alone.
+"""`python -m lacosim.iss prog.elf [--cores N] [--max-insns N] [--trace]`: run a program on the reference
+model alone (every core starts at the entry; lacosim.iss.machine interleaves them).
 
 UART output goes to stdout as it is written. Exit status: 0 at power-off; 1 when the model stops on an
-error (illegal or unimplemented instruction, misaligned or unmapped access, instruction budget exceeded);
-2 when the ELF cannot be loaded.
+error (an exception with no handler installed, unimplemented instruction, unmapped access, idle with
+nothing to wake it, instruction budget exceeded); 2 when the ELF cannot be loaded.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import sys
 
 from lacosim.elf import ElfLoadError, load_elf
 from lacosim.isa.disasm import disassemble
-from lacosim.iss.core import Iss
-from lacosim.iss.errors import IssError
+from lacosim.iss.core import Iss, new_machine
+from lacosim.iss.errors import IdleForever, IssError
+from lacosim.iss.machine import Machine
 from lacosim.iss.memory import Memory
 
 DEFAULT_MAX_INSNS = 200_000_000
@@ -29,8 +31,14 @@ def trace_line(iss: Iss) -> str:
     sym = iss.symbolize(pc) if iss.symbolize else ""
     line = f"{iss.retired:>10} {pc:#010x} {('<' + sym + '>') if sym else '':<24} {word:08x}  " \
            f"{disassemble(word, pc, iss.symbolize):<36}"
+    if iss.last_trap:
+        what = f"interrupt {iss.last_trap_intno}" if iss.last_trap_int else \
+            f"exception ecode {iss.last_trap_ecode:#x}.{iss.last_trap_esubcode}"
+        return line + f" {what} -> {iss.pc:#x}"
     if iss.last_rd:
         line += f" r{iss.last_rd}={iss.last_rd_value:#018x}"
+    if iss.last_csr_we:
+        line += f" csr[{iss.last_csr_num:#x}]={iss.last_csr_wdata:#x}"
     if iss.last_mem_we:
         line += f" [{iss.last_mem_addr:#x}]{1 << iss.last_mem_size}<={iss.last_mem_wdata:#x}"
     elif iss.last_mem_re:
@@ -38,14 +46,20 @@ def trace_line(iss: Iss) -> str:
     return line
 
 
-def run_traced(iss: Iss, max_insns: int) -> None:
-    """Step by step, one line per retired instruction on stderr (stdout carries the UART)."""
-    for _ in range(max_insns):
-        if iss.powered_off:
-            return
-        iss.step()
-        print(trace_line(iss), file=sys.stderr)
-    if not iss.powered_off:
+def run_traced(harts: list[Iss], max_insns: int) -> None:
+    """Step by step, one line per record on stderr (stdout carries the UART); cores take turns per record."""
+    steps = 0
+    while steps < max_insns and not harts[0].powered_off:
+        before = steps
+        for iss in harts:
+            if iss.powered_off or not iss.step():
+                continue
+            steps += 1
+            prefix = f"c{iss.core_id} " if len(harts) > 1 else ""
+            print(prefix + trace_line(iss), file=sys.stderr)
+        if steps == before and not harts[0].powered_off:
+            raise IdleForever("every core waits in idle with nothing that can wake it")
+    if not harts[0].powered_off:
         raise IssError(f"no power-off within {max_insns} instructions")
 
 
@@ -53,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lacosim.iss", description=__doc__.split("\n")[0])
     parser.add_argument("elf")
     parser.add_argument("--max-insns", type=int, default=DEFAULT_MAX_INSNS)
+    parser.add_argument("--cores", type=int, default=1, help="cores sharing the memory (default 1)")
     parser.add_argument("--trace", action="store_true", help="print every retired instruction to stderr")
     args = parser.parse_args(argv)
     try:
@@ -62,12 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     memory = Memory(uart_sink=_stream_to_stdout)
     memory.load_image(image)
-    iss = Iss.from_elf(image, memory)
+    harts = new_machine(image, max(1, args.cores), memory)
     try:
         if args.trace:
-            run_traced(iss, args.max_insns)
+            run_traced(harts, args.max_insns)
         else:
-            iss.run(args.max_insns)
+            Machine(harts).run(args.max_insns)
     except IssError as e:
         print(f"\nlacosim.iss: {type(e).__name__}: {e}", file=sys.stderr)
         return 1

@@ -2,67 +2,163 @@
 
 Contract for a lockstep scoreboard
 ==================================
-    iss = Iss.from_elf(image)            # or Iss(memory, core_id, entry) for cores sharing one Memory
-    iss.step()                           # execute exactly one instruction at iss.pc
+    harts = new_machine(image, cores, lockstep=True)   # harts sharing one Memory (RAM, devices, IOCSR)
+    hart.step()                                        # the record is a retired instruction or an exception
+    hart.take_interrupt(intno)                         # the record is an interrupt (trap_int = 1)
 
-`step()` retires one instruction and describes it in fields that are overwritten on every call (no
-per-instruction object is allocated; copy what you keep):
+Asynchronous inputs (lockstep=True: the model never takes an interrupt, never moves TI or the IPI line
+itself, and never reads a clock; everything asynchronous comes from the trace, in trace order):
+    hart.set_irq_lines(is_bits)      an IRQ event record: ESTAT.IS[12:2] <- is_bits[12:2] (HWI0-7, PMI, TI,
+                                     IPI levels; bits [1:0] are software's and ignored)
+    hart.set_async_value(v)          before the step of an instruction whose result is asynchronous: the
+                                     rd value the trace recorded for rdtime* (counter + CNTC, already
+                                     narrowed for rdtimel/h) and for csrrd/csrwr/csrxchg of TVAL. Consumed
+                                     by that read; setting it before every step is harmless
+    hart.memory.iocsr.set_device_lines(levels)   EXTIOI source levels (ISR reads, HWI routing)
+    hart.take_interrupt(intno)       checks CRMD.IE = 1 and that intno is the highest set bit of
+                                     ESTAT.IS & ECFG.LIE (else InterruptMismatch naming what was pending
+                                     and enabled), then enters the handler with ERA = pc
+After `idle` retires, the next retire record (not an interrupt) requires that IS & LIE was non-zero at
+some point since (IE = 0 wake-up); otherwise AsyncInputError.
 
-    last_pc        address of the instruction
-    last_insn      its 32-bit word
-    last_rd        GPR it wrote, 0 if none (r0 is never reported); rdtime*'s second write (rj <- TID) is not
-    last_rd_value  value written to last_rd (unsigned 64-bit), 0 if none
-    last_mem_re    1 if it read memory (loads, ll, am*)
-    last_mem_we    1 if it changed memory (stores, a successful sc, am*)
-    last_mem_addr  byte address of the access (0 if none)
-    last_mem_size  log2 of the access size in bytes (0 B, 1 H, 2 W, 3 D)
-    last_mem_wdata value written, right-aligned and masked to the size; for am*: the new memory value
+`step()` / `take_interrupt()` describe the record in fields overwritten on every call (no per-step
+allocation; copy what you keep):
 
-Those are the fields of design.md section 2's retirement record; compare them field by field. After
-`step()`, `pc` is the next instruction's address and `retired` has grown by one. Device accesses (UART,
-power-off) are data accesses like RAM ones. The power-off store retires normally and sets `powered_off`.
+    last_pc, last_insn   address and word of the instruction (interrupt: the first one not executed,
+                         its word or 0 if it cannot be fetched; ADEF: word 0)
+    last_rd, last_rd_value    GPR write (0 if none; r0 never reported)
+    last_rd2, last_rd2_value  second GPR write: rdtime*'s rj <- TID (0 if none)
+    last_mem_re, last_mem_we, last_mem_addr, last_mem_size, last_mem_wdata   data access (design.md 2);
+                         the address is the virtual one the instruction computed
+    last_iocsr           1 if the memory fields describe an IOCSR access (address = GR[rj][31:0])
+    last_csr_we, last_csr_num, last_csr_wdata   a csrwr/csrxchg (to any CSR number), with the value it
+                         presented to the CSR (csrwr: GR[rd]; csrxchg: (GR[rd] & GR[rj]) | (old & ~GR[rj])),
+                         before read-only fields drop it (design.md 7.2)
+    last_trap, last_trap_int, last_trap_ecode, last_trap_esubcode, last_trap_intno
+                         the record is an exception (no GPR/memory/CSR effects; pc is then the handler)
+                         or an interrupt
+    last_ertn            the instruction was ertn
+    last_plv, last_ie    CRMD.PLV / CRMD.IE before the instruction
 
-An instruction the model cannot execute raises an `IssError` subclass (IllegalInstruction for INE,
-MisalignedAccess for ALE/ADEF, BusError, UnimplementedInstruction, UnhandledException for SYS/BRK/BCE)
-carrying `pc` and `word`; the state is left as before that instruction. Architectural exceptions are
-`Trap`s taken at one point, `_take_trap`: the privileged architecture will enter the handler there.
+`retired` counts instructions that retired or raised an exception (not interrupts).
 
-Standalone: `run(max_insns)` executes up to max_insns instructions at full speed (no per-step records) and
-returns at power-off; it raises MaxInstructionsExceeded with the last 16 retired instructions otherwise.
-`uart_output` is everything written to UART0's THR so far.
+Traps: instruction semantics raise `Trap`; `_take_trap` is the one place exceptions are taken. With no
+handler installed (EENTRY = 0, as after reset) and `halt_without_handler` (the default) it raises the
+`IssError` that names the problem instead (IllegalInstruction for INE, MisalignedAccess for ALE and a
+misaligned fetch, UnhandledException otherwise), leaving the state as before the instruction: base-ISA
+programs run alone stop with an error as before. Model limits raise `IssError` subclasses too
+(UnimplementedInstruction, BusError for an unmapped physical address).
+
+Standalone (lockstep=False, the default; `python -m lacosim.iss`, lacosim.iss.machine): the stable
+counter is `counter_now()` = instructions retired + ticks skipped in `idle`; the core's own timer raises
+TI (lacosim.iss.timer), the IPI block and EXTIOI drive IS[12] and IS[9:2] directly, and interrupts are
+taken at instruction boundaries, highest number first (architecture.md 4.7). `run(max_insns)` executes at
+full speed and returns at power-off; it raises MaxInstructionsExceeded with the last 16 retired
+instructions otherwise. `step()` behaves the same, one record at a time (an interrupt is a record).
 
 Speed: each instruction word at a pc is translated once into a closure (lacosim.iss.semantics) kept in a
-per-core cache keyed by pc; stores into translated code drop the affected entries (Memory.code_flags).
+per-core cache keyed by virtual pc, one cache per fetch-translation context (lacosim.iss.mmu); stores into
+translated code drop the affected entries (Memory.code_flags). The run loop executes chunks of closures
+with no per-instruction checks: an instruction that changes interrupt, timer or translation state raises
+`Resync`, and a chunk never runs past the next timer expiry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
 from lacosim.elf import ElfImage
 from lacosim.isa.decoder import decode
 from lacosim.isa.disasm import disassemble
-from lacosim.iss import semantics
+from lacosim.iss import mmu, semantics
+from lacosim.iss.csr import (
+    CRMD_DA,
+    CRMD_IE,
+    CRMD_PG,
+    CRMD_PLV,
+    CRMD_WE,
+    CSR_BADI,
+    CSR_BADV,
+    CSR_CNTC,
+    CSR_CRMD,
+    CSR_DMW0,
+    CSR_ECFG,
+    CSR_EENTRY,
+    CSR_ERA,
+    CSR_ESTAT,
+    CSR_LLBCTL,
+    CSR_PGD,
+    CSR_PGDH,
+    CSR_PGDL,
+    CSR_PRMD,
+    CSR_TCFG,
+    CSR_TICLR,
+    CSR_TLBRBADV,
+    CSR_TLBRERA,
+    CSR_TLBRPRMD,
+    CSR_TVAL,
+    DMW_COUNT,
+    ECFG_LIE,
+    ECFG_VS_SHIFT,
+    ESTAT_CAUSE,
+    ESTAT_ECODE_SHIFT,
+    ESTAT_ESUBCODE_SHIFT,
+    ESTAT_IS_HARD,
+    INT_TI,
+    INTERRUPT_NAMES,
+    LLBCTL_KLO,
+    LLBCTL_WCLLB,
+    PRMD_PIE,
+    PRMD_PWE,
+    TICLR_CLR,
+    TLBRERA_ISTLBR,
+    TLBRPRMD_PWE,
+    sext32,
+)
 from lacosim.iss.errors import (
     ECODE_ADE,
     ECODE_ALE,
     ECODE_INE,
+    ESUBCODE_ADEF,
+    AsyncInputError,
+    IdleForever,
     IllegalInstruction,
+    InterruptMismatch,
     IssError,
     MaxInstructionsExceeded,
     MisalignedAccess,
     PowerOff,
+    Resync,
     Trap,
     UnhandledException,
 )
 from lacosim.iss.memory import SIZE_MASKS, Memory
-from lacosim.iss.semantics import MEM_AMO, MEM_LL, MEM_LOAD, MEM_NONE, MEM_SC, MEM_STORE, Handler
+from lacosim.iss.semantics import (
+    MEM_AMO,
+    MEM_IOCSR_LOAD,
+    MEM_IOCSR_STORE,
+    MEM_LL,
+    MEM_LOAD,
+    MEM_NONE,
+    MEM_SC,
+    MEM_STORE,
+    Handler,
+)
 from lacosim.iss.state import CoreState
+from lacosim.iss.timer import StableTimer
 
 M64 = (1 << 64) - 1
 HISTORY_LENGTH = 16
 RUN_CHUNK = 4096  # instructions between updates of `retired` in run()
+NEVER = 1 << 62  # a `retired` count no run reaches
+IOCSR_LINES = ESTAT_IS_HARD & ~((1 << INT_TI) | (1 << 10))  # IPI and HWI0-7: what the IOCSR block drives
+READS = frozenset({MEM_LOAD, MEM_LL, MEM_AMO, MEM_IOCSR_LOAD})
+WRITES = frozenset({MEM_STORE, MEM_AMO, MEM_IOCSR_STORE})
+IOCSR_KINDS = frozenset({MEM_IOCSR_LOAD, MEM_IOCSR_STORE})
+
+# what `_service` found
+RUNNING, TOOK_INTERRUPT, BLOCKED = range(3)
 
 
 class Translation(NamedTuple):
@@ -78,28 +174,59 @@ class Translation(NamedTuple):
     mem_data: int
 
 
+class CodeContext:
+    """Translated code valid under one fetch-translation context, keyed by virtual pc."""
+
+    def __init__(self) -> None:
+        self.code: dict[int, Handler] = {}
+        self.translations: dict[int, Translation] = {}
+
+
 class Iss(CoreState):
     def __init__(self, memory: Memory | None = None, core_id: int = 0, entry: int = 0,
-                 symbolize: Callable[[int], str] | None = None) -> None:
+                 symbolize: Callable[[int], str] | None = None, lockstep: bool = False) -> None:
         super().__init__(core_id, entry)
         self.memory = memory if memory is not None else Memory()
         self.symbolize = symbolize
+        self.lockstep = lockstep
+        self.halt_without_handler = True  # EENTRY = 0 at a trap: stop with an IssError (see module doc)
+        self.may_block = False  # standalone with other cores: idle with nothing pending waits instead of failing
         self.retired = 0
-        self.stable_counter: Callable[[], int] = lambda: self.retired  # the testbench sets the real one
-        self._code: dict[int, Handler] = {}
-        self._translations: dict[int, Translation] = {}
-        self.memory.code_caches.extend((self._code, self._translations))
+        self.timer = StableTimer()
+        self._idle_ticks = 0
+        self._chunk_iter: object | None = None  # the running chunk's iterator (counter_now inside run())
+        self._chunk_end = 0
+        self.stable_counter: Callable[[], int] = self.counter_now  # standalone rdtime source
+        self.idle_halted = False
+        self._woken = False
+        self._async_value: int | None = None
+        self._last_counter = 0
+        self._service_at = 0  # `retired` count at which the async inputs need a look
+        self._contexts: dict[Hashable, CodeContext] = {}
+        self._aliases: dict[int, set[int]] = {}  # physical pc -> virtual pcs translated from it
+        self._ctx = CodeContext()
+        self.fast_ram_size = 0
+        self._update_context()
+        self.memory.code_droppers.append(self._drop_code)
+        self.memory.iocsr.ensure_cores(core_id + 1)
+        if not lockstep:
+            self.memory.iocsr.line_sinks[core_id] = self._set_iocsr_lines
+        self._install_csr_hooks()
         self.recent_pcs: list[int] = []  # filled by run()'s last HISTORY_LENGTH steps
         self.last_pc = self.last_insn = self.last_rd = self.last_rd_value = 0
         self.last_mem_re = self.last_mem_we = self.last_mem_addr = self.last_mem_size = self.last_mem_wdata = 0
+        self.last_plv = self.last_ie = 0
+        self._extras = True
+        self._clear_extras()
 
     @classmethod
-    def from_elf(cls, image: ElfImage, memory: Memory | None = None, core_id: int = 0) -> Iss:
+    def from_elf(cls, image: ElfImage, memory: Memory | None = None, core_id: int = 0,
+                 lockstep: bool = False) -> Iss:
         """A core at the image's entry; a new Memory loaded with the image unless one (already loaded) is given."""
         if memory is None:
             memory = Memory()
             memory.load_image(image)
-        return cls(memory, core_id, image.entry, image.symbolize)
+        return cls(memory, core_id, image.entry, image.symbolize, lockstep)
 
     @property
     def uart_output(self) -> bytes:
@@ -113,7 +240,35 @@ class Iss(CoreState):
     def llbit(self) -> bool:
         return self.core_id in self.memory.reservations
 
-    # --- translation ---------------------------------------------------------------------------------
+    # --- address translation and the translation cache -----------------------------------------------
+    def fetch_pa(self, va: int) -> int:
+        return mmu.fetch_pa(self.csr.values, va)
+
+    def data_pa(self, va: int) -> int:
+        return mmu.data_pa(self.csr.values, va)
+
+    def data_load(self, va: int, size_log2: int, signed: bool = False) -> int:
+        """A data load through translation (the closures' slow path): ALE, ADEM, then the physical access."""
+        if va & ((1 << size_log2) - 1):
+            raise Trap(ECODE_ALE, 0, va, f"{1 << size_log2}-byte load from {va:#x}")
+        return self.memory.load(mmu.data_pa(self.csr.values, va), size_log2, signed)
+
+    def data_store(self, va: int, size_log2: int, value: int) -> None:
+        if va & ((1 << size_log2) - 1):
+            raise Trap(ECODE_ALE, 0, va, f"{1 << size_log2}-byte store to {va:#x}")
+        self.memory.store(mmu.data_pa(self.csr.values, va), size_log2, value, self.core_id)
+
+    def _update_context(self) -> None:
+        """Select the translation cache of the current fetch context (after CRMD/DMW changes, traps, ertn).
+        In DA mode the closures' RAM fast path is valid (VA = PA below the RAM size); in PG mode every data
+        access takes the translating slow path."""
+        values = self.csr.values
+        ctx = self._contexts.get(key := mmu.fetch_context(values))
+        if ctx is None:
+            ctx = self._contexts[key] = CodeContext()
+        self._ctx = ctx
+        self.fast_ram_size = self.memory.ram_size if mmu.is_direct(values) else 0
+
     def next_pc_handler(self, next_pc: int) -> Handler:
         return lambda: next_pc
 
@@ -123,38 +278,248 @@ class Iss(CoreState):
         return h
 
     def _translate(self, pc: int) -> Handler:
-        word = self.memory.fetch(pc)
+        pa = self.fetch_pa(pc)
+        word = self.memory.fetch(pa)
         decoded = decode(word)
         handler = semantics.factory_for(decoded)(self, pc, decoded.fields if decoded else {})
         access = semantics.access_info(decoded)
-        self._translations[pc] = Translation(handler, word, semantics.destination_register(decoded), *access)
-        self._code[pc] = handler
+        ctx = self._ctx
+        ctx.translations[pc] = Translation(handler, word, semantics.destination_register(decoded), *access)
+        ctx.code[pc] = handler
+        if pa != pc:
+            self._aliases.setdefault(pa, set()).add(pc)
         return handler
 
     def _translation_at(self, pc: int) -> Translation:
-        t = self._translations.get(pc)
+        t = self._ctx.translations.get(pc)
         if t is None:
             self._translate(pc)
-            t = self._translations[pc]
+            t = self._ctx.translations[pc]
         return t
+
+    def _drop_code(self, pa: int) -> None:
+        """Memory: the instruction at physical `pa` changed; forget every translation of it."""
+        pcs = {pa} | self._aliases.pop(pa, set())
+        for ctx in self._contexts.values():
+            for pc in pcs:
+                ctx.code.pop(pc, None)
+                ctx.translations.pop(pc, None)
+
+    # --- CSRs with behaviour ------------------------------------------------------------------------
+    def _install_csr_hooks(self) -> None:
+        csr = self.csr
+        csr.read_hooks.update({CSR_TVAL: self._read_tval, CSR_LLBCTL: self._read_llbctl, CSR_PGD: self._read_pgd})
+        csr.write_hooks.update({CSR_TCFG: self._write_tcfg, CSR_TICLR: self._write_ticlr,
+                                CSR_LLBCTL: self._write_llbctl, CSR_CRMD: self._write_translation})
+        for i in range(DMW_COUNT):
+            csr.write_hooks[CSR_DMW0 + i] = self._write_translation
+
+    def _read_tval(self) -> int:
+        value = self.take_async_value(False)
+        return self.timer.tval(self.counter_now()) if value is None else value
+
+    def _read_llbctl(self) -> int:
+        return self.csr.values[CSR_LLBCTL] | int(self.llbit)
+
+    def _write_llbctl(self, value: int) -> None:
+        if value & LLBCTL_WCLLB:
+            self.memory.reservations.pop(self.core_id, None)
+
+    def _read_pgd(self) -> int:
+        """PGDL or PGDH, chosen by bit 63 of the bad VA (TLBRBADV inside a TLB refill)."""
+        values = self.csr.values
+        bad = values[CSR_TLBRBADV] if values[CSR_TLBRERA] & TLBRERA_ISTLBR else values[CSR_BADV]
+        return values[CSR_PGDH if bad >> 63 else CSR_PGDL]
+
+    def _write_tcfg(self, value: int) -> None:
+        if not self.lockstep:
+            self.timer.configure(self.csr.values[CSR_TCFG], self.counter_now())
+
+    def _write_ticlr(self, value: int) -> None:
+        if value & TICLR_CLR and not self.lockstep:  # in lockstep TI is a line the trace reports
+            self.csr.values[CSR_ESTAT] &= ~(1 << INT_TI)
+
+    def _write_translation(self, value: int) -> None:
+        self._update_context()
+
+    # --- asynchronous inputs ------------------------------------------------------------------------
+    def counter_now(self) -> int:
+        """Standalone stable counter of the instruction executing now: retired instructions + idle ticks
+        (exact inside run()'s chunks too: the chunk's iterator says how far it got)."""
+        it = self._chunk_iter
+        retired = self.retired if it is None else self._chunk_end - it.__length_hint__() - 1  # type: ignore[attr-defined]
+        return retired + self._idle_ticks
+
+    def set_irq_lines(self, is_bits: int) -> None:
+        """Lockstep: an IRQ event; ESTAT.IS[12:2] take the levels in is_bits (its bits 1:0 are ignored)."""
+        values = self.csr.values
+        values[CSR_ESTAT] = (values[CSR_ESTAT] & ~ESTAT_IS_HARD) | (is_bits & ESTAT_IS_HARD)
+        self._lines_changed()
+
+    def _set_iocsr_lines(self, bits: int) -> None:
+        """Standalone: the IOCSR block drives IS[12] (IPI) and IS[9:2] (HWI0-7)."""
+        values = self.csr.values
+        values[CSR_ESTAT] = (values[CSR_ESTAT] & ~IOCSR_LINES) | (bits & IOCSR_LINES)
+        self._lines_changed()
+
+    def _lines_changed(self) -> None:
+        values = self.csr.values
+        if self.idle_halted and values[CSR_ESTAT] & values[CSR_ECFG] & ECFG_LIE:
+            self._woken = True
+        self._service_at = 0
+
+    def set_async_value(self, value: int) -> None:
+        """Lockstep: the value the next asynchronous read (rdtime*, TVAL) returns, from the trace."""
+        self._async_value = value & M64
+
+    def take_async_value(self, is_counter: bool) -> int | None:
+        """The trace's value for an asynchronous read (consumed), or None in a standalone run."""
+        value = self._async_value
+        if value is None:
+            if self.lockstep:
+                raise AsyncInputError("an asynchronous read (rdtime*/TVAL) needs its value from the trace "
+                                      "(set_async_value) and none was given")
+            return None
+        self._async_value = None
+        if is_counter:
+            self._check_counter(value)
+        return value
+
+    def _check_counter(self, value: int) -> None:
+        counter = (value - self.csr.values[CSR_CNTC]) & M64
+        if counter < self._last_counter:
+            raise AsyncInputError(f"rdtime.d: the stable counter went backwards: {counter:#x} (value {value:#x} "
+                                  f"- CNTC) after {self._last_counter:#x}")
+        self._last_counter = counter
+
+    def pending_interrupts(self) -> int:
+        """ESTAT.IS & ECFG.LIE."""
+        values = self.csr.values
+        return values[CSR_ESTAT] & values[CSR_ECFG] & ECFG_LIE
+
+    def take_interrupt(self, intno: int) -> None:
+        """Lockstep: the RTL took interrupt `intno` before the instruction at pc; check and enter it."""
+        if self._extras:
+            self._clear_extras()
+        pending = self.pending_interrupts()
+        ie = self.csr.values[CSR_CRMD] & CRMD_IE
+        if not ie or not pending or pending.bit_length() - 1 != intno:
+            raise InterruptMismatch(self._interrupt_mismatch(intno, pending), self.pc, self._word_at(self.pc))
+        self.idle_halted = False
+        self._take_interrupt(intno)
+
+    def _interrupt_mismatch(self, intno: int, pending: int) -> str:
+        values = self.csr.values
+        name = INTERRUPT_NAMES[intno] if 0 <= intno < len(INTERRUPT_NAMES) else "?"
+        why = ("CRMD.IE = 0" if not values[CSR_CRMD] & CRMD_IE else "nothing is pending and enabled"
+               if not pending else f"the highest pending and enabled one is {pending.bit_length() - 1} "
+               f"({INTERRUPT_NAMES[pending.bit_length() - 1]})")
+        return (f"the RTL took interrupt {intno} ({name}) at {self.describe(self.pc)} but {why}: model "
+                f"CRMD = {values[CSR_CRMD]:#x}, ESTAT.IS = {values[CSR_ESTAT] & 0x1FFF:#06x}, "
+                f"ECFG.LIE = {values[CSR_ECFG] & ECFG_LIE:#06x}, pending & enabled = {pending:#06x}")
+
+    # --- what privileged instructions call ------------------------------------------------------------
+    def note_csr_write(self, num: int, written: int) -> None:
+        self.last_csr_we = 1
+        self.last_csr_num = num
+        self.last_csr_wdata = written
+        self._extras = True
+
+    def note_rd2(self, reg: int, value: int) -> None:
+        self.last_rd2 = reg
+        self.last_rd2_value = value
+        self._extras = True
+
+    def request_service(self) -> None:
+        """The next instruction boundary must look at interrupts and the timer again."""
+        self._service_at = 0
+
+    def exception_return(self) -> int:
+        """ertn (spec-la64-lvz.md 2.3): restore CRMD from TLBRPRMD (IsTLBR) or PRMD; returns the target pc."""
+        values = self.csr.values
+        crmd = values[CSR_CRMD] & ~(CRMD_PLV | CRMD_IE | CRMD_WE)
+        if values[CSR_TLBRERA] & TLBRERA_ISTLBR:
+            saved = values[CSR_TLBRPRMD]
+            crmd = (crmd | (saved & (CRMD_PLV | CRMD_IE)) | (CRMD_WE if saved & TLBRPRMD_PWE else 0)) & ~CRMD_DA
+            values[CSR_CRMD] = crmd | CRMD_PG
+            values[CSR_TLBRERA] &= ~TLBRERA_ISTLBR
+            target = values[CSR_TLBRERA] & ~3
+        else:
+            saved = values[CSR_PRMD]
+            values[CSR_CRMD] = crmd | (saved & (CRMD_PLV | PRMD_PIE)) | (CRMD_WE if saved & PRMD_PWE else 0)
+            target = values[CSR_ERA]
+        if values[CSR_LLBCTL] & LLBCTL_KLO:
+            values[CSR_LLBCTL] &= ~LLBCTL_KLO
+        else:
+            self.memory.reservations.pop(self.core_id, None)
+        self.last_ertn = 1
+        self._extras = True
+        self._update_context()
+        self._service_at = 0
+        return target
+
+    def enter_idle(self) -> None:
+        self.idle_halted = True
+        self._woken = bool(self.pending_interrupts())
+        self._service_at = 0
 
     # --- the one point where exceptions are taken -----------------------------------------------------
     def _take_trap(self, trap: Trap, pc: int) -> None:
-        """Base ISA: no exception handler exists yet, so every trap stops the model with its name."""
+        """Enter the general exception handler for `trap` raised by the instruction at pc (spec 2.3).
+        BADV is written for the address exceptions (ADEF: the pc; ADEM, ALE, BCE), BADI for every one but
+        ADEF (whose word was never fetched)."""
+        fetch_fault = trap.ecode == ECODE_ADE and trap.subcode == ESUBCODE_ADEF
+        word = None if fetch_fault else self._word_at(pc)
+        values = self.csr.values
+        if self.halt_without_handler and values[CSR_EENTRY] == 0:
+            raise self._unhandled(trap, pc, word)
+        values[CSR_ERA] = pc
+        if trap.badv is not None:
+            values[CSR_BADV] = trap.badv & M64
+        if word is not None:
+            values[CSR_BADI] = sext32(word)
+        self._enter_handler(trap.ecode, trap.subcode, trap.ecode)
+        self._record_trap(pc, word or 0, trap.ecode, trap.subcode, -1)
+
+    def _take_interrupt(self, intno: int) -> None:
+        pc = self.pc
+        values = self.csr.values
+        if self.halt_without_handler and values[CSR_EENTRY] == 0:
+            raise UnhandledException(f"interrupt {intno} ({INTERRUPT_NAMES[intno]}) with no handler (EENTRY = 0) "
+                                     f"before {self.describe(pc)}", pc)
         word = self._word_at(pc)
+        crmd = values[CSR_CRMD]
+        self.last_plv, self.last_ie = crmd & CRMD_PLV, (crmd >> 2) & 1
+        values[CSR_ERA] = pc
+        self._enter_handler(0, 0, 64 + intno)
+        self._record_trap(pc, word or 0, 0, 0, intno)
+
+    def _enter_handler(self, ecode: int, esubcode: int, vector: int) -> None:
+        values = self.csr.values
+        crmd = values[CSR_CRMD]
+        values[CSR_PRMD] = (crmd & (CRMD_PLV | CRMD_IE)) | (PRMD_PWE if crmd & CRMD_WE else 0)
+        values[CSR_CRMD] = crmd & ~(CRMD_PLV | CRMD_IE | CRMD_WE)
+        values[CSR_ESTAT] = (values[CSR_ESTAT] & ~ESTAT_CAUSE) | (ecode << ESTAT_ECODE_SHIFT) \
+            | (esubcode << ESTAT_ESUBCODE_SHIFT)
+        vs = (values[CSR_ECFG] >> ECFG_VS_SHIFT) & 7
+        self.pc = (values[CSR_EENTRY] + (vector << (vs + 2))) & M64 if vs else values[CSR_EENTRY]
+        if crmd & CRMD_PLV:
+            self._update_context()
+
+    def _unhandled(self, trap: Trap, pc: int, word: int | None) -> IssError:
         where = self.describe(pc, word)
         if trap.ecode == ECODE_INE:
-            raise IllegalInstruction(f"illegal instruction ({trap.why}) at {where}", pc, word)
-        if trap.ecode in (ECODE_ALE, ECODE_ADE):
-            raise MisalignedAccess(f"misaligned access ({trap}) at {where}", pc, word)
-        raise UnhandledException(f"exception {trap} at {where} (no privileged architecture yet)", pc, word)
+            return IllegalInstruction(f"illegal instruction ({trap.why}) at {where}", pc, word)
+        if trap.ecode == ECODE_ALE or (trap.ecode == ECODE_ADE and trap.subcode == ESUBCODE_ADEF and pc & 3):
+            return MisalignedAccess(f"misaligned access ({trap}) at {where}", pc, word)
+        return UnhandledException(f"exception {trap} at {where} (no handler: EENTRY = 0)", pc, word)
 
     def _word_at(self, pc: int) -> int | None:
-        t = self._translations.get(pc)
+        t = self._ctx.translations.get(pc)
         if t is not None:
             return t.word
         try:
-            return self.memory.fetch(pc)
+            return self.memory.fetch(self.fetch_pa(pc))
         except (Trap, IssError):
             return None
 
@@ -173,14 +538,77 @@ class Iss(CoreState):
             err.args = (f"{err.args[0]} at {self.describe(pc, err.word)}",)
         return err
 
-    # --- lockstep: one instruction, effects recorded --------------------------------------------------
-    def step(self) -> None:
+    # --- interrupts, timer and idle at an instruction boundary ------------------------------------------
+    def _service(self) -> int:
+        """Called when `retired` reaches `_service_at`: RUNNING, TOOK_INTERRUPT or BLOCKED (idle, nothing
+        to wake it yet, other cores may)."""
+        self._service_at = NEVER
+        if self.lockstep:
+            if self.idle_halted:
+                self._leave_idle_lockstep()
+            return RUNNING
+        now = self.counter_now()
+        if self.timer.expire(now):
+            self.csr.values[CSR_ESTAT] |= 1 << INT_TI
+        if self.idle_halted and not self._wake_from_idle():
+            self._service_at = 0
+            return BLOCKED
+        status = RUNNING
+        pending = self.pending_interrupts()
+        if pending and self.csr.values[CSR_CRMD] & CRMD_IE:
+            self._take_interrupt(pending.bit_length() - 1)
+            status = TOOK_INTERRUPT
+        expiry = self.timer.next_expiry
+        if expiry is not None:
+            self._service_at = min(self._service_at, expiry - self._idle_ticks)
+        return status
+
+    def _wake_from_idle(self) -> bool:
+        """Standalone idle (architecture.md 4.6): wake when IS & LIE != 0; with nothing pending, let time
+        pass up to the timer's expiry if TI could wake the core."""
+        if not self.pending_interrupts():
+            expiry = self.timer.next_expiry
+            if expiry is None or not self.csr.values[CSR_ECFG] >> INT_TI & 1:
+                if self.may_block:
+                    return False
+                raise IdleForever(f"idle at {self.describe(self.pc - 4)} with nothing that can wake the core: "
+                                  f"ECFG.LIE = {self.csr.values[CSR_ECFG] & ECFG_LIE:#06x}, timer "
+                                  f"{'stopped' if expiry is None else 'running'}", self.pc - 4)
+            self._idle_ticks += max(0, expiry - self.counter_now())
+            self.timer.expire(self.counter_now())
+            self.csr.values[CSR_ESTAT] |= 1 << INT_TI
+        self.idle_halted = False
+        return True
+
+    def _leave_idle_lockstep(self) -> None:
+        if not self._woken:
+            raise AsyncInputError(f"the RTL retired an instruction after idle ({self.describe(self.pc - 4)}) but "
+                                  f"the model never saw ESTAT.IS & ECFG.LIE != 0 since (IS = "
+                                  f"{self.csr.values[CSR_ESTAT] & 0x1FFF:#06x}, LIE = "
+                                  f"{self.csr.values[CSR_ECFG] & ECFG_LIE:#06x})", self.pc)
+        self.idle_halted = False
+
+    # --- lockstep: one record, effects recorded ---------------------------------------------------------
+    def step(self) -> bool:
+        """One record: an interrupt (standalone only), an exception, or a retired instruction. False (and
+        no record) only when a standalone core with `may_block` waits in idle for another core."""
+        if self._extras:
+            self._clear_extras()
+        if self.retired >= self._service_at:
+            status = self._service()
+            if status == TOOK_INTERRUPT:
+                return True
+            if status == BLOCKED:
+                return False
         pc = self.pc
+        crmd = self.csr.values[CSR_CRMD]
+        self.last_plv = crmd & CRMD_PLV
+        self.last_ie = (crmd >> 2) & 1
         try:
             t = self._translation_at(pc)
         except Trap as trap:
-            self._take_trap(trap, pc)
-            return
+            self._trap_step(trap, pc)
+            return True
         except IssError as err:
             raise self._add_context(err, pc) from None
         regs = self.regs
@@ -194,37 +622,73 @@ class Iss(CoreState):
             sc_will_store = kind == MEM_SC and self.llbit
         try:
             next_pc = t.handler()
+        except Resync as sync:
+            next_pc = sync.next_pc
         except PowerOff:
             next_pc = (pc + 4) & M64
         except Trap as trap:
-            self._take_trap(trap, pc)
-            return
+            self._trap_step(trap, pc)
+            return True
         except IssError as err:
             raise self._add_context(err, pc) from None
         self.pc = next_pc
         self.retired += 1
         self._record(pc, t, kind, addr, wdata, sc_will_store)
+        return True
+
+    def _trap_step(self, trap: Trap, pc: int) -> None:
+        self._take_trap(trap, pc)
+        self.retired += 1
 
     def _record(self, pc: int, t: Translation, kind: int, addr: int, wdata: int, sc_stored: bool) -> None:
         self.last_pc = pc
         self.last_insn = t.word
         self.last_rd = t.rd
         self.last_rd_value = self.regs[t.rd] if t.rd else 0
-        reads = kind in (MEM_LOAD, MEM_LL, MEM_AMO)
-        writes = kind in (MEM_STORE, MEM_AMO) or (kind == MEM_SC and sc_stored)
+        if kind == MEM_NONE:
+            self.last_mem_re = self.last_mem_we = self.last_mem_addr = self.last_mem_size = self.last_mem_wdata = 0
+            return
+        reads = kind in READS
+        writes = kind in WRITES or (kind == MEM_SC and sc_stored)
+        if kind in IOCSR_KINDS:
+            addr &= 0xFFFF_FFFF
+            self.last_iocsr = 1
+            self._extras = True
         self.last_mem_re = int(reads)
         self.last_mem_we = int(writes)
         self.last_mem_addr = addr if reads or writes else 0
         self.last_mem_size = t.mem_size if reads or writes else 0
         if kind == MEM_AMO:
-            wdata = self.memory.load(addr, t.mem_size)
+            wdata = self.data_load(addr, t.mem_size)
         self.last_mem_wdata = wdata if writes else 0
+
+    def _record_trap(self, pc: int, word: int, ecode: int, esubcode: int, intno: int) -> None:
+        """The record of an exception (intno < 0) or an interrupt: no GPR, memory or CSR effects."""
+        self.last_pc = pc
+        self.last_insn = word
+        self.last_rd = self.last_rd_value = self.last_rd2 = self.last_rd2_value = 0
+        self.last_mem_re = self.last_mem_we = self.last_mem_addr = self.last_mem_size = self.last_mem_wdata = 0
+        self.last_csr_we = self.last_csr_num = self.last_csr_wdata = self.last_iocsr = self.last_ertn = 0
+        self.last_trap = 1
+        self.last_trap_int = int(intno >= 0)
+        self.last_trap_ecode = ecode
+        self.last_trap_esubcode = esubcode
+        self.last_trap_intno = max(intno, 0)
+        self._extras = True
+
+    def _clear_extras(self) -> None:
+        """Reset the record fields most instructions leave alone (set only by those that have them)."""
+        self.last_csr_we = self.last_csr_num = self.last_csr_wdata = 0
+        self.last_rd2 = self.last_rd2_value = 0
+        self.last_trap = self.last_trap_int = self.last_trap_ecode = self.last_trap_esubcode = 0
+        self.last_trap_intno = self.last_ertn = self.last_iocsr = 0
+        self._extras = False
 
     # --- standalone: full speed -----------------------------------------------------------------------
     def run(self, max_insns: int) -> int:
         """Run until power-off; returns the instructions retired by this call."""
         start = self.retired
-        self._run_fast(max(0, max_insns - HISTORY_LENGTH))
+        self.run_for(max(0, max_insns - HISTORY_LENGTH))
         self.recent_pcs = []
         while not self.powered_off and self.retired - start < max_insns:
             self.recent_pcs.append(self.pc)
@@ -233,36 +697,47 @@ class Iss(CoreState):
             raise MaxInstructionsExceeded(self._budget_message(max_insns), self.pc)
         return self.retired - start
 
-    def _run_fast(self, budget: int) -> None:
-        """Execute up to `budget` instructions; `retired` is brought up to date every RUN_CHUNK of them so
-        that the default stable counter (and anything else reading it) sees time pass."""
-        code = self._code
+    def run_for(self, budget: int) -> int:
+        """Execute up to `budget` instructions at full speed; stops early at power-off or, with may_block,
+        when the core waits in idle. Returns the instructions retired."""
+        start = self.retired
+        while self.retired - start < budget and not self.powered_off:
+            if self.retired >= self._service_at and self._service() == BLOCKED:
+                break
+            self._run_chunk(min(budget - (self.retired - start), RUN_CHUNK, max(1, self._service_at - self.retired)))
+        return self.retired - start
+
+    def _run_chunk(self, chunk: int) -> None:
+        """Up to `chunk` instructions with no check between them; `retired` is exact afterwards."""
+        code = self._ctx.code
         translate = self._translate
         pc = self.pc
-        while budget > 0:
-            chunk = min(budget, RUN_CHUNK)
-            done = 0
-            try:
-                for done in range(chunk):  # noqa: B007  (counts retired instructions if the loop stops early)
-                    handler = code.get(pc)
-                    if handler is None:
-                        handler = translate(pc)
-                    pc = handler()
-                else:
-                    done = chunk
-            except PowerOff:
-                self.pc, self.retired = (pc + 4) & M64, self.retired + done + 1
-                return
-            except Trap as trap:
-                self.pc, self.retired = pc, self.retired + done
-                self._take_trap(trap, pc)
-                return
-            except IssError as err:
-                self.pc, self.retired = pc, self.retired + done
-                raise self._add_context(err, pc) from None
-            self.retired += done
-            budget -= done
-        self.pc = pc
+        it = iter(range(chunk))
+        self._chunk_iter, self._chunk_end = it, self.retired + chunk
+        done = 0
+        try:
+            for done in it:  # noqa: B007  (counts retired instructions if the loop stops early)
+                handler = code.get(pc)
+                if handler is None:
+                    handler = translate(pc)
+                pc = handler()
+            else:
+                done = chunk
+        except Resync as sync:
+            pc, done = sync.next_pc, done + 1
+        except PowerOff:
+            pc, done = (pc + 4) & M64, done + 1
+        except Trap as trap:
+            self._chunk_iter = None
+            self.pc, self.retired = pc, self.retired + done
+            self._trap_step(trap, pc)
+            return
+        except IssError as err:
+            self._chunk_iter = None
+            self.pc, self.retired = pc, self.retired + done
+            raise self._add_context(err, pc) from None
+        self._chunk_iter = None
+        self.pc, self.retired = pc, self.retired + done
 
     def _budget_message(self, max_insns: int) -> str:
         lines = [f"no power-off within {max_insns} instructions; the last {len(self.recent_pcs)} retired:"]
@@ -271,12 +746,16 @@ class Iss(CoreState):
         return "\n".join(lines)
 
 
-def new_machine(image: ElfImage, cores: int = 1, memory: Memory | None = None) -> list[Iss]:
+def new_machine(image: ElfImage, cores: int = 1, memory: Memory | None = None, lockstep: bool = False) -> list[Iss]:
     """`cores` ISS instances sharing one memory loaded with the image, all starting at the entry."""
     if memory is None:
         memory = Memory()
         memory.load_image(image)
-    return [Iss(memory, core_id, image.entry, image.symbolize) for core_id in range(cores)]
+    memory.iocsr.ensure_cores(cores)
+    harts = [Iss(memory, core_id, image.entry, image.symbolize, lockstep) for core_id in range(cores)]
+    for hart in harts:
+        hart.may_block = cores > 1
+    return harts
 
 
 __all__ = ["Iss", "Translation", "new_machine"]

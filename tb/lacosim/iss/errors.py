@@ -1,14 +1,18 @@
-"""What can stop the reference model, and the architectural trap it raises internally.
+"""What can stop the reference model, and the control-flow signals it raises internally.
 
 `Trap` is the architectural exception signal: instruction semantics raise it and `Iss` takes it at one
-point (`Iss._take_trap`). Until the privileged architecture exists there is no handler to enter, so taking
-a trap raises the `IssError` subclass that names the problem.
+point (`Iss._take_trap`), which enters the handler. When no handler is installed (EENTRY = 0, e.g. a base
+ISA program run alone) taking a trap raises the `IssError` subclass that names the problem instead.
+`Resync` ends a run-loop chunk after an instruction that changed interrupt, timer or translation state.
 """
 
 from __future__ import annotations
 
-# ESTAT.Ecode values (spec-la64-lvz.md 2.1) the base ISA can raise.
+# ESTAT.Ecode values (spec-la64-lvz.md 2.1) this core raises.
+ECODE_INT = 0x00  # interrupts (vectored as 64 + int number)
 ECODE_ADE = 0x08  # subcode 0 ADEF (fetch), 1 ADEM
+ESUBCODE_ADEF = 0
+ESUBCODE_ADEM = 1
 ECODE_ALE = 0x09
 ECODE_BCE = 0x0A
 ECODE_SYS = 0x0B
@@ -16,8 +20,8 @@ ECODE_BRK = 0x0C
 ECODE_INE = 0x0D
 ECODE_IPE = 0x0E
 
-ECODE_NAMES = {ECODE_ADE: "ADE", ECODE_ALE: "ALE", ECODE_BCE: "BCE", ECODE_SYS: "SYS", ECODE_BRK: "BRK",
-               ECODE_INE: "INE", ECODE_IPE: "IPE"}
+ECODE_NAMES = {ECODE_INT: "INT", ECODE_ADE: "ADE", ECODE_ALE: "ALE", ECODE_BCE: "BCE", ECODE_SYS: "SYS",
+               ECODE_BRK: "BRK", ECODE_INE: "INE", ECODE_IPE: "IPE"}
 
 
 class Trap(Exception):  # noqa: N818  (an architectural exception, not an error of the model)
@@ -34,6 +38,15 @@ class Trap(Exception):  # noqa: N818  (an architectural exception, not an error 
         name = ECODE_NAMES.get(self.ecode, f"ecode {self.ecode:#x}")
         badv = f" badv={self.badv:#x}" if self.badv is not None else ""
         return f"{name}{badv}{': ' + self.why if self.why else ''}"
+
+
+class Resync(Exception):  # noqa: N818  (a control-flow signal)
+    """Raised by an instruction after it completed, when it changed what the run loop caches between
+    instructions (interrupt enables and lines, the timer, the translation mode): `next_pc` is where to go."""
+
+    def __init__(self, next_pc: int) -> None:
+        super().__init__(next_pc)
+        self.next_pc = next_pc
 
 
 class PowerOff(Exception):  # noqa: N818  (a control-flow signal, raised by the GED device)
@@ -66,7 +79,20 @@ class BusError(IssError):
 
 
 class UnhandledException(IssError):
-    """An architectural exception (SYS, BRK, BCE, ...) with no privileged architecture to take it yet."""
+    """An architectural exception (SYS, BRK, BCE, ...) with no handler installed (EENTRY = 0)."""
+
+
+class InterruptMismatch(IssError):
+    """The RTL took an interrupt the model does not have pending and enabled (or a different one)."""
+
+
+class AsyncInputError(IssError):
+    """Lockstep: an asynchronous read (rdtime*, TVAL) found no value from the trace, or an inconsistent one
+    (the stable counter read by rdtime.d went backwards), or idle ended with nothing to wake it."""
+
+
+class IdleForever(IssError):
+    """`idle` with nothing that could ever wake the core (standalone run)."""
 
 
 class MaxInstructionsExceeded(IssError):

@@ -1,12 +1,14 @@
-"""Physical memory of the SoC as the reference model sees it: RAM, UART0 and the GED power-off.
+"""Physical memory of the SoC as the reference model sees it: RAM, UART0, the GED power-off, and the
+IOCSR space (lacosim.iss.iocsr: chip words, IPI blocks, EXTIOI).
 
 One `Memory` is shared by every core of a machine. It owns what is shared between cores:
 - the RAM (`bytearray`) and typed `memoryview` casts of it, which the instruction closures index
   directly for naturally aligned accesses (the fast path; everything else comes through `load`/`store`);
 - the LL/SC reservations (design.md 1): `reservations[core] = line`; a store to a reserved 64-byte line by
-  another core clears that core's reservation;
+  another core clears that core's reservation; a core's LLbit is "its reservation exists";
 - the self-modifying-code guard: `code_flags` has one byte per RAM doubleword that some core holds a
-  translated instruction of; a store there drops those translations from every registered code cache.
+  translated instruction of; a store there calls every registered `code_droppers` entry with the physical
+  address of each instruction in that doubleword (each core drops its translations of it).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from lacosim import soc
 from lacosim.elf import ElfImage
 from lacosim.iss.devices import Device, GedPowerOff, Uart16550
 from lacosim.iss.errors import ECODE_ADE, ECODE_ALE, BusError, Trap
+from lacosim.iss.iocsr import IocsrSpace
 
 LL_LINE_SHIFT = 6  # la_pkg::LL_LINE_BYTES = 64
 CODE_GRAIN_SHIFT = 3  # code_flags granularity: one byte per doubleword
@@ -47,7 +50,8 @@ class Memory:
         self.devices: list[Device] = [self.uart, self.ged]
         self.reservations: dict[int, int] = {}
         self.code_flags = bytearray(ram_size >> CODE_GRAIN_SHIFT)
-        self.code_caches: list[dict[int, object]] = []
+        self.code_droppers: list[Callable[[int], None]] = []
+        self.iocsr = IocsrSpace()
 
     # --- loading and backdoor access (testbench, tests) -------------------------------------------
     def load_image(self, image: ElfImage) -> None:
@@ -138,9 +142,9 @@ class Memory:
             if self.code_flags[grain]:
                 self.code_flags[grain] = 0
                 pc = self.ram_base + (grain << CODE_GRAIN_SHIFT)
-                for code in self.code_caches:
-                    code.pop(pc, None)
-                    code.pop(pc + 4, None)
+                for drop in self.code_droppers:
+                    drop(pc)
+                    drop(pc + 4)
 
     @property
     def uart_output(self) -> bytes:

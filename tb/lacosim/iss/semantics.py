@@ -1,8 +1,10 @@
 """Semantics of every LA64 base integer instruction, as a translator: (core, pc, decoded) -> closure.
 
 The ISS decodes each instruction word at a pc once and caches a closure that executes it: the closure
-reads and writes the core's register list, touches memory through the typed RAM views (slow path:
-`Memory.load`/`store` for devices, misalignment and unmapped addresses), and returns the next pc. Register
+reads and writes the core's register list, touches memory through the typed RAM views (only while the
+core is in direct-address mode: `core.fast_ram_size` is 0 in PG mode) or the slow path (`core.data_load` /
+`data_store`: alignment, address translation, devices, unmapped addresses), and returns the next pc.
+Privileged instructions and the counter reads are in lacosim.iss.privileged. Register
 numbers, immediates, the fall-through pc and branch targets are bound into the closure when it is built,
 so executing it allocates nothing.
 
@@ -35,6 +37,7 @@ from lacosim.iss.errors import (
     Trap,
     UnimplementedInstruction,
 )
+from lacosim.iss.privileged import privileged_factories
 
 if TYPE_CHECKING:
     from lacosim.isa.decoder import Decoded
@@ -393,21 +396,21 @@ def _compile_mem(mnemonic: str, op: MemOp) -> Factory:
     addr = f"(r[rj] + {op.imm_field}) & 0xFFFFFFFFFFFFFFFF" if op.address == "imm" else \
         "(r[rj] + r[rk]) & 0xFFFFFFFFFFFFFFFF"
     offset_line, bad = _ram_check(s)
-    setup = ["r = core.regs", "mem = core.memory", "size = mem.ram_size", "rd = f['rd']", "rj = f['rj']",
+    setup = ["r = core.regs", "mem = core.memory", "size = core.fast_ram_size", "rd = f['rd']", "rj = f['rj']",
              "NEXT = (pc + 4) & 0xFFFFFFFFFFFFFFFF"]
     setup.append(f"{op.imm_field} = f['{op.imm_field}']" if op.address == "imm" else "rk = f['rk']")
     if op.store:
         mask = "" if s == 3 else f" & {(1 << (8 << s)) - 1:#x}"
-        setup += [f"view = mem.unsigned_views[{s}]", "slow = mem.store", "flags = mem.code_flags",
+        setup += [f"view = mem.unsigned_views[{s}]", "slow = core.data_store", "flags = mem.code_flags",
                   "resv = mem.reservations", "after = mem.after_ram_store", "cid = core.core_id"]
-        body = [f"a = {addr}", offset_line, f"if {bad}:", f"    slow(a, {s}, r[rd], cid)", "else:",
+        body = [f"a = {addr}", offset_line, f"if {bad}:", f"    slow(a, {s}, r[rd])", "else:",
                 f"    view[o >> {s}] = r[rd]{mask}", "    if flags[o >> 3] or resv:", "        after(o, cid)",
                 "return NEXT"]
         setup += ["def h():", _indent(body, 4), "return h"]
     else:
         views = "signed_views" if op.signed else "unsigned_views"
         fix = " & 0xFFFFFFFFFFFFFFFF" if op.signed else ""
-        setup += [f"view = mem.{views}[{s}]", "slow = mem.load"]
+        setup += [f"view = mem.{views}[{s}]", "slow = core.data_load"]
         load = [f"a = {addr}", offset_line, f"if {bad}:", f"    v = slow(a, {s}, {op.signed})", "else:",
                 f"    v = view[o >> {s}]{fix}"]
         setup += ["if rd == 0:", "    def h():", _indent(load + ["return NEXT"], 8), "    return h",
@@ -477,14 +480,15 @@ def _amo_factory(op_name: str, size_log2: int) -> Factory:
     width_mask = (1 << bits) - 1
 
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-        r, mem, rd, rj, rk, nxt, cid = core.regs, core.memory, f["rd"], f["rj"], f["rk"], (pc + 4) & M64, core.core_id
+        r, load, store, rd, rj, rk, nxt = core.regs, core.data_load, core.data_store, f["rd"], f["rj"], f["rk"], \
+            (pc + 4) & M64
         if rd != 0 and rd in (rj, rk):  # spec 6.3: rd = rj is INE, rd = rk unpredictable; QEMU >= 8 traps both
             return core.trap_handler(Trap(ECODE_INE, why="am*: rd overlaps rj or rk"))
 
         def h() -> int:
             addr = r[rj]
-            old = mem.load(addr, size_log2)  # raises ALE when misaligned
-            mem.store(addr, size_log2, combine(old, r[rk], bits) & width_mask, cid)
+            old = load(addr, size_log2)  # raises ALE when misaligned
+            store(addr, size_log2, combine(old, r[rk], bits) & width_mask)
             if rd:
                 r[rd] = _sext32(old) if size_log2 == 2 else old
             return nxt
@@ -496,11 +500,12 @@ def _ll_factory(size_log2: int) -> Factory:
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
         r, mem, rd, rj, imm, nxt, cid = core.regs, core.memory, f["rd"], f["rj"], f["si14"], (pc + 4) & M64, \
             core.core_id
+        load, data_pa = core.data_load, core.data_pa
 
         def h() -> int:
             addr = (r[rj] + imm) & M64
-            value = mem.load(addr, size_log2, True)
-            mem.reserve(addr, cid)
+            value = load(addr, size_log2, True)
+            mem.reserve(data_pa(addr), cid)
             if rd:
                 r[rd] = value
             return nxt
@@ -510,56 +515,22 @@ def _ll_factory(size_log2: int) -> Factory:
 
 def _sc_factory(size_log2: int) -> Factory:
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-        r, mem, rd, rj, imm, nxt, cid = core.regs, core.memory, f["rd"], f["rj"], f["si14"], (pc + 4) & M64, \
-            core.core_id
-        resv = mem.reservations
+        r, rd, rj, imm, nxt, cid = core.regs, f["rd"], f["rj"], f["si14"], (pc + 4) & M64, core.core_id
+        resv, store, data_pa = core.memory.reservations, core.data_store, core.data_pa
 
         def h() -> int:
             addr = (r[rj] + imm) & M64
             if addr & ((1 << size_log2) - 1):
                 raise Trap(ECODE_ALE, 0, addr, f"sc to misaligned {addr:#x}")
+            data_pa(addr)  # ADEM before the reservation is consumed
             ok = resv.pop(cid, None) is not None
             if ok:
-                mem.store(addr, size_log2, r[rd], cid)
+                store(addr, size_log2, r[rd])
             if rd:
                 r[rd] = 1 if ok else 0
             return nxt
         return h
     return factory
-
-
-def _csrrd(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-    r, csr, rd, num, nxt = core.regs, core.csr, f["rd"], f["csr"], (pc + 4) & M64
-
-    def h() -> int:
-        value = csr.read(num)
-        if rd:
-            r[rd] = value
-        return nxt
-    return h
-
-
-def _csrwr(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-    r, csr, rd, num, nxt = core.regs, core.csr, f["rd"], f["csr"], (pc + 4) & M64
-
-    def h() -> int:
-        old = csr.read(num)
-        csr.write(num, r[rd])
-        if rd:
-            r[rd] = old
-        return nxt
-    return h
-
-
-def _csrxchg(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-    r, csr, rd, rj, num, nxt = core.regs, core.csr, f["rd"], f["rj"], f["csr"], (pc + 4) & M64
-
-    def h() -> int:
-        old = csr.exchange(num, r[rd], r[rj])
-        if rd:
-            r[rd] = old
-        return nxt
-    return h
 
 
 def _cpucfg(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
@@ -571,23 +542,6 @@ def _cpucfg(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
             r[rd] = value
         return nxt
     return h
-
-
-def _rdtime_factory(part: str) -> Factory:
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-        r, rd, rj, nxt = core.regs, f["rd"], f["rj"], (pc + 4) & M64
-
-        def h() -> int:
-            count = core.stable_counter() & M64
-            value = count if part == "d" else _sext32(count if part == "l" else count >> 32)
-            tid = core.csr.read(0x40)
-            if rd:
-                r[rd] = value
-            if rj:
-                r[rj] = tid
-            return nxt
-        return h
-    return factory
 
 
 def _trap_factory(ecode: int, why: str) -> Factory:
@@ -613,17 +567,17 @@ def _bound_check_factory(greater: bool) -> Factory:
 def _bounded_mem_factory(size_log2: int, greater: bool, store: bool) -> Factory:
     """ldgt/ldle/stgt/stle: access at rj only if rj > rk (gt) / rj <= rk (le), else BCE."""
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-        r, mem, rd, rj, rk, nxt, cid = core.regs, core.memory, f["rd"], f["rj"], f["rk"], (pc + 4) & M64, \
-            core.core_id
+        r, rd, rj, rk, nxt = core.regs, f["rd"], f["rj"], f["rk"], (pc + 4) & M64
+        load, data_store = core.data_load, core.data_store
 
         def h() -> int:
             addr = r[rj]
             if (_to_signed(addr, 64) > _to_signed(r[rk], 64)) != greater:
                 raise Trap(ECODE_BCE, 0, addr, "bound check failed")
             if store:
-                mem.store(addr, size_log2, r[rd], cid)
+                data_store(addr, size_log2, r[rd])
             else:
-                value = mem.load(addr, size_log2, True)
+                value = load(addr, size_log2, True)
                 if rd:
                     r[rd] = value
             return nxt
@@ -640,7 +594,7 @@ def _unimplemented(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
 def _build_factories() -> dict[str, Factory]:
     from lacosim.isa.decoder import spec_of  # noqa: PLC0415
 
-    table: dict[str, Factory] = {}
+    table: dict[str, Factory] = privileged_factories()
     for mnemonic, op in ALU.items():
         table[mnemonic] = _compile_alu(mnemonic, op, spec_of(mnemonic).field_names)
     for mnemonic, mop in MEM.items():
@@ -648,9 +602,7 @@ def _build_factories() -> dict[str, Factory]:
     for mnemonic, cond in BRANCH.items():
         table[mnemonic] = _compile_branch(mnemonic, cond)
     table.update({"jirl": _jirl, "b": _b, "bl": _bl, "dbar": _nop, "ibar": _nop, "preld": _nop, "preldx": _nop,
-                  "csrrd": _csrrd, "csrwr": _csrwr, "csrxchg": _csrxchg, "cpucfg": _cpucfg,
-                  "rdtimel.w": _rdtime_factory("l"), "rdtimeh.w": _rdtime_factory("h"),
-                  "rdtime.d": _rdtime_factory("d"),
+                  "cpucfg": _cpucfg,
                   "syscall": _trap_factory(ECODE_SYS, "syscall"), "break": _trap_factory(ECODE_BRK, "break"),
                   "asrtle.d": _bound_check_factory(False), "asrtgt.d": _bound_check_factory(True)})
     for size_name, size_log2 in (("w", 2), ("d", 3)):
@@ -668,11 +620,8 @@ def _build_factories() -> dict[str, Factory]:
     return table
 
 
-# Defined on this core but not by the reference model yet (the privileged issue and LVZ add them).
-PRIVILEGED_LATER = frozenset({
-    "dbcl", "cacop", "lddir", "ldpte", "iocsrrd.b", "iocsrrd.h", "iocsrrd.w", "iocsrrd.d", "iocsrwr.b",
-    "iocsrwr.h", "iocsrwr.w", "iocsrwr.d", "tlbclr", "tlbflush", "tlbsrch", "tlbrd", "tlbwr", "tlbfill", "ertn",
-    "idle", "invtlb", "gcsrrd", "gcsrwr", "gcsrxchg", "hvcl", "gtlbflush"})
+# Defined on this core but not by the reference model yet (LVZ adds them).
+PRIVILEGED_LATER = frozenset({"gcsrrd", "gcsrwr", "gcsrxchg", "hvcl", "gtlbflush"})
 
 FACTORIES: dict[str, Factory] = _build_factories()
 
@@ -691,7 +640,7 @@ def factory_for(decoded: Decoded | None) -> Factory:
 
 
 # --- what `Iss.step` records: destination register and memory access of each instruction ------------------
-MEM_NONE, MEM_LOAD, MEM_STORE, MEM_AMO, MEM_LL, MEM_SC = range(6)
+MEM_NONE, MEM_LOAD, MEM_STORE, MEM_AMO, MEM_LL, MEM_SC, MEM_IOCSR_LOAD, MEM_IOCSR_STORE = range(8)
 
 NO_RD_WRITE_PREFIXES = ("st.", "stx.", "stptr.", "stgt.", "stle.", "iocsrwr.")
 NO_RD_WRITE = frozenset({"beq", "bne", "blt", "bge", "bltu", "bgeu"})
@@ -736,6 +685,10 @@ def access_info(decoded: Decoded | None) -> AccessInfo:
         return AccessInfo(MEM_AMO, size_log2, f["rj"], -1, 0, f["rk"])
     if m.startswith(("ll.", "sc.")) and m in FACTORIES:
         return AccessInfo(MEM_LL if m.startswith("ll.") else MEM_SC, size_log2, f["rj"], -1, f["si14"], f["rd"])
+    if m.startswith(("iocsrrd.", "iocsrwr.")):
+        store = m.startswith("iocsrwr.")
+        return AccessInfo(MEM_IOCSR_STORE if store else MEM_IOCSR_LOAD, "bhwd".index(m[-1]), f["rj"], -1, 0,
+                          f["rd"] if store else -1)
     if m.startswith(("ldgt.", "ldle.", "stgt.", "stle.")):
         size_log2 = "bhwd".index(m[-1])
         store = m.startswith("st")

@@ -47,6 +47,8 @@ class LacosimTest(uvm_test):
     def build_phase(self) -> None:
         self.cfg = RunConfig.from_env()
         self.image = load_elf(self.cfg.elf)
+        for name, value in self.cfg.params.items():  # the same image the runner gave the RTL
+            self.image.set_param(name, value)
         self.failures = FailureLog()
         self.coverage = Coverage()
         db = ConfigDB()
