@@ -7,43 +7,40 @@ This is the contract for every later extension (privileged architecture, interru
 here first, in the same spirit as Ibex's dv/cosim/cosim.h.
 
 Ordering
-    Records arrive in trace order: by retirement cycle, and within a cycle by core index (the SV top
-    pushes core 0 first). Each core has its own `Iss` hart; all harts share one `Memory`.
-    A memory-accessing instruction performs its access exactly one cycle before it retires (MEM -> WB has
-    no stall in la_core), and la_ram serialises same-cycle accesses in core order. Trace order is
-    therefore the order in which the RAM saw the accesses, so replaying stores and loads in trace order
-    reproduces every value a core loaded, including LL/SC reservations broken by another core's store.
-    A core that breaks this rule (a stall between MEM and WB) must report its access cycle in the record.
+    Records arrive in trace order: by cycle; within a cycle IRQ events first, then retirements by core
+    index (the SV top pushes them so). Each core has its own `Iss` hart (new_machine(..., lockstep=True));
+    all harts share one `Memory` with the IOCSR space. Every data and IOCSR access happens exactly two
+    cycles before its instruction retires (request in EX, no stall between EX and WB once issued), and
+    la_ram/la_iocsr serialise same-cycle accesses in core order. Trace order is therefore the order the
+    memory saw the accesses, so replaying them in trace order reproduces every value a core loaded,
+    including LL/SC reservations broken by another core's store and IPI STATUS set by another core.
 
 What `step` means
-    One `Iss.step()` per RETIRE record of that core: the hart executes exactly the instruction at its
-    pc, including its side effects on the shared memory and devices. A record that represents a trap
-    (later issues: `trap` field) is stepped the same way: the hart must raise the same exception itself.
+    One `Iss.step()` per retirement record of that core: the hart executes exactly the instruction at
+    its pc, with its side effects on the shared memory and devices. An exception record (trap valid, not
+    int) is stepped the same way: the hart raises the same exception itself and enters its handler.
+    An interrupt record (trap int) is `hart.take_interrupt(intno)`: the hart checks that CRMD.IE = 1 and
+    that intno is the highest set bit of ESTAT.IS & ECFG.LIE, then enters the handler with ERA = pc.
+    The model never takes an interrupt on its own initiative: when is the RTL's (and the interrupt
+    scoreboards check the latency).
 
 What is compared (each record)
-    pc, instruction word; GPR write (which register, the value; no write on both sides when rd_we=0);
-    memory: read/write flags, address and size of every access, the value of every write (for am*: the
-    new memory value); an instruction the RTL flags illegal must be one the model cannot execute.
+    pc, instruction word; GPR write (register, value) and the second write of rdtime (rj <- TID);
+    memory: read/write flags, address (virtual) and size of every access, the value of every write (am*:
+    the new memory value), whether it was an IOCSR access; CSR write (number, value presented); trap
+    (valid, ecode, esubcode), ertn; CRMD.PLV and CRMD.IE before the instruction.
     At the end: the UART bytes the model wrote equal the bytes the RTL's UART transmitted, and a run that
     ended by power-off ended by power-off in the model too.
 
 What is not compared (and why)
-    Cycle timing (the model is untimed; scoreboards check timing). Loads from devices return the model's
-    device values, which are deterministic for UART0 and the GED.
+    Cycle timing (the model is untimed; the timer, IPI and exception scoreboards check timing).
 
-Asynchronous inputs (the interface later issues fill in)
-    The model cannot know when an asynchronous event happens, so the trace tells it, at a recorded
-    retirement point, before the hart steps past it:
-    - interrupt lines (ESTAT.IS hardware bits HWI0-7, TI, IPI, guest copies): an event record carrying the
-      new line levels is applied with `hart.set_irq_lines(is_bits)` in trace order; the RTL reports an
-      interrupt it took as a record with trap.int=1 at the first instruction it did not execute, and the
-      hart must agree that (IS & LIE) != 0 and CRMD.IE=1 at that point; the model never takes an
-      interrupt on its own initiative (the RTL may take it a few cycles late; the timing is the
-      interrupt scoreboards' job);
-    - the stable counter: `rdtime*` results come from the record (the counter is cycle-derived), the
-      model checks they are monotonic per core and consistent with CNTC;
-    - IOCSR reads of state other cores change (IPI STATUS, mailboxes) come from the record when another
-      core wrote it in the same cycle window; otherwise the model's shared IOCSR state is compared.
+Asynchronous inputs: given to the model at the recorded point, before the hart steps past it
+    - IRQ event (ESTAT.IS [12:2] levels: HWI0-7, TI, IPI): `hart.set_irq_lines(is_bits)` in trace order;
+    - counter and timer reads (`rdtime*`, csr* of TVAL: `is_async_read(insn)`): `hart.set_async_value(v)`
+      with the RTL's rd value before the step (the counter is cycle-derived); the model checks rdtime is
+      monotonic per core, and the timer scoreboard checks the value itself;
+    - `idle`: the next retirement after an idle is accepted only if (IS & LIE) was non-zero meanwhile.
 """
 
 from __future__ import annotations
