@@ -48,13 +48,11 @@ MODE_IE = 1 << 2
 MODE_GUEST = 1 << 3
 MODE_IOCSR = 1 << 4
 
-# CSR numbers the scoreboards follow
-CSR_CRMD = 0x00
-CSR_ECFG = 0x04
-CSR_ESTAT = 0x05
-CSR_TCFG = 0x41
-CSR_TVAL = 0x42
-CSR_TICLR = 0x44
+# CSR numbers the scoreboards follow: the architecture's numbers live in one place, lacosim.iss.csr
+from lacosim.iss.csr import CSR_CRMD, CSR_ECFG, CSR_ESTAT, CSR_TCFG, CSR_TICLR, CSR_TVAL  # noqa: E402
+
+__all__ = ["CSR_CRMD", "CSR_ECFG", "CSR_ESTAT", "CSR_TCFG", "CSR_TICLR", "CSR_TVAL", "RECORD_DTYPE",
+           "TraceRing", "csr_insn_num", "trap_ecode", "trap_intno"]
 
 
 def trap_ecode(trap: int) -> int:
