@@ -7,7 +7,7 @@ import pytest
 
 from sim.conftest import run_lacosim
 
-HOST_TESTS = ["priv_exc", "priv_exc_hw", "host_timer_oneshot", "host_timer_periodic", "host_idle_wake",
+HOST_TESTS = ["priv_exc", "priv_exc_hw", "host_timer_oneshot", "host_timer_periodic", "host_idle_wake", "host_hwi",
               "ipi_ecfg", "smp_bss_lock"]
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 
+import cocotb
+from cocotb.triggers import Timer
 from pyuvm import ConfigDB
 
 from lacosim.elf import ElfImage
@@ -96,6 +98,43 @@ class IpiEcfg(ProgramSelfCheck):
 
     def configure(self, db: ConfigDB) -> None:
         db.set(None, "*", "ipi_require_delivery", True)
+
+
+class HostHwi(ProgramSelfCheck):
+    """Device interrupts: the test drives la_tb_top.ext_irq[source] with seeded pulses; the program
+    routes the source through the EXTIOI-style controller to a seeded HWI pin of core 0 and counts."""
+    name = "host_hwi"
+    program = "host_hwi"
+    CLOCK_NS = 10            # la_tb_top: always #5 clk = ~clk
+    START_CYCLES = 30_000    # the program has routed the source and is waiting by then
+
+    @staticmethod
+    def plan(rng: random.Random) -> dict[str, int]:
+        width = rng.randrange(50, 1000)
+        return {"hwi_source": rng.choice([s for s in range(32) if s != 2]), "hwi_pin": rng.randrange(8),
+                "hwi_count": rng.randint(3, 6), "hwi_quiet": width + 200, "pulse_width": width,
+                "pulse_gap": rng.randrange(4000, 12_000)}
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        plan = cls.plan(rng)
+        return _set(image, {k: plan[k] for k in ("hwi_source", "hwi_pin", "hwi_count", "hwi_quiet")})
+
+    async def run_phase(self) -> None:
+        cocotb.start_soon(self.drive_pulses(self.plan(random.Random(self.cfg.seed))))
+        await super().run_phase()
+
+    async def drive_pulses(self, plan: dict[str, int]) -> None:
+        """Sparse driver: it waits on timers between pulses, never on clock edges."""
+        line = cocotb.top.ext_irq
+        self.logger.info(f"device driver: {plan['hwi_count']} pulses of {plan['pulse_width']} cycles on "
+                         f"ext_irq[{plan['hwi_source']}], {plan['pulse_gap']} cycles apart")
+        await Timer(self.START_CYCLES * self.CLOCK_NS, "ns")
+        for _ in range(plan["hwi_count"]):
+            line.value = 1 << plan["hwi_source"]
+            await Timer(plan["pulse_width"] * self.CLOCK_NS, "ns")
+            line.value = 0
+            await Timer((plan["pulse_gap"] + plan["hwi_quiet"]) * self.CLOCK_NS, "ns")
 
 
 class SmpBssLock(ProgramSelfCheck):
