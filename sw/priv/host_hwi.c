@@ -2,16 +2,16 @@
  * la_extioi.sv) to a core's HWI pin (ESTAT.IS[2 + pin]), 1 core.
  *
  * The testbench (lacosim.tests.host.HostHwi) pulses la_tb_top.ext_irq[hwi_source] high hwi_count times;
- * this program routes that source to HWI `hwi_pin` of core 0 (IPMAP, ROUTE, EN), enables LIE for the pin
- * and sleeps in `idle 0`. The handler counts, checks ESTAT.IS shows the pin, and masks the source (EN
+ * for pulse n this program routes that source to HWI pin (hwi_pin + n) mod 8 of core 0 (IPMAP, ROUTE,
+ * EN), enables LIE for that pin only and sleeps in `idle 0`, so 8 pulses take every HWI line once. The handler counts, checks ESTAT.IS shows the pin, and masks the source (EN
  * clear) so the still-high level is not taken twice; main re-enables it after hwi_quiet ticks, by when
  * the pulse is over. A one-shot timer of TIMEOUT_TICKS guards every wait, so a missing pulse ends in a
  * deterministic FAIL instead of an idle that never wakes (QEMU has no such device line).
  *
  * Parameters (uint64_t, ELF symbols in .data):
  *   hwi_source  default 5      EXTIOI source 0..31 (not 2: UART0)
- *   hwi_pin     default 3      HWI pin 0..7
- *   hwi_count   default 4      pulses expected
+ *   hwi_pin     default 3      HWI pin of the first pulse, 0..7
+ *   hwi_count   default 8      pulses expected
  *   hwi_quiet   default 3000   ticks to wait before unmasking (longer than the pulse)
  * Success: last line "host_hwi: PASS".
  */
@@ -27,7 +27,7 @@
 
 PARAM(hwi_source, 5);
 PARAM(hwi_pin, 3);
-PARAM(hwi_count, 4);
+PARAM(hwi_count, 8);
 PARAM(hwi_quiet, 3000);
 
 #define IOCSR_EXTIOI_IPMAP 0x14c0U   /* byte per source: HWI pin */
@@ -37,6 +37,7 @@ PARAM(hwi_quiet, 3000);
 
 static volatile uint64_t taken;
 static volatile uint64_t wrong_is;
+static volatile unsigned cur_pin;
 static volatile uint64_t timed_out;
 
 static inline void iocsr_write8(uint32_t addr, uint8_t v)
@@ -46,7 +47,7 @@ static inline void iocsr_write8(uint32_t addr, uint8_t v)
 
 static void h_hwi(struct trap_frame *tf)
 {
-    if (!(csrrd(CSR_ESTAT) & (1u << IRQ_HWI(hwi_pin))))
+    if (!(csrrd(CSR_ESTAT) & (1u << IRQ_HWI(cur_pin))))
         wrong_is++;
     iocsr_write32(IOCSR_EXTIOI_EN, 0);          /* mask the source: the level may still be high */
     taken++;
@@ -64,19 +65,22 @@ static void h_ti(struct trap_frame *tf)
 
 int main(void)
 {
-    unsigned src = hwi_source & 31, pin = hwi_pin & 7, failures = 0;
+    unsigned src = hwi_source & 31, failures = 0;
     printf("host_hwi: hwi_source=%lu hwi_pin=%lu hwi_count=%lu hwi_quiet=%lu\n", hwi_source, hwi_pin,
            hwi_count, hwi_quiet);
     trap_install();
-    trap_set_irq_handler(IRQ_HWI(pin), h_hwi);
+    for (unsigned p = 0; p < 8; p++)
+        trap_set_irq_handler(IRQ_HWI(p), h_hwi);
     trap_set_irq_handler(IRQ_TI, h_ti);
     timer_stop();
     timer_ack();
-    iocsr_write8(IOCSR_EXTIOI_IPMAP + src, (uint8_t)pin);
     iocsr_write8(IOCSR_EXTIOI_ROUTE + src, 1);  /* core 0 */
-    ecfg_lie_write((1u << IRQ_HWI(pin)) | (1u << IRQ_TI));
     irq_enable();
     for (uint64_t n = 0; n < hwi_count; n++) {
+        unsigned pin = (unsigned)((hwi_pin + n) & 7);
+        cur_pin = pin;
+        iocsr_write8(IOCSR_EXTIOI_IPMAP + src, (uint8_t)pin);
+        ecfg_lie_write((1u << IRQ_HWI(pin)) | (1u << IRQ_TI));
         iocsr_write32(IOCSR_EXTIOI_EN, 1u << src);
         timed_out = 0;
         timer_oneshot(TIMEOUT_TICKS);
@@ -93,7 +97,7 @@ int main(void)
             ;
     }
     irq_disable();
-    printf("HWI%u interrupts: %lu (expected %lu); ESTAT.IS showed the pin in the handler: %s\n", pin, taken,
+    printf("HWI interrupts: %lu (expected %lu); ESTAT.IS showed the routed pin in the handler: %s\n", taken,
            hwi_count, wrong_is ? "no" : "yes");
     if (taken != hwi_count || wrong_is)
         failures++;
