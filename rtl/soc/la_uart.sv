@@ -38,8 +38,14 @@ module la_uart import la_pkg::*; #(
         tx_valid_o[c] <= req_i[c] && we_i[c] && reg_i[c] == UART_THR;
         if (req_i[c] && we_i[c]) begin
           unique case (reg_i[c])
-            UART_THR: tx_byte_o[c] <= wdata_i[c];
-            UART_IER: ier_q        <= wdata_i[c];
+            UART_THR: begin
+              tx_byte_o[c] <= wdata_i[c];
+              thre_ip_q    <= 1'b1;  // transmitted at once: THR is empty again
+            end
+            UART_IER: begin
+              ier_q     <= wdata_i[c];
+              thre_ip_q <= (wdata_i[c] & UART_IER_ETBEI) != 0;
+            end
             UART_LCR: lcr_q        <= wdata_i[c];
             UART_MCR: mcr_q        <= wdata_i[c];
             UART_SCR: scr_q        <= wdata_i[c];

@@ -20,6 +20,8 @@ UART_MSR = 6
 UART_SCR = 7
 UART_LSR_IDLE = 0x60
 UART_IIR_NONE = 0x01
+UART_IIR_THRE = 0x02   # transmitter-holding-register-empty interrupt pending
+UART_IER_ETBEI = 0x02  # IER: enable the THRE interrupt
 
 GED_SLEEP_CTL = 0x100E_001C  # ACPI GED sleep control, as QEMU virt
 GED_POWEROFF_VALUE = 0x34  # SLP_EN | SLP_TYP=5

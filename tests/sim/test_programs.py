@@ -44,3 +44,12 @@ def test_hello_test_passes_and_prints_greeting():
     assert res.returncode == 0, res.output[-4000:]
     assert "Hello from lacosim!" in res.output
     assert "PASSED" in res.output
+
+
+def test_trace_log_lists_every_retired_instruction():
+    res = run_lacosim("--test", "hello", "--seed", "3", "--trace")
+    assert res.returncode == 0, res.output[-3000:]
+    lines = (res.run_dir / "trace.log").read_text().splitlines()
+    retired = int(res.output.split("retired c0=")[1].split(";")[0])
+    assert len(lines) == retired, f"trace.log has {len(lines)} lines for {retired} retired instructions"
+    assert "<_start>" in lines[0] and "csrrd" in lines[0]

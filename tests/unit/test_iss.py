@@ -659,3 +659,19 @@ def test_cores_share_memory_and_tell_themselves_apart(elf_factory):
             core.step()
     assert len({id(core.memory) for core in cores}) == 1
     assert [int.from_bytes(cores[0].memory.read(DATA + 8 * i, 8), "little") for i in range(3)] == [0, 1, 2]
+
+
+def test_uart_thre_interrupt_follows_la_uart():
+    from lacosim.iss.devices import Uart16550
+    u = Uart16550()
+    assert not u.irq
+    u.store(soc.UART_IER, 0, soc.UART_IER_ETBEI)        # enabling raises it: THR is empty
+    assert u.irq
+    assert u.load(soc.UART_IIR, 0) == soc.UART_IIR_THRE   # reading IIR reports and clears it
+    assert not u.irq and u.load(soc.UART_IIR, 0) == soc.UART_IIR_NONE
+    u.store(soc.UART_THR, 0, 0x41)                        # each transmitted byte empties THR again
+    assert u.irq
+    u.store(soc.UART_IER, 0, 0)                           # disabling clears it
+    assert not u.irq and u.load(soc.UART_IIR, 0) == soc.UART_IIR_NONE
+    u.store(soc.UART_THR, 0, 0x42)                        # pending but not enabled: no line
+    assert not u.irq

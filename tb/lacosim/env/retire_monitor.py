@@ -64,6 +64,8 @@ class RetireMonitor(uvm_subscriber):
         self.current = batch
         self._check_bus(batch)
         self.last_cycle = int(batch["cycle"][-1])
+        if self.trace_log is not None:
+            self.trace_log.writelines(format_retire(rec, self.image) + "\n" for rec in batch)
 
     def _fold(self, batch: np.ndarray | None) -> None:
         if batch is None:
@@ -73,9 +75,6 @@ class RetireMonitor(uvm_subscriber):
             mine = batch[cores == core][-HISTORY:]
             old = self.history.get(int(core))
             self.history[int(core)] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
-        if self.trace_log:
-            for rec in batch:
-                self.trace_log.write(format_retire(rec, self.image) + "\n")
 
     def _check_bus(self, batch: np.ndarray) -> None:
         access = ((batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0) \
@@ -119,5 +118,5 @@ class RetireMonitor(uvm_subscriber):
                                   repro=self.cfg.repro_with_waves(cycle)))
 
     def final_phase(self) -> None:
-        if self.trace_log:
+        if self.trace_log is not None:
             self.trace_log.close()

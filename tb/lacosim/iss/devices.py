@@ -23,7 +23,9 @@ class Device:
 
 
 class Uart16550(Device):
-    """NS16550 subset: THR transmits at once, so LSR always reads idle; no receiver, no interrupt yet."""
+    """NS16550 subset: THR transmits at once, so LSR always reads idle; no receiver. Interrupt: THRE only,
+    as rtl/soc/la_uart.sv: pending after each THR write and when IER.ETBEI is written 1, cleared by reading
+    IIR (which reports it) or writing ETBEI 0; the line is pending & ETBEI."""
 
     name = "uart0"
 
@@ -33,12 +35,19 @@ class Uart16550(Device):
         self.output = bytearray()
         self.sink = sink  # called with each transmitted byte (e.g. to stream to stdout)
         self.regs = {soc.UART_IER: 0, soc.UART_LCR: 0, soc.UART_MCR: 0, soc.UART_SCR: 0}
+        self.thre_pending = False
+
+    @property
+    def irq(self) -> bool:
+        return self.thre_pending and bool(self.regs[soc.UART_IER] & soc.UART_IER_ETBEI)
 
     def load(self, offset: int, size_log2: int) -> int:
         if offset == soc.UART_THR:
             return 0  # RBR: nothing ever received
         if offset == soc.UART_IIR:
-            return soc.UART_IIR_NONE
+            iir = soc.UART_IIR_THRE if self.irq else soc.UART_IIR_NONE
+            self.thre_pending = False
+            return iir
         if offset == soc.UART_LSR:
             return soc.UART_LSR_IDLE
         return self.regs.get(offset, 0)  # MSR reads 0
@@ -47,10 +56,13 @@ class Uart16550(Device):
         byte = value & 0xFF
         if offset == soc.UART_THR:
             self.output.append(byte)
+            self.thre_pending = True
             if self.sink is not None:
                 self.sink(bytes((byte,)))
         elif offset in self.regs:
             self.regs[offset] = byte
+            if offset == soc.UART_IER:
+                self.thre_pending = bool(byte & soc.UART_IER_ETBEI)
         # FCR (offset 2), LSR and MSR writes are ignored
 
 

@@ -138,6 +138,16 @@ class HostHwi(ProgramSelfCheck):
             await Timer((plan["pulse_gap"] + plan["hwi_quiet"]) * self.CLOCK_NS, "ns")
 
 
+class HostUartIrq(ProgramSelfCheck):
+    """UART0's THRE interrupt through the EXTIOI-style controller (source 2) to a seeded HWI pin."""
+    name = "host_uart_irq"
+    program = "host_uart_irq"
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"uart_pin": rng.randrange(8)})
+
+
 class SmpBssLock(ProgramSelfCheck):
     """Scenario T1: 4 cores, ll.d/sc.d spinlock, `increments` each. SW_BUG=1: every core clears .bss, as
     hvisor did before 5bf45f5; the SMP boot scoreboard must catch the secondaries wiping .bss."""
