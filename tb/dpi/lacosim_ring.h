@@ -17,7 +17,7 @@ typedef struct {
   uint64_t mem_wdata;
   uint64_t csr_wdata;
   uint64_t rd2_wdata;
-  uint64_t aux;
+  uint64_t mem_pa;
   uint32_t insn;
   uint8_t kind;
   uint8_t core;
@@ -28,7 +28,10 @@ typedef struct {
   uint8_t mode;
   uint8_t rd2;
   uint32_t irq;
-  uint32_t pad[3];
+  uint16_t tlb_idx;
+  uint8_t flags2;
+  uint8_t pad;
+  uint64_t pc_pa;
 } lacosim_rec_t;  // 96 bytes
 
 enum { LACOSIM_KIND_RETIRE = 0, LACOSIM_KIND_UART_TX = 1, LACOSIM_KIND_POWEROFF = 2,

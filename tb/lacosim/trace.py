@@ -13,9 +13,9 @@ import numpy as np
 
 RECORD_DTYPE = np.dtype([
     ("cycle", "<u8"), ("pc", "<u8"), ("rd_wdata", "<u8"), ("mem_addr", "<u8"), ("mem_wdata", "<u8"),
-    ("csr_wdata", "<u8"), ("rd2_wdata", "<u8"), ("aux", "<u8"), ("insn", "<u4"), ("kind", "u1"),
+    ("csr_wdata", "<u8"), ("rd2_wdata", "<u8"), ("mem_pa", "<u8"), ("insn", "<u4"), ("kind", "u1"),
     ("core", "u1"), ("rd", "u1"), ("flags", "u1"), ("trap", "<u4"), ("csr", "<u2"), ("mode", "u1"),
-    ("rd2", "u1"), ("irq", "<u4"), ("pad", "<u4", (3,)),
+    ("rd2", "u1"), ("irq", "<u4"), ("tlb_idx", "<u2"), ("flags2", "u1"), ("pad", "u1"), ("pc_pa", "<u8"),
 ])
 assert RECORD_DTYPE.itemsize == 96
 
@@ -32,6 +32,9 @@ FLAG_ILLEGAL = 1 << 5
 FLAG_CSR_WE = 1 << 6
 FLAG_RD2_WE = 1 << 7
 
+# flags2 (design.md 9.5)
+FLAG2_TLB_WE = 1 << 0  # a committed tlbwr/tlbfill wrote entry tlb_idx
+
 KIND_IRQ = 4          # a core's ESTAT.IS[12:0] changed: rd_wdata = the new value (design.md 7.2)
 
 # trap field (design.md 7.2)
@@ -41,6 +44,7 @@ TRAP_ERTN = 1 << 2
 TRAP_ECODE_SHIFT = 3          # [8:3]
 TRAP_ESUBCODE_SHIFT = 9       # [17:9]
 TRAP_INTNO_SHIFT = 18         # [21:18]
+TRAP_ECODE_TLBR = 0x3F        # a TLB refill (design.md 9.3): not an ESTAT code, QEMU's internal EXCCODE_TLBR
 
 # mode field
 MODE_PLV_MASK = 0x3
