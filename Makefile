@@ -40,12 +40,10 @@ sw: $(STAMP)
 	@$(MAKE) --no-print-directory -C sw BUILD=$(abspath $(BUILD)) PYTHON=$(abspath $(PY))
 
 # ---------------------------------------------------------------------------------------------
-SIM_ARGS := $(if $(TEST),--test $(TEST)) $(if $(ELF),--elf $(ELF)) $(if $(SEED),--seed $(SEED)) \
-            $(if $(CORES),--cores $(CORES)) $(if $(filter 1,$(WAVES)),--waves) \
-            $(if $(WAVE_FROM),--wave-from $(WAVE_FROM)) $(if $(WAVE_TO),--wave-to $(WAVE_TO)) \
-            $(if $(filter 1,$(TRACE)),--trace) $(if $(MAX_CYCLES),--max-cycles $(MAX_CYCLES)) \
-            $(if $(filter 0,$(LOCKSTEP)),--no-lockstep) $(if $(BUG),--bug $(BUG)) \
-            $(if $(filter 1,$(SW_BUG)),--sw-bug)
+# Every knob the user set goes to Python as typed (NAME=value), so a bad value is reported by its name
+# (lacosim/knobs.py) instead of being dropped.
+SIM_KNOBS := TEST ELF SEED CORES WAVES WAVE_FROM WAVE_TO TRACE MAX_CYCLES LOCKSTEP BUG SW_BUG
+SIM_ARGS  := $(foreach k,$(SIM_KNOBS),$(if $(filter command line,$(origin $(k))),'$(k)=$($(k))'))
 
 sim: sw
 	@$(PY) -m lacosim sim $(SIM_ARGS)

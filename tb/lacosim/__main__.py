@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lacosim import build, runner
+from lacosim import build, knobs, runner
 
 
 def _int(text: str) -> int:
@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="lacosim")
     sub = ap.add_subparsers(dest="cmd", required=True)
     sim = sub.add_parser("sim", help="run one test or program")
+    sim.add_argument("knobs", nargs="*", metavar="NAME=value",
+                     help="make sim knobs as typed (the Makefile passes them): " + ", ".join(knobs.KNOBS))
     sim.add_argument("--test", default="")
     sim.add_argument("--elf", default="")
     sim.add_argument("--seed", type=_int)
@@ -32,11 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("tests", help="list the TEST names")
     args = ap.parse_args(argv)
     if args.cmd == "sim":
-        return runner.sim_main(runner.SimRequest(
+        req = runner.SimRequest(
             test=args.test, elf=args.elf, seed=args.seed, cores=args.cores, waves=args.waves,
             wave_from=args.wave_from, wave_to=args.wave_to, trace=args.trace,
             max_cycles=args.max_cycles, lockstep=not args.no_lockstep, bug=args.bug,
-            sw_bug=args.sw_bug))
+            sw_bug=args.sw_bug)
+        try:
+            req = knobs.parse_knobs(args.knobs, req)
+        except runner.UsageError as e:
+            print(f"lacosim: error: {e}", file=sys.stderr)
+            return 2
+        return runner.sim_main(req)
     if args.cmd == "lint":
         return build.lint()
     if args.cmd == "tests":

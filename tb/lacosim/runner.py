@@ -100,6 +100,9 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
     cores = req.cores if req.cores is not None else test_cls.cores
     if not 1 <= cores <= soc.MAX_CORES:
         raise UsageError(f"CORES={cores}: the SoC has 1 to {soc.MAX_CORES} cores")
+    if cores < test_cls.min_cores:
+        raise UsageError(f"CORES={cores}: TEST={req.test} needs at least {test_cls.min_cores} cores (it "
+                         f"would wait forever for the missing ones); use CORES={test_cls.min_cores} or more")
     params = test_cls.prepare(image, random.Random(seed))
     test_name = "elf" if req.elf else req.test
     run_dir = BUILD_DIR / "run" / ((f"elf-{elf_path.stem}" if req.elf else f"{test_name}-s{seed}")

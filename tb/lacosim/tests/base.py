@@ -28,6 +28,7 @@ class LacosimTest(uvm_test):
     name: ClassVar[str] = ""            # the TEST= name; classes without one are abstract
     program: ClassVar[str] = ""         # sw program (build/sw/<program>.elf)
     cores: ClassVar[int] = 1
+    min_cores: ClassVar[int] = 1        # fewer cores would leave the program waiting for the others
     max_cycles: ClassVar[int] = 20_000_000
     has_sw_bug: ClassVar[bool] = False  # sw builds <program>_bug re-introducing a seed bug (SW_BUG=1)
     expected_exceptions: ClassVar[frozenset[str]] = frozenset()  # ECODES names the program may raise

@@ -75,6 +75,7 @@ class HostIdleWake(ProgramSelfCheck):
     name = "host_idle_wake"
     program = "host_idle_wake"
     cores = 2
+    min_cores = 2
 
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
@@ -88,6 +89,7 @@ class IpiEcfg(ProgramSelfCheck):
     name = "ipi_ecfg"
     program = "ipi_ecfg"
     cores = 2
+    min_cores = 2
     has_sw_bug = True
 
     @classmethod
@@ -154,6 +156,7 @@ class SmpBssLock(ProgramSelfCheck):
     name = "smp_bss_lock"
     program = "smp_bss_lock"
     cores = 4
+    min_cores = 4
     has_sw_bug = True
     max_cycles = 60_000_000
 
