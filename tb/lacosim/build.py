@@ -7,6 +7,7 @@ plain C++ main `sim/bench_main.cpp` with no Python, for `make bench`.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -120,6 +121,20 @@ def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bu
     key = build_key(sources, args)
     name = f"{flavour}-c{cores}{'-waves' if waves else ''}{'-bug-' + bug if bug else ''}"
     mdir = BUILD_DIR / "verilator" / name
+    mdir.parent.mkdir(parents=True, exist_ok=True)
+    # One builder per model: a second run needing the same model waits instead of corrupting it (two
+    # concurrent builds used to fail with "PCH files were found, but they were invalid").
+    with (mdir.parent / f"{name}.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"lacosim: waiting for another run that is building the model {name} ...", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_locked(mdir, name, key, args, sources, cores, waves, flavour, quiet)
+
+
+def _build_locked(mdir: Path, name: str, key: str, args: list[str], sources: list[Path], cores: int,
+                  waves: bool, flavour: str, quiet: bool) -> Model:
     exe = mdir / TOP
     stamp = mdir / "build.key"
     if exe.exists() and stamp.exists() and stamp.read_text() == key:

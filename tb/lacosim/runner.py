@@ -7,11 +7,15 @@ simulation ran and every check passed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
+import shutil
+import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,9 +109,9 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
                          f"would wait forever for the missing ones); use CORES={test_cls.min_cores} or more")
     params = test_cls.prepare(image, random.Random(seed))
     test_name = "elf" if req.elf else req.test
-    run_dir = BUILD_DIR / "run" / ((f"elf-{elf_path.stem}" if req.elf else f"{test_name}-s{seed}")
+    run_dir = BUILD_DIR / "run" / ((elf_run_name(elf_path) if req.elf else f"{test_name}-s{seed}")
                                    + (f"-bug-{req.bug}" if req.bug else "") + ("-swbug" if req.sw_bug else ""))
-    run_dir.mkdir(parents=True, exist_ok=True)
+    fresh_run_dir(run_dir)
     hex_path = run_dir / "image.hex"
     write_readmemh(image, hex_path)
     model = build_model(cores=cores, waves=req.waves, bug=req.bug)
@@ -122,7 +126,7 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
     cfg.to_file(run_dir / "run.json")
     print(f"lacosim: TEST={test_name} SEED={seed} CORES={cores} program={elf_path} run dir={run_dir}",
           flush=True)
-    plusargs = [f"+mem={hex_path}", f"+entry={image.entry:x}", f"+max_cycles={max_cycles}"]
+    plusargs = [f"+mem={hex_path}", f"+entry={image.entry:x}", f"+max_cycles={max_cycles}", f"+tlb_seed={seed}"]
     if waves:
         plusargs.append(f"+waves={waves}")
         if req.wave_from is not None:
@@ -131,18 +135,66 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
             plusargs.append(f"+wave_to={req.wave_to}")
     results = run_dir / "results.xml"
     results.unlink(missing_ok=True)
-    returncode, maxrss_kib = run_measured([str(model.exe), *plusargs], env=_sim_env(run_dir, results),
-                                          cwd=run_dir)
+    try:
+        returncode, maxrss_kib = run_measured([str(model.exe), *plusargs], env=_sim_env(run_dir, results),
+                                              cwd=run_dir)
+    except Interrupted as stop:
+        (run_dir / "INTERRUPTED").write_text("the run was interrupted by Ctrl-C; its results are incomplete\n")
+        print(f"lacosim: interrupted (Ctrl-C){'' if stop.clean else ', simulator killed'}; the incomplete "
+              f"run is in {run_dir}", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED, run_dir
     (run_dir / "rusage.json").write_text(json.dumps({"maxrss_kib": maxrss_kib}))
     return _verdict(results, returncode), run_dir
 
 
+EXIT_INTERRUPTED = 130   # as a shell reports a command ended by SIGINT
+INTERRUPT_GRACE_S = 30   # the simulator stops at its next trace batch and closes waves and reports
+
+
+class Interrupted(Exception):
+    def __init__(self, clean: bool) -> None:
+        super().__init__("interrupted")
+        self.clean = clean  # the simulator ended by itself (files closed) rather than being killed
+
+
+def elf_run_name(elf: Path) -> str:
+    """Run directory name of `make sim ELF=...`: two programs with the same file name never share one."""
+    return f"elf-{elf.stem}-{hashlib.sha1(str(elf.resolve()).encode()).hexdigest()[:6]}"
+
+
+def fresh_run_dir(run_dir: Path) -> None:
+    """Every run starts from an empty directory: nothing of an earlier run (waves, stats, coverage) can be
+    mistaken for this one's."""
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    run_dir.mkdir(parents=True)
+
+
 def run_measured(cmd: list[str], **popen_kw: object) -> tuple[int, int]:
-    """Run a command to completion; returns (exit status, its own peak RSS in KiB)."""
+    """Run a command to completion; returns (exit status, its own peak RSS in KiB). On Ctrl-C the
+    simulator (which got the same SIGINT) is given INTERRUPT_GRACE_S to stop cleanly, then killed; a second
+    Ctrl-C kills it at once. Raises Interrupted."""
     proc = subprocess.Popen(cmd, **popen_kw)  # noqa: S603
-    _, status, usage = os.wait4(proc.pid, 0)
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    except KeyboardInterrupt:
+        raise Interrupted(_stop_after_interrupt(proc)) from None
     proc.returncode = os.waitstatus_to_exitcode(status)
     return proc.returncode, usage.ru_maxrss
+
+
+def _stop_after_interrupt(proc: subprocess.Popen[bytes]) -> bool:
+    deadline = time.monotonic() + INTERRUPT_GRACE_S
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                return True
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return False
 
 
 def _sim_env(run_dir: Path, results: Path) -> dict[str, str]:
@@ -188,6 +240,9 @@ def sim_main(req: SimRequest) -> int:
     except (UsageError, ElfLoadError, BuildError) as e:
         print(f"lacosim: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before the simulator started (building, loading)
+        print("lacosim: interrupted (Ctrl-C) before the simulation started", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def list_tests() -> list[str]:

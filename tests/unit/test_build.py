@@ -41,3 +41,26 @@ def test_bad_requests_are_rejected_before_building():
 def test_cocotb_flavour_never_makes_every_signal_public():
     args, _ = build._flavour_args("cocotb")
     assert "--public-flat-rw" not in args and "--vpi" in args
+
+
+def test_a_run_waits_for_another_one_building_the_same_model(tmp_path, monkeypatch, capsys):
+    """Two runs needing the same unbuilt model used to build it at once and corrupt its PCH files."""
+    import fcntl
+    import threading
+
+    monkeypatch.setattr(build, "BUILD_DIR", tmp_path)
+    built: list[str] = []
+    monkeypatch.setattr(build, "_build_locked", lambda mdir, name, *a: built.append(name) or name)
+    (tmp_path / "verilator").mkdir()
+    holder = (tmp_path / "verilator" / "cocotb-c1.lock").open("w")
+    fcntl.flock(holder, fcntl.LOCK_EX)  # another run is building cocotb-c1
+    result: list[object] = []
+    waiter = threading.Thread(target=lambda: result.append(build.build_model(cores=1)))
+    waiter.start()
+    waiter.join(timeout=2)
+    assert waiter.is_alive() and not built, "the second run must wait for the builder"
+    fcntl.flock(holder, fcntl.LOCK_UN)
+    holder.close()
+    waiter.join(timeout=10)
+    assert built == ["cocotb-c1"] and result == ["cocotb-c1"]
+    assert "waiting for another run that is building the model cocotb-c1" in capsys.readouterr().out

@@ -8,6 +8,8 @@ that need interrupt events interleaved with retirements), `retire_ap` and `event
 
 from __future__ import annotations
 
+import signal
+
 import cocotb
 import numpy as np
 from cocotb.triggers import Event, First, RisingEdge, ValueChange
@@ -24,6 +26,7 @@ class RunEnd:
     TIMEOUT = "timeout"
     MISMATCH = "lockstep-mismatch"
     EXCEPTION = "unexpected-exception"
+    INTERRUPTED = "interrupted"  # Ctrl-C: the run stops at the next batch and closes its files
 
 
 class TraceMonitor(uvm_component):
@@ -37,11 +40,19 @@ class TraceMonitor(uvm_component):
         self.records = 0
         self.batches = 0
         self.retired = np.zeros(soc.MAX_CORES, dtype=np.int64)  # per core, including a stopped batch
+        self.last_cycle = 0
+        self.interrupted = False
 
     def start_of_simulation_phase(self) -> None:
         self.ring = TraceRing()
         self.logger.info(f"trace ring bound: {self.ring.capacity} records of "
                          f"{trace.RECORD_DTYPE.itemsize} B; waiting on la_tb_top.trace_wm/sim_done")
+        # Ctrl-C reaches the simulator too: only note it here (a signal handler must not touch the
+        # scheduler); the run loop ends the run at the next batch, so waves and reports are closed properly.
+        signal.signal(signal.SIGINT, self._on_sigint)
+
+    def _on_sigint(self, signum: int, frame: object) -> None:
+        self.interrupted = True
 
     def stop(self, reason: str, cycle: int) -> None:
         """A checker saw enough: end the run now (the first lockstep divergence, for example)."""
@@ -55,6 +66,8 @@ class TraceMonitor(uvm_component):
             if not int(dut.sim_done.value):
                 await First(ValueChange(dut.trace_wm), RisingEdge(dut.sim_done))
             self._publish(self.ring.drain())
+            if self.interrupted:
+                self.stop(RunEnd.INTERRUPTED, self.last_cycle)
             if int(dut.sim_done.value):
                 break
         if self.ring.overflows:
@@ -66,6 +79,7 @@ class TraceMonitor(uvm_component):
             return
         self.records += len(batch)
         self.batches += 1
+        self.last_cycle = int(batch["cycle"][-1])
         is_retire = batch["kind"] == trace.KIND_RETIRE
         self.retired += np.bincount(batch["core"][is_retire], minlength=soc.MAX_CORES)[:soc.MAX_CORES]
         events = batch[~is_retire]

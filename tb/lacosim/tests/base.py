@@ -80,6 +80,9 @@ class LacosimTest(uvm_test):
         reason = self.env.trace.end_reason
         if reason == RunEnd.TIMEOUT:
             self._report_timeout()
+        elif reason == RunEnd.INTERRUPTED:
+            self.failures.add(Failure("run", f"interrupted by the user (Ctrl-C) at cycle "
+                                      f"{self.env.trace.end_cycle}: the results of this run are incomplete"))
         elif reason not in (RunEnd.POWEROFF, RunEnd.MISMATCH, RunEnd.EXCEPTION):
             self.failures.add(Failure("run", f"the simulation ended without power-off ({reason!r})"))
         self.check()
