@@ -62,10 +62,12 @@ lint: $(STAMP)
 bench: sw
 	@$(PY) -m lacosim.bench
 
+# make regress [SEEDS=n] [JOBS=n] [FIRST_SEED=n] [TESTS='hello host_* elf-* random'] [BUG=<planted bug>]
+#              [AUTO_WAVES=0] [REGRESS_CONFIG=sim/regress/slurm.py] [REGRESS_HISTORY=path.sqlite]
 SEEDS ?= 3
 JOBS  ?= 2
 regress: sw
-	@$(PY) -m lacosim.regress --seeds $(SEEDS) --jobs $(JOBS)
+	@$(PY) -m lacosim.regress --seeds '$(SEEDS)' --jobs '$(JOBS)' $(if $(FIRST_SEED),--first-seed '$(FIRST_SEED)') $(if $(TESTS),--tests '$(TESTS)') $(if $(BUG),--bug '$(BUG)') $(if $(AUTO_WAVES),--auto-waves '$(AUTO_WAVES)') $(if $(REGRESS_CONFIG),--config '$(REGRESS_CONFIG)') $(if $(REGRESS_HISTORY),--history '$(REGRESS_HISTORY)')
 
 clean:
 	rm -rf $(BUILD)

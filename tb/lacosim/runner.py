@@ -78,7 +78,8 @@ def resolve_test(req: SimRequest) -> tuple[type, Path]:
 
 
 def repro_command(req: SimRequest, test: str, seed: int, cores: int, default_cores: int) -> str:
-    cmd = f"make sim ELF={req.elf}" if req.elf else f"make sim TEST={test} SEED={seed}"
+    # the seed also picks tlbfill's slots (+tlb_seed), so ELF runs need it to reproduce too
+    cmd = f"make sim ELF={req.elf} SEED={seed}" if req.elf else f"make sim TEST={test} SEED={seed}"
     if cores != default_cores:
         cmd += f" CORES={cores}"
     if req.max_cycles is not None:

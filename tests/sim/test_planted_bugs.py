@@ -34,7 +34,7 @@ def test_planted_bug_fails_lockstep_with_a_useful_report(bug):
     assert f"instruction: {mnemonic}" in report                       # disassembled, GNU syntax
     assert "last retired instructions:" in report
     assert "reference model registers after the instruction:" in report
-    assert f"reproduce with waves: make sim ELF={program(prog)} BUG={bug} WAVES=1 WAVE_FROM=" in report
+    assert f"reproduce with waves: make sim ELF={program(prog)} SEED=1 BUG={bug} WAVES=1 WAVE_FROM=" in report
 
 
 def test_the_same_programs_pass_without_the_bug():

@@ -1,0 +1,5 @@
+import sys
+
+from lacosim.regress.cli import main
+
+sys.exit(main())
