@@ -1,7 +1,7 @@
 // LA64 in-order core: IF -> ID -> EX -> MEM -> WB (architecture.md; interfaces in docs/design.md).
 //
-//   IF   chooses the fetch address (fetch translation: DA or DMW0/1); the instruction memory answers
-//        in the next cycle, in ID
+//   IF   chooses the fetch address (fetch translation: DA, DMW0/1 or the TLB); the instruction memory
+//        answers in the next cycle, in ID
 //   ID   decode, register read, forwarding from EX/MEM/WB, interlocks
 //   EX   ALU, branches (resolved here: a taken one costs 1 cycle), mul (3 cycles) / div (35/67
 //        cycles) stalling the pipeline, address generation and translation, privilege checks, the
@@ -11,13 +11,15 @@
 //
 // Exceptions travel with their instruction and are taken only in WB, which flushes everything
 // younger and lets IF refetch from the handler (or ERA, or pc+4 after a serialising instruction)
-// in the next cycle. la_csr holds the privileged state and the timer (la_timer).
+// in the next cycle. la_csr holds the privileged state and the timer (la_timer); la_tlb the MTLB,
+// looked up by IF and EX and maintained by the instruction committing in WB (docs/design.md 9).
 module la_core import la_pkg::*; #(
   parameter int unsigned CoreId = 0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
   input  logic [63:0] boot_addr_i,
+  input  logic [15:0] tlb_seed_i,     // +tlb_seed (low 16 bits): tlbfill's LFSR reset (design.md 9.4)
   // instruction port
   output logic        imem_req_o,
   output logic [63:0] imem_addr_o,
@@ -49,7 +51,8 @@ module la_core import la_pkg::*; #(
 );
   // IF/ID
   logic        id_valid, id_fexc;
-  logic [63:0] id_pc;
+  exc_cause_e  id_fcause;
+  logic [63:0] id_pc, id_pc_pa;
   // pipeline registers
   id_ex_t      id_ex;
   ex_mem_t     ex_mem;
@@ -72,6 +75,21 @@ module la_core import la_pkg::*; #(
   logic [12:0] irq_is;
   logic [3:0][63:0] dmw;
   logic [63:0] csr_rdata, csr_rdata2, csr_wdata, trap_vector, ertn_pc;
+  // TLB
+  logic        if_tlb_req, if_tlb_exc, ex_tlb_req, ex_tlb_exc, tlb_srch_hit, tlb_we;
+  exc_cause_e  if_tlb_cause, ex_tlb_cause;
+  logic [47:0] if_tlb_va, if_tlb_pa, ex_tlb_va, ex_tlb_pa;
+  logic [47:13] tlb_srch_vpn;
+  logic [TLB_IDX_W-1:0] tlb_index;
+  tlb_access_e ex_tlb_acc;
+  tlb_op_e     tlb_op;
+  tlb_entry_t  tlb_wentry, tlb_rentry;
+  logic [15:0] tlb_srch_idx, tlb_widx;
+  logic [9:0]  asid;
+  logic [2:0]  dwpl;
+  logic [29:0] pwcl;
+  logic [23:0] pwch;
+  logic [63:0] tlbrbadv;
 
   la_if_stage u_if_stage (
     .clk_i,
@@ -87,11 +105,18 @@ module la_core import la_pkg::*; #(
     .da_i          (da),
     .plv_i         (plv),
     .dmw_i         (dmw[1:0]),
+    .tlb_req_o     (if_tlb_req),
+    .tlb_va_o      (if_tlb_va),
+    .tlb_exc_i     (if_tlb_exc),
+    .tlb_cause_i   (if_tlb_cause),
+    .tlb_pa_i      (if_tlb_pa),
     .imem_req_o,
     .imem_addr_o,
     .id_valid_o    (id_valid),
     .id_pc_o       (id_pc),
-    .id_fexc_o     (id_fexc)
+    .id_fexc_o     (id_fexc),
+    .id_fcause_o   (id_fcause),
+    .id_pc_pa_o    (id_pc_pa)
   );
 
   la_id_stage u_id_stage (
@@ -100,6 +125,8 @@ module la_core import la_pkg::*; #(
     .valid_i        (id_valid),
     .pc_i           (id_pc),
     .fexc_i         (id_fexc),
+    .fcause_i       (id_fcause),
+    .pc_pa_i        (id_pc_pa),
     .insn_i         (imem_rdata_i),
     .rf_raddr_a_o   (rf_raddr_a),
     .rf_raddr_b_o   (rf_raddr_b),
@@ -153,6 +180,15 @@ module la_core import la_pkg::*; #(
     .dmw_i         (dmw),
     .rdtime_ipe_i  (rdtime_ipe),
     .int_req_i     (int_req),
+    .pwcl_i        (pwcl),
+    .pwch_i        (pwch),
+    .tlbrbadv_i    (tlbrbadv),
+    .tlb_req_o     (ex_tlb_req),
+    .tlb_va_o      (ex_tlb_va),
+    .tlb_acc_o     (ex_tlb_acc),
+    .tlb_exc_i     (ex_tlb_exc),
+    .tlb_cause_i   (ex_tlb_cause),
+    .tlb_pa_i      (ex_tlb_pa),
     .fwd_we_o      (ex_fwd_we),
     .fwd_wa_o      (ex_fwd_wa),
     .fwd_late_o    (ex_fwd_late),
@@ -202,6 +238,7 @@ module la_core import la_pkg::*; #(
     .csr_num_i     (mem_wb.insn[23:10]),
     .rj_i          (mem_wb.sys_rj),
     .rd_i          (mem_wb.sys_rd),
+    .pte_i         (mem_wb.result),
     .rdata_o       (csr_rdata),
     .rdata2_o      (csr_rdata2),
     .csr_wdata_o   (csr_wdata),
@@ -211,6 +248,7 @@ module la_core import la_pkg::*; #(
     .trap_pc_i     (mem_wb.pc),
     .trap_badv_i   (mem_wb.badv),
     .trap_insn_i   (mem_wb.insn),
+    .trap_fetch_i  (mem_wb.fexc),
     .trap_vector_o (trap_vector),
     .ertn_pc_o     (ertn_pc),
     .plv_o         (plv),
@@ -221,7 +259,51 @@ module la_core import la_pkg::*; #(
     .is_o          (irq_is),
     .int_req_o     (int_req),
     .wake_o        (wake),
-    .int_no_o      (int_no)
+    .int_no_o      (int_no),
+    .asid_o        (asid),
+    .dwpl_o        (dwpl),
+    .pwcl_o        (pwcl),
+    .pwch_o        (pwch),
+    .tlbrbadv_o    (tlbrbadv),
+    .tlb_index_o   (tlb_index),
+    .tlb_srch_vpn_o(tlb_srch_vpn),
+    .tlb_wentry_o  (tlb_wentry),
+    .tlb_srch_hit_i(tlb_srch_hit),
+    .tlb_srch_idx_i(tlb_srch_idx),
+    .tlb_rentry_i  (tlb_rentry)
+  );
+
+  la_tlb #(.Entries(TLB_ENTRIES), .CoreId(CoreId)) u_tlb (
+    .clk_i,
+    .rst_ni,
+    .tlb_seed_i,
+    .asid_i        (asid),
+    .gid_i         (8'd0),   // LVZ: current GID / guest bank, root until LVZ exists
+    .gbank_i       (1'b0),
+    .plv_i         (plv),
+    .dwpl_i        (dwpl),
+    .if_req_i      (if_tlb_req),
+    .if_va_i       (if_tlb_va),
+    .if_exc_o      (if_tlb_exc),
+    .if_cause_o    (if_tlb_cause),
+    .if_pa_o       (if_tlb_pa),
+    .ex_req_i      (ex_tlb_req),
+    .ex_va_i       (ex_tlb_va),
+    .ex_acc_i      (ex_tlb_acc),
+    .ex_exc_o      (ex_tlb_exc),
+    .ex_cause_o    (ex_tlb_cause),
+    .ex_pa_o       (ex_tlb_pa),
+    .op_i          (tlb_op),
+    .inv_op_i      (mem_wb.insn[4:0]),
+    .inv_asid_i    (mem_wb.sys_rj[9:0]),
+    .op_vpn_i      (tlb_op == TLBOP_INV ? mem_wb.sys_rd[47:13] : tlb_srch_vpn),
+    .index_i       (tlb_index),
+    .wentry_i      (tlb_wentry),
+    .srch_hit_o    (tlb_srch_hit),
+    .srch_idx_o    (tlb_srch_idx),
+    .rentry_o      (tlb_rentry),
+    .we_o          (tlb_we),
+    .widx_o        (tlb_widx)
   );
 
   la_wb_stage u_wb_stage (
@@ -236,6 +318,9 @@ module la_core import la_pkg::*; #(
     .plv_i         (plv),
     .ie_i          (ie),
     .is_i          (irq_is),
+    .tlb_we_i      (tlb_we),
+    .tlb_idx_i     (tlb_widx),
+    .tlb_op_o      (tlb_op),
     .rf_we_o       (rf_we),
     .rf_waddr_o    (rf_waddr),
     .rf_wdata_o    (rf_wdata),

@@ -8,11 +8,15 @@
 // only DRDTL acts), ECFG (LIE VS), ESTAT (IS[1:0]; IS[12:2] = IPI, TI, PMI = 0, HWI7-0 sampled every
 // cycle; Ecode/EsubCode set by trap entry), ERA, BADV, BADI (read-only), EENTRY, CPUID (= CoreId),
 // PRCFG1-3 (la_pkg), SAVE0-15, TID (= CoreId), TCFG/TVAL (la_timer), CNTC, TICLR, LLBCTL (ROLLB =
-// llbit_i, WCLLB pulses ll_clear_o, KLO), DMW0-3, TLBRENTRY and the TLB/refill CSRs as plain storage
-// (TLBIDX, TLBEHI, TLBELO0/1, ASID (0x000A0000), PGDL, PGDH, PGD (read-only), PWCL, PWCH, STLBPS,
-// RVACFG, TLBRBADV, TLBRERA, TLBRSAVE, TLBRELO0/1, TLBREHI, TLBRPRMD). Reset values the manual leaves
+// llbit_i, WCLLB pulses ll_clear_o, KLO), DMW0-3, TLBRENTRY and the TLB/refill CSRs (TLBIDX, TLBEHI,
+// TLBELO0/1, ASID (0x000A0000), PGDL, PGDH, PGD (read-only), PWCL, PWCH, STLBPS and RVACFG (storage
+// only), TLBRBADV, TLBRERA, TLBRSAVE, TLBRELO0/1, TLBREHI, TLBRPRMD). Reset values the manual leaves
 // undefined are 0. Unknown CSRs read 0 and ignore writes. 32-bit CSRs are sign-extended into rd
 // (spec section 1; only BADI, TLBIDX, PWCL and TID can have bit 31 set).
+//
+// TLB side (design.md section 9): the TLB refill entry (9.3), BADV/TLBEHI of PIL..PPI, the CSR
+// effects of tlbsrch/tlbrd/ldpte at commit, and the entry tlbwr/tlbfill write, taken from the refill
+// registers (TLBREHI, TLBRELO0/1) while TLBRERA.IsTLBR = 1, else from TLBEHI, TLBIDX.PS, TLBELO0/1.
 module la_csr import la_pkg::*; #(
   parameter int unsigned CoreId = 0
 ) (
@@ -29,7 +33,8 @@ module la_csr import la_pkg::*; #(
   input  sys_op_e          op_i,
   input  logic [13:0]      csr_num_i,
   input  logic [63:0]      rj_i,        // csrxchg write mask / cpucfg index
-  input  logic [63:0]      rd_i,        // csrwr/csrxchg value
+  input  logic [63:0]      rd_i,        // csrwr/csrxchg value; ldpte: the page size PS
+  input  logic [63:0]      pte_i,       // ldpte: the page-table entry (read or built in EX)
   output logic [63:0]      rdata_o,     // the value written to rd
   output logic [63:0]      rdata2_o,    // rdtime*: the value written to rj (TID)
   output logic [63:0]      csr_wdata_o, // csrwr/csrxchg: the value presented to the CSR (design.md 7.2)
@@ -40,6 +45,7 @@ module la_csr import la_pkg::*; #(
   input  logic [63:0]      trap_pc_i,
   input  logic [63:0]      trap_badv_i,
   input  logic [31:0]      trap_insn_i,
+  input  logic             trap_fetch_i,   // a fetch-stage fault: there is no instruction word
   output logic [63:0]      trap_vector_o,  // handler address of trap_int_i/trap_cause_i
   output logic [63:0]      ertn_pc_o,
   // state for the pipeline
@@ -51,7 +57,19 @@ module la_csr import la_pkg::*; #(
   output logic [12:0]      is_o,           // ESTAT.IS this cycle
   output logic             int_req_o,      // CRMD.IE && (IS & LIE) != 0
   output logic             wake_o,         // (IS & LIE) != 0: ends idle
-  output logic [3:0]       int_no_o        // the highest pending enabled line (spec 2.2 priority)
+  output logic [3:0]       int_no_o,       // the highest pending enabled line (spec 2.2 priority)
+  // TLB (la_tlb): translation context, page-walk configuration and the maintenance port
+  output logic [9:0]       asid_o,         // ASID.ASID
+  output logic [2:0]       dwpl_o,         // MISC.DWPL0-2
+  output logic [29:0]      pwcl_o,         // PWCL without PTEWidth (design.md 9.4: taken as 0)
+  output logic [23:0]      pwch_o,
+  output logic [63:0]      tlbrbadv_o,
+  output logic [TLB_IDX_W-1:0] tlb_index_o,  // TLBIDX.Index mod TLB_ENTRIES
+  output logic [47:13]     tlb_srch_vpn_o, // tlbsrch: VPPN (TLBREHI while IsTLBR)
+  output tlb_entry_t       tlb_wentry_o,   // tlbwr/tlbfill
+  input  logic             tlb_srch_hit_i,
+  input  logic [15:0]      tlb_srch_idx_i,
+  input  tlb_entry_t       tlb_rentry_i    // tlbrd
 );
   // Writable fields
   localparam logic [63:0] FM_CRMD   = 64'h3FF;
@@ -240,7 +258,10 @@ module la_csr import la_pkg::*; #(
   logic [2:0]  vs;
   assign vs       = ecfg_q[18:16];
   assign vec_code = trap_int_i ? {3'b100, int_no_o} : {1'b0, trap_cause_i[5:0]};
-  assign trap_vector_o = vs == 3'd0 ? eentry_q : eentry_q + (64'(vec_code) << (vs + 3'd2));
+  logic refill;
+  assign refill        = !trap_int_i && trap_cause_i == EXC_TLBR;
+  assign trap_vector_o = refill ? tlbrentry_q :
+                         vs == 3'd0 ? eentry_q : eentry_q + (64'(vec_code) << (vs + 3'd2));
   assign ertn_pc_o     = tlbrera_q[0] ? {tlbrera_q[63:2], 2'b00} : era_q;
   assign ertn          = commit_i && op_i == SYS_ERTN;
 
@@ -248,9 +269,39 @@ module la_csr import la_pkg::*; #(
   assign ll_clear_o = (ertn && !klo_q) ||
                       (write && csr_num_i == CSR_LLBCTL && (op_i != SYS_CSRXCHG || rj_i[1]) && rd_i[1]);
 
-  logic badv_we, badi_we;
-  assign badv_we = !trap_int_i && trap_cause_i inside {EXC_ADEF, EXC_ADEM, EXC_ALE};
-  assign badi_we = !trap_int_i && trap_cause_i != EXC_ADEF;  // a failed fetch has no word
+  logic badv_we, badi_we, tlbehi_we;
+  assign tlbehi_we = !trap_int_i && trap_cause_i inside {EXC_PIL, EXC_PIS, EXC_PIF, EXC_PME, EXC_PNR,
+                                                         EXC_PNX, EXC_PPI};
+  assign badv_we   = tlbehi_we || (!trap_int_i && trap_cause_i inside {EXC_ADEF, EXC_ADEM, EXC_ALE});
+  // A failed fetch has no word; a refill writes only the TLBR* registers (QEMU: no BADI either)
+  assign badi_we   = !trap_int_i && !trap_fetch_i && !refill;
+
+  // ---------------------------------------------------------------------------------------------
+  // TLB maintenance (design.md 9.4)
+  logic        in_refill, tlbsrch, tlbrd, ldpte;
+  logic [63:0] elo0, elo1, pte;
+  assign in_refill = tlbrera_q[0];
+  assign elo0      = in_refill ? tlbrelo0_q : tlbelo0_q;
+  assign elo1      = in_refill ? tlbrelo1_q : tlbelo1_q;
+  // Built only when a tlbwr/tlbfill commits (it is a wide word: simulation speed)
+  always_comb begin
+    tlb_wentry_o = '0;
+    if (commit_i && op_i inside {SYS_TLBWR, SYS_TLBFILL}) begin
+      tlb_wentry_o.e    = in_refill || !tlbidx_q[31];
+      tlb_wentry_o.vppn = in_refill ? tlbrehi_q[47:13] : tlbehi_q[47:13];
+      tlb_wentry_o.ps   = in_refill ? tlbrehi_q[5:0] : tlbidx_q[29:24];
+      tlb_wentry_o.asid = asid_q[9:0];
+      tlb_wentry_o.lo0  = elo_to_half(elo0);
+      tlb_wentry_o.lo1  = elo_to_half(elo1);
+      tlb_wentry_o.g    = elo0[6] & elo1[6];
+    end
+  end
+  assign tlb_srch_vpn_o = in_refill ? tlbrehi_q[47:13] : tlbehi_q[47:13];
+  assign tlb_index_o   = tlbidx_q[TLB_IDX_W-1:0];
+  assign tlbsrch       = commit_i && op_i == SYS_TLBSRCH;
+  assign tlbrd         = commit_i && op_i == SYS_TLBRD;
+  assign ldpte         = commit_i && op_i == SYS_LDPTE;
+  assign pte           = pte_i & FM_TLBELO;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -290,8 +341,20 @@ module la_csr import la_pkg::*; #(
       tlbrehi_q   <= '0;
       tlbrprmd_q  <= '0;
       dmw_q       <= '0;
+    end else if (trap_i && refill) begin
+      // TLB refill (design.md 9.3): ESTAT, ERA, BADV, BADI and PRMD are untouched
+      tlbrprmd_q        <= {59'd0, crmd_q[CRMD_WE], 1'b0, crmd_q[CRMD_IE], crmd_q[1:0]};
+      crmd_q[1:0]       <= 2'd0;
+      crmd_q[CRMD_IE]   <= 1'b0;
+      crmd_q[CRMD_WE]   <= 1'b0;
+      crmd_q[CRMD_DA]   <= 1'b1;
+      crmd_q[CRMD_PG]   <= 1'b0;
+      tlbrera_q         <= {trap_pc_i[63:2], 2'b01};
+      tlbrbadv_q        <= trap_badv_i;
+      tlbrehi_q[47:13]  <= trap_badv_i[47:13];
     end else if (trap_i) begin
       prmd_q        <= {60'd0, crmd_q[CRMD_WE], crmd_q[CRMD_IE], crmd_q[1:0]};
+      if (tlbehi_we) tlbehi_q[47:13] <= trap_badv_i[47:13];
       crmd_q[1:0]     <= 2'd0;
       crmd_q[CRMD_IE] <= 1'b0;
       crmd_q[CRMD_WE] <= 1'b0;
@@ -315,6 +378,22 @@ module la_csr import la_pkg::*; #(
         crmd_q[CRMD_WE] <= prmd_q[3];
       end
       klo_q <= 1'b0;
+    end else if (tlbsrch) begin
+      if (tlb_srch_hit_i) tlbidx_q <= {tlbidx_q[63:32], 1'b0, tlbidx_q[30:16], tlb_srch_idx_i};
+      else                tlbidx_q[31] <= 1'b1;
+    end else if (tlbrd) begin
+      // E = 0: everything reads 0 and NE = 1, also ASID.ASID (QEMU)
+      tlbidx_q[31]    <= !tlb_rentry_i.e;
+      tlbidx_q[29:24] <= tlb_rentry_i.e ? tlb_rentry_i.ps : 6'd0;
+      tlbehi_q        <= tlb_rentry_i.e ? {16'd0, tlb_rentry_i.vppn, 13'd0} : '0;
+      tlbelo0_q       <= tlb_rentry_i.e ? half_to_elo(tlb_rentry_i.lo0) : '0;
+      tlbelo1_q       <= tlb_rentry_i.e ? half_to_elo(tlb_rentry_i.lo1) : '0;
+      asid_q          <= tlb_rentry_i.e ? {54'd0, tlb_rentry_i.asid} : '0;
+    end else if (ldpte) begin
+      // seq != 0 (insn[17:10]) fills the odd half; rd_i carries the PS EX worked out
+      if (csr_num_i[7:0] != 8'd0) tlbrelo1_q <= pte;
+      else                        tlbrelo0_q <= pte;
+      tlbrehi_q[5:0] <= rd_i[5:0];
     end else if (write) begin
       if (is_save) save_q[csr_num_i[3:0]] <= wnew;
       if (is_dmw)  dmw_q[csr_num_i[1:0]]  <= wnew & FM_DMW;
@@ -361,4 +440,9 @@ module la_csr import la_pkg::*; #(
   assign dmw_o        = dmw_q;
   assign rdtime_ipe_o = crmd_q[1:0] != 2'd0 && misc_q[4 + crmd_q[1:0]];
   assign is_o         = is;
+  assign asid_o       = asid_q[9:0];
+  assign dwpl_o       = misc_q[18:16];
+  assign pwcl_o       = pwcl_q[29:0];
+  assign pwch_o       = pwch_q[23:0];
+  assign tlbrbadv_o   = tlbrbadv_q;
 endmodule

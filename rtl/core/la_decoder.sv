@@ -1,9 +1,8 @@
 // Instruction decoder: one LA64 instruction word -> control (la_pkg::decoded_t).
 // Decoding is hierarchical on the opcode fields, which is cheaper to simulate than matching every
 // TSV entry; each leaf is the exact match/mask of ../shared/docs/la64-base-encodings.tsv.
-// Anything without an implementation (FP, LVZ, TLB maintenance and page walk until the TLB exists,
-// dbcl (no debug mode), amcas, sc.q, unknown words) decodes as `illegal`, which becomes INE at the
-// commit point. Privileged instructions (spec-la64-lvz.md 2.3) carry `priv`: IPE at PLV != 0, even
+// Anything without an implementation (FP, LVZ, dbcl (no debug mode), amcas, sc.q, invtlb op > 6,
+// unknown words) decodes as `illegal`, which becomes INE at the commit point. Privileged instructions (spec-la64-lvz.md 2.3) carry `priv`: IPE at PLV != 0, even
 // when they are also `illegal`.
 module la_decoder import la_pkg::*; (
   input  logic [31:0] insn_i,
@@ -94,6 +93,7 @@ module la_decoder import la_pkg::*; (
     d.br_op  = BR_NONE;
     d.bound  = BND_NONE;
     d.sys_op = SYS_NONE;
+    d.pw_op  = PW_NONE;
 
     unique case (insn_i[31:26])
       6'b000000: begin
@@ -264,14 +264,37 @@ module la_decoder import la_pkg::*; (
         end else if (insn_i[25:15] == 11'b1001_0010_001) begin
           d.sys_op = SYS_IDLE;
           d.serial = 1'b1;
+        end else if (insn_i[25:18] == 8'b1001_0000 ||
+                     (insn_i[25:18] == 8'b1001_0001 && rd == 5'd0)) begin
+          // lddir rd, rj, level / ldpte rj, seq: one physical 8-byte read from EX (design.md 9.4);
+          // they serialise like every TLB instruction
+          d.rj_re    = 1'b1;
+          d.rd_we    = !insn_i[18];
+          d.serial   = 1'b1;
+          d.mem_size = SIZE_D;
+          d.pw_op    = insn_i[18] ? PW_LDPTE : PW_LDDIR;
+          d.sys_op   = insn_i[18] ? SYS_LDPTE : SYS_NONE;
+        end else if (insn_i[31:10] >= 22'h19208 && insn_i[31:10] <= 22'h1920D && rj == 5'd0 &&
+                     rd == 5'd0) begin
+          // tlbclr, tlbflush, tlbsrch, tlbrd, tlbwr, tlbfill (0x06482000 + 0x400 * k)
+          d.serial = 1'b1;
+          unique case (insn_i[12:10])
+            3'd0:    d.sys_op = SYS_TLBCLR;
+            3'd1:    d.sys_op = SYS_TLBFLUSH;
+            3'd2:    d.sys_op = SYS_TLBSRCH;
+            3'd3:    d.sys_op = SYS_TLBRD;
+            3'd4:    d.sys_op = SYS_TLBWR;
+            default: d.sys_op = SYS_TLBFILL;
+          endcase
+        end else if (insn_i[25:15] == 11'b1001_0010_011) begin
+          // invtlb op, rj, rk: op > 6 is INE (after IPE, decided in EX)
+          d.rj_re   = 1'b1;
+          d.rk_re   = 1'b1;
+          d.serial  = 1'b1;
+          d.sys_op  = SYS_INVTLB;
+          d.illegal = rd > 5'd6;
         end else begin
-          // lddir, ldpte, tlbclr/tlbflush/tlbsrch/tlbrd/tlbwr/tlbfill, invtlb: privileged, but INE
-          // at PLV0 until the TLB exists; everything else here (gcsr*, reserved) is plain INE
-          d.priv = (insn_i[25:18] == 8'b1001_0000) ||                               // lddir
-                   (insn_i[25:18] == 8'b1001_0001 && rd == 5'd0) ||                  // ldpte
-                   (insn_i[31:10] >= 22'h19208 && insn_i[31:10] <= 22'h1920D &&
-                    insn_i[9:0] == 10'd0) ||                                          // tlb*
-                   (insn_i[25:15] == 11'b1001_0010_011);                             // invtlb
+          d.priv    = 1'b0;   // gcsr* (no LVZ yet), reserved: plain INE
           d.illegal = 1'b1;
         end
       end
@@ -415,6 +438,7 @@ module la_decoder import la_pkg::*; (
       d.md_en  = 1'b0;
       d.br_op  = BR_NONE;
       d.sys_op = SYS_NONE;
+      d.pw_op  = PW_NONE;
       d.bound  = BND_NONE;
     end
   end

@@ -1,8 +1,13 @@
 // Execute: ALU, multiply/divide, branch resolution, address generation and the data-memory and IOCSR
 // requests. Both ports answer one cycle later, so the request leaves from here and the response is
-// consumed by MEM. Exceptions found here (privilege, alignment, address, bound checks) join the fetch
-// ADEF and the decoder's INE/SYS/BRK and travel with the instruction to the commit point; an
-// instruction with an exception, or younger than one in MEM/WB that will flush, never touches memory.
+// consumed by MEM. Exceptions found here (privilege, alignment, address, bound checks, the data TLB)
+// join the fetch faults and the decoder's INE/SYS/BRK and travel with the instruction to the commit
+// point; an instruction with an exception, or younger than one in MEM/WB that will flush, never
+// touches memory.
+//
+// Data translation (design.md 9.2): DA mode PA = VA[47:0] for every VA; PG mode DMW0-3 first, else a
+// non-canonical VA is ADEM, else the TLB's data port. lddir/ldpte (9.4) read one 8-byte page-table
+// entry at a physical address built from rj, PWCL/PWCH and TLBRBADV, from here like every access.
 //
 // Interrupts: memory and IOCSR side effects happen here, before the commit point, so the instruction
 // that will take a pending interrupt is chosen here: while CRMD.IE = 1 and (ESTAT.IS & ECFG.LIE) != 0,
@@ -22,6 +27,16 @@ module la_ex_stage import la_pkg::*; (
   input  logic [3:0][63:0] dmw_i,
   input  logic        rdtime_ipe_i,   // MISC.DRDTL of the current PLV
   input  logic        int_req_i,      // CRMD.IE && (ESTAT.IS & ECFG.LIE) != 0
+  input  logic [29:0] pwcl_i,         // PWCL without PTEWidth (taken as 0: 64-bit entries)
+  input  logic [23:0] pwch_i,
+  input  logic [63:0] tlbrbadv_i,
+  // TLB data lookup (la_tlb)
+  output logic        tlb_req_o,
+  output logic [47:0] tlb_va_o,
+  output tlb_access_e tlb_acc_o,
+  input  logic        tlb_exc_i,
+  input  exc_cause_e  tlb_cause_i,
+  input  logic [47:0] tlb_pa_i,
   // to ID: forwarding and stall
   output logic        fwd_we_o,
   output logic [4:0]  fwd_wa_o,
@@ -49,6 +64,8 @@ module la_ex_stage import la_pkg::*; (
   decoded_t    dec;
   logic [63:0] opa, opb, alu_result, md_result, result, addr, st_src, st_data, pc_plus4;
   logic        md_done, taken, misaligned, bound_fail, addr_bad, exc, side_ok;
+  logic        direct, canonical, access;
+  logic [47:0] pa;
   exc_cause_e  exc_cause;
   ex_mem_t     ex_mem_q;
 
@@ -128,16 +145,12 @@ module la_ex_stage import la_pkg::*; (
       BND_LE:  bound_fail = !(id_ex_i.rj_v <= id_ex_i.rk_v);
       default: bound_fail = 1'b0;
     endcase
-    // Data translation: DA mode uses VA[47:0] but, as decided for this core, an address beyond
-    // PALEN is ADEM; PG mode: DMW0-3. Without a TLB an address no window covers (which would be a
-    // TLB refill) raises ADEM instead.
-    addr_bad = da_i ? addr[63:PALEN] != '0
-                    : !(dmw_hit(dmw_i[0], addr[63:60], plv_i) || dmw_hit(dmw_i[1], addr[63:60], plv_i) ||
-                        dmw_hit(dmw_i[2], addr[63:60], plv_i) || dmw_hit(dmw_i[3], addr[63:60], plv_i));
-    // Priority (spec-la64-lvz.md 2.2): fetch > decode > execute; BCE before ALE as QEMU's ldgt/stle
+    addr_bad = !direct && !canonical;
+    // Priority (spec-la64-lvz.md 2.2): fetch > decode > execute; BCE before ALE as QEMU's ldgt/stle;
+    // the data TLB result last (design.md 9.2)
     exc       = 1'b1;
     exc_cause = EXC_INE;
-    if (id_ex_i.fexc)                            exc_cause = EXC_ADEF;
+    if (id_ex_i.fexc)                            exc_cause = id_ex_i.fexc_cause;
     else if (dec.priv && plv_i != 2'd0)          exc_cause = EXC_IPE;
     else if (dec.illegal)                        exc_cause = EXC_INE;
     else if (dec.syscall)                        exc_cause = EXC_SYS;
@@ -147,7 +160,81 @@ module la_ex_stage import la_pkg::*; (
     else if (bound_fail)                         exc_cause = EXC_BCE;
     else if (dec.mem_en && misaligned)           exc_cause = EXC_ALE;
     else if (dec.mem_en && addr_bad)             exc_cause = EXC_ADEM;
+    else if (tlb_req_o && tlb_exc_i)             exc_cause = tlb_cause_i;
     else                                         exc       = 1'b0;
+  end
+
+  assign direct    = da_i || dmw_hit(dmw_i[0], addr[63:60], plv_i) ||
+                     dmw_hit(dmw_i[1], addr[63:60], plv_i) || dmw_hit(dmw_i[2], addr[63:60], plv_i) ||
+                     dmw_hit(dmw_i[3], addr[63:60], plv_i);
+  assign canonical = va_canonical(addr[63:47]);
+  // Only a valid PG-mode access no window covers searches the TLB (DA mode never does)
+  assign tlb_req_o = id_ex_i.valid && dec.mem_en && !direct && canonical;
+  assign tlb_va_o  = addr[47:0];
+  assign tlb_acc_o = dec.mem_op inside {MEM_LOAD, MEM_LL} ? ACC_LOAD : ACC_STORE;
+  assign pa        = direct ? addr[PALEN-1:0] : tlb_pa_i;
+
+  // ---------------------------------------------------------------------------------------------
+  // Software page walk (design.md 9.4). Dir1-4 base/width from PWCL/PWCH; ldpte's "level 0" (a huge
+  // page whose lddir left no level) uses PTbase/PTwidth, as QEMU's get_dir_base_width.
+  logic [7:0]  pw_level;
+  logic [1:0]  pw_lvl;
+  logic [5:0]  pw_base, pw_width, pw_ps;
+  logic [63:0] pw_rj, pw_pa, pw_result, pw_index, pw_pte;
+  logic        pw_access, pw_odd;
+
+  function automatic logic [11:0] dir_bw(input logic [2:0] level, input logic [29:0] pwcl,
+                                         input logic [23:0] pwch);
+    unique case (level)
+      3'd1:    return {1'b0, pwcl[14:10], 1'b0, pwcl[19:15]};
+      3'd2:    return {1'b0, pwcl[24:20], 1'b0, pwcl[29:25]};
+      3'd3:    return {pwch[5:0], pwch[11:6]};
+      3'd4:    return {pwch[17:12], pwch[23:18]};
+      default: return {1'b0, pwcl[4:0], 1'b0, pwcl[9:5]};
+    endcase
+  endfunction
+
+  assign pw_rj    = id_ex_i.rj_v;
+  assign pw_level = id_ex_i.insn[17:10];
+  assign pw_odd   = id_ex_i.insn[17:10] != 8'd0;
+  assign pw_lvl   = pw_rj[14:13];
+
+  always_comb begin
+    pw_access = 1'b0;
+    pw_result = pw_rj;
+    pw_pa     = '0;
+    pw_ps     = {1'b0, pwcl_i[4:0]};
+    pw_index  = '0;
+    pw_pte    = '0;
+    {pw_base, pw_width} = dir_bw(3'd0, pwcl_i, pwch_i);
+    if (dec.pw_op == PW_LDDIR) begin
+      {pw_base, pw_width} = dir_bw(pw_level > 8'd4 ? 3'd0 : pw_level[2:0], pwcl_i,
+                                   pwch_i);
+      pw_index = (tlbrbadv_i >> pw_base) & ((64'd1 << pw_width) - 64'd1);
+      pw_pa    = ((pw_rj & PA_MASK) | (pw_index << 3)) & ~64'd7;
+      if (pw_level == 8'd0 || pw_level > 8'd4) begin
+        pw_result = pw_rj;                              // no such level: rd = rj, no access
+      end else if (pw_rj[6]) begin
+        // huge page: the level is remembered in rj[14:13] for ldpte (QEMU)
+        if (pw_rj[14:13] == 2'd0 && pw_level < 8'd4) pw_result[14:13] = pw_level[1:0];
+      end else begin
+        pw_access = 1'b1;
+      end
+    end else if (dec.pw_op == PW_LDPTE) begin
+      if (pw_rj[6]) begin
+        {pw_base, pw_width} = dir_bw({1'b0, pw_lvl}, pwcl_i, pwch_i);
+        pw_ps  = pw_base + pw_width - 6'd1;
+        pw_pte = pw_rj & ~64'h6040;                     // clear HUGE (6) and the level (14:13)
+        if (pw_rj[12]) pw_pte = (pw_pte & ~64'h1000) | 64'h40;  // HGLOBAL -> G
+        if (pw_odd) pw_pte = pw_pte + (64'd1 << pw_ps);
+        pw_result = pw_pte;
+      end else begin
+        pw_index  = (((tlbrbadv_i >> pwcl_i[4:0]) & ((64'd1 << pwcl_i[9:5]) - 64'd1)) & ~64'd1) +
+                    64'(pw_odd);
+        pw_pa     = ((pw_rj & PA_MASK) | (pw_index << 3)) & ~64'd7;
+        pw_access = 1'b1;
+      end
+    end
   end
 
   // Store/AMO operand, right-aligned and truncated to the size (design.md section 1)
@@ -161,12 +248,13 @@ module la_ex_stage import la_pkg::*; (
     endcase
   end
 
-  // Ports carry physical addresses: VA[PALEN-1:0] in DA mode and through every DMW
+  // Ports carry physical addresses: VA[PALEN-1:0] in DA mode and through every DMW, else the TLB's
+  assign access       = dec.mem_en || pw_access;
   assign side_ok      = id_ex_i.valid && !exc && !int_req_i && !older_flush_i && !flush_i;
-  assign dmem_req_o   = side_ok && dec.mem_en;
+  assign dmem_req_o   = side_ok && access;
   assign dmem_op_o    = dec.mem_op;
   assign dmem_amo_o   = dec.amo_op;
-  assign dmem_addr_o  = {{(64 - PALEN){1'b0}}, addr[PALEN-1:0]};
+  assign dmem_addr_o  = dec.pw_op != PW_NONE ? pw_pa : {{(64 - PALEN){1'b0}}, pa};
   assign dmem_size_o  = dec.mem_size;
   assign dmem_wdata_o = st_data;
 
@@ -179,7 +267,8 @@ module la_ex_stage import la_pkg::*; (
   // ---------------------------------------------------------------------------------------------
   assign fwd_we_o   = id_ex_i.valid && dec.rd_we && !exc;
   assign fwd_wa_o   = dec.wa;
-  assign fwd_late_o = ((dec.mem_en || dec.io_en) && dec.mem_op != MEM_STORE) || dec.sys_op != SYS_NONE;
+  assign fwd_late_o = ((dec.mem_en || dec.io_en) && dec.mem_op != MEM_STORE) || dec.sys_op != SYS_NONE ||
+                      dec.pw_op != PW_NONE;
   assign fwd_data_o = result;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -193,23 +282,29 @@ module la_ex_stage import la_pkg::*; (
       ex_mem_q.insn      <= id_ex_i.insn;
       ex_mem_q.exc       <= exc || int_req_i;
       ex_mem_q.exc_cause <= int_req_i ? EXC_INT : exc_cause;
+      ex_mem_q.fexc      <= id_ex_i.fexc;
       ex_mem_q.badv      <= id_ex_i.fexc ? id_ex_i.pc : addr;
+      ex_mem_q.pc_pa     <= id_ex_i.pc_pa;
       ex_mem_q.serial    <= dec.serial;
       ex_mem_q.rd2_we    <= dec.rd2_we;
       ex_mem_q.rd_we     <= dec.rd_we && !exc && !int_req_i;
       ex_mem_q.wa        <= dec.wa;
-      ex_mem_q.result    <= result;
+      ex_mem_q.result    <= dec.pw_op != PW_NONE ? pw_result : result;
       ex_mem_q.io_en     <= dec.io_en && !exc && !int_req_i;
-      ex_mem_q.mem_en    <= dec.mem_en && !exc && !int_req_i;
+      ex_mem_q.mem_en    <= access && !exc && !int_req_i;
       ex_mem_q.mem_op    <= dec.mem_op;
       ex_mem_q.amo_op    <= dec.amo_op;
       ex_mem_q.mem_size  <= dec.mem_size;
       ex_mem_q.mem_sext  <= dec.mem_sext;
-      ex_mem_q.mem_addr  <= addr;
+      ex_mem_q.mem_addr  <= dec.pw_op != PW_NONE ? pw_pa : addr;
+      ex_mem_q.mem_pa    <= dec.pw_op != PW_NONE ? pw_pa : {{(64 - PALEN){1'b0}}, pa};
+      ex_mem_q.lddir     <= dec.pw_op == PW_LDDIR;
       ex_mem_q.mem_wdata <= st_data;
       ex_mem_q.sys_op    <= exc || int_req_i ? SYS_NONE : dec.sys_op;
       ex_mem_q.sys_rj    <= id_ex_i.rj_v;
-      ex_mem_q.sys_rd    <= id_ex_i.rd_v;
+      // invtlb: the VA (rk); ldpte: the page size it found
+      ex_mem_q.sys_rd    <= dec.sys_op == SYS_INVTLB ? id_ex_i.rk_v :
+                            dec.sys_op == SYS_LDPTE  ? 64'(pw_ps) : id_ex_i.rd_v;
     end
   end
 

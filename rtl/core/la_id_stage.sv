@@ -9,7 +9,9 @@ module la_id_stage import la_pkg::*; (
   // from IF
   input  logic        valid_i,
   input  logic [63:0] pc_i,
-  input  logic        fexc_i,          // the fetch raised ADEF: no instruction word
+  input  logic        fexc_i,          // the fetch faulted: no instruction word
+  input  exc_cause_e  fcause_i,
+  input  logic [63:0] pc_pa_i,
   input  logic [31:0] insn_i,
   // register file read ports
   output logic [4:0]  rf_raddr_a_o,
@@ -43,7 +45,7 @@ module la_id_stage import la_pkg::*; (
   logic [63:0] val_a, val_b, val_c;
   id_ex_t   id_ex_q;
 
-  // A failed fetch has no word: decode 0 (reads nothing, writes nothing); EX raises ADEF for it.
+  // A failed fetch has no word: decode 0 (reads nothing, writes nothing); EX raises its fault.
   assign insn = fexc_i ? 32'd0 : insn_i;
 
   la_decoder u_decoder (
@@ -91,6 +93,8 @@ module la_id_stage import la_pkg::*; (
       id_ex_q.pc    <= pc_i;
       id_ex_q.insn  <= insn;
       id_ex_q.fexc  <= fexc_i;
+      id_ex_q.fexc_cause <= fcause_i;
+      id_ex_q.pc_pa <= pc_pa_i;
       id_ex_q.dec   <= dec;
       id_ex_q.rj_v  <= val_a;
       id_ex_q.rk_v  <= val_b;

@@ -10,10 +10,10 @@
 //   - a stalled ID re-fetches its own PC, so the word it holds is valid again next cycle (the port
 //     does not promise to hold its output),
 //   - otherwise fetch sequentially.
-// Fetch translation (spec-la64-lvz.md section 1): direct-address mode (CRMD.DA=1) uses VA[47:0]; in
-// mapped mode (PG) only DMW0/DMW1 serve fetches. There is no TLB yet: a PG-mode fetch no fetch window
-// covers, which would be a TLB refill, raises ADEF instead, like a fetch from a misaligned PC. Such a
-// fetch issues no request, and ID sees the word 0.
+// Fetch translation (design.md 9.2): direct-address mode (CRMD.DA=1) uses VA[47:0] for every VA; in
+// mapped mode (PG) DMW0/DMW1 first (PA = VA[47:0]), else a non-canonical PC is ADEF, else the TLB's
+// fetch port (refill, PIF, PPI, PNX). A misaligned PC is ADEF. A faulting fetch issues no request,
+// ID sees the word 0, and the fault (id_fcause_o) travels with the instruction to WB.
 module la_if_stage import la_pkg::*; (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -28,15 +28,25 @@ module la_if_stage import la_pkg::*; (
   input  logic        da_i,           // CRMD.DA
   input  logic [1:0]  plv_i,
   input  logic [1:0][63:0] dmw_i,     // DMW0, DMW1 (the fetch windows)
+  // TLB fetch lookup (la_tlb)
+  output logic        tlb_req_o,
+  output logic [47:0] tlb_va_o,
+  input  logic        tlb_exc_i,
+  input  exc_cause_e  tlb_cause_i,
+  input  logic [47:0] tlb_pa_i,
   output logic        imem_req_o,
   output logic [63:0] imem_addr_o,
   output logic        id_valid_o,     // the word on imem_rdata_i is an instruction at id_pc_o
   output logic [63:0] id_pc_o,
-  output logic        id_fexc_o       // ... or the fetch of id_pc_o raised ADEF
+  output logic        id_fexc_o,      // ... or the fetch of id_pc_o faulted
+  output exc_cause_e  id_fcause_o,    // ADEF, EXC_TLBR, PIF, PPI, PNX
+  output logic [63:0] id_pc_pa_o      // physical address of the word (0 after a fault)
 );
-  logic        boot_q, refetch_q, sleep_q, fetch, fexc_d;
+  logic        boot_q, refetch_q, sleep_q, fetch, fexc_d, aligned, direct, canonical;
   logic        id_valid_q, id_valid_d, id_fexc_q;
-  logic [63:0] id_pc_q, id_pc_d, refetch_pc_q;
+  exc_cause_e  fcause_d, id_fcause_q;
+  logic [47:0] pa_d;
+  logic [63:0] id_pc_q, id_pc_d, refetch_pc_q, id_pc_pa_q;
 
   always_comb begin
     fetch      = 1'b1;
@@ -58,11 +68,18 @@ module la_if_stage import la_pkg::*; (
     end
   end
 
-  assign fexc_d      = id_pc_d[1:0] != 2'b00 ||
-                       (!da_i && !dmw_hit(dmw_i[0], id_pc_d[63:60], plv_i) &&
-                        !dmw_hit(dmw_i[1], id_pc_d[63:60], plv_i));
+  assign aligned   = id_pc_d[1:0] == 2'b00;
+  assign direct    = da_i || dmw_hit(dmw_i[0], id_pc_d[63:60], plv_i) ||
+                     dmw_hit(dmw_i[1], id_pc_d[63:60], plv_i);
+  assign canonical = va_canonical(id_pc_d[63:47]);
+  assign tlb_req_o = fetch && aligned && !direct && canonical;
+  assign tlb_va_o  = id_pc_d[47:0];
+  assign fexc_d    = !aligned || (!direct && (!canonical || tlb_exc_i));
+  assign fcause_d  = !aligned || !canonical || direct ? EXC_ADEF : tlb_cause_i;
+  assign pa_d      = direct ? id_pc_d[PALEN-1:0] : tlb_pa_i;
+
   assign imem_req_o  = fetch && !fexc_d;
-  assign imem_addr_o = {{(64 - PALEN){1'b0}}, id_pc_d[PALEN-1:2], 2'b00};
+  assign imem_addr_o = {{(64 - PALEN){1'b0}}, pa_d};  // pa_d[1:0] = 0 whenever a request leaves
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -72,11 +89,15 @@ module la_if_stage import la_pkg::*; (
       sleep_q      <= 1'b0;
       id_valid_q   <= 1'b0;
       id_fexc_q    <= 1'b0;
+      id_fcause_q  <= EXC_ADEF;
+      id_pc_pa_q   <= '0;
       id_pc_q      <= '0;
     end else begin
       boot_q     <= 1'b0;
       id_valid_q <= id_valid_d;
       id_fexc_q  <= id_valid_d && fexc_d;
+      id_fcause_q <= fcause_d;
+      id_pc_pa_q <= fexc_d ? '0 : {{(64 - PALEN){1'b0}}, pa_d};
       id_pc_q    <= id_pc_d;
       if (flush_i) begin
         refetch_q    <= 1'b1;
@@ -94,4 +115,6 @@ module la_if_stage import la_pkg::*; (
   assign id_valid_o = id_valid_q;
   assign id_pc_o    = id_pc_q;
   assign id_fexc_o  = id_fexc_q;
+  assign id_fcause_o = id_fcause_q;
+  assign id_pc_pa_o = id_pc_pa_q;
 endmodule

@@ -36,7 +36,7 @@ module la_mem_stage import la_pkg::*; (
     if (ex_mem_i.mem_en || ex_mem_i.io_en) begin
       unique case (ex_mem_i.mem_op)
         MEM_LOAD, MEM_LL: begin
-          result = load_val;
+          result = ex_mem_i.lddir ? load_val & PA_MASK : load_val;  // lddir (design.md 9.4)
           mem_re = 1'b1;
         end
         MEM_STORE: begin
@@ -79,7 +79,9 @@ module la_mem_stage import la_pkg::*; (
       mem_wb_q.insn      <= ex_mem_i.insn;
       mem_wb_q.exc       <= ex_mem_i.exc;
       mem_wb_q.exc_cause <= ex_mem_i.exc_cause;
+      mem_wb_q.fexc      <= ex_mem_i.fexc;
       mem_wb_q.badv      <= ex_mem_i.badv;
+      mem_wb_q.pc_pa     <= ex_mem_i.pc_pa;
       mem_wb_q.serial    <= ex_mem_i.serial;
       mem_wb_q.rd2_we    <= ex_mem_i.rd2_we;
       mem_wb_q.iocsr     <= ex_mem_i.io_en;
@@ -90,6 +92,8 @@ module la_mem_stage import la_pkg::*; (
       mem_wb_q.mem_we    <= mem_we;
       mem_wb_q.mem_size  <= ex_mem_i.mem_en || ex_mem_i.io_en ? ex_mem_i.mem_size : 2'd0;
       mem_wb_q.mem_addr  <= ex_mem_i.mem_en ? ex_mem_i.mem_addr :
+                            ex_mem_i.io_en  ? {32'd0, ex_mem_i.mem_addr[31:0]} : '0;
+      mem_wb_q.mem_pa    <= ex_mem_i.mem_en ? ex_mem_i.mem_pa :
                             ex_mem_i.io_en  ? {32'd0, ex_mem_i.mem_addr[31:0]} : '0;
       mem_wb_q.mem_wdata <= mem_wdata;
       mem_wb_q.sys_op    <= ex_mem_i.sys_op;

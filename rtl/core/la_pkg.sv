@@ -140,6 +140,11 @@ package la_pkg;
     logic [1:0]  plv;            // CRMD.PLV before the instruction
     logic        ie;             // CRMD.IE before the instruction
     logic [12:0] irq_is;         // ESTAT.IS this cycle
+    // v3 (design.md 9.5); the 64-bit fields last so that they are word aligned (simulation speed)
+    logic        tlb_we;         // a committed tlbwr/tlbfill wrote entry tlb_idx
+    logic [15:0] tlb_idx;
+    logic [63:0] mem_pa;         // physical address of the data/IOCSR access (IOCSR: = mem_addr) or 0
+    logic [63:0] pc_pa;          // physical address of the instruction word (0: interrupt, fetch fault)
   } retire_t;
 
   // -----------------------------------------------------------------------------------------------
@@ -188,6 +193,70 @@ package la_pkg;
   localparam logic [13:0] CSR_DMW0      = 14'h180;  // DMW0..DMW3 = 0x180..0x183
   localparam int unsigned NUM_SAVE  = 16;
 
+  // -----------------------------------------------------------------------------------------------
+  // TLB (design.md section 9). One fully associative MTLB; a power of two so that an index is
+  // TLBIDX.Index mod TLB_ENTRIES and the fill rule's `s mod TLB_ENTRIES` are plain bit slices.
+  localparam int unsigned TLB_ENTRIES = 32;
+  localparam int unsigned TLB_IDX_W   = $clog2(TLB_ENTRIES);
+  localparam logic [63:0] PA_MASK     = 64'((64'd1 << 48) - 1);  // lddir/ldpte: PALEN bits
+
+  // One half (even/odd page) of an entry: the TLBELO fields (spec-la64-lvz.md section 1)
+  typedef struct packed {
+    logic        rplv;
+    logic        nx;
+    logic        nr;
+    logic [47:12] ppn;           // PA[47:12]
+    logic        g;              // tlbrd returns the entry's G in both halves; ignored on a write
+    logic [1:0]  mat;            // stored only: no caches
+    logic [1:0]  plv;
+    logic        d;
+    logic        v;
+  } tlb_half_t;
+
+  typedef struct packed {
+    logic        e;
+    logic [47:13] vppn;
+    logic [5:0]  ps;
+    logic        g;
+    logic [9:0]  asid;
+    logic [7:0]  gid;            // LVZ: 0 (root) until guest TLB entries exist
+    logic        gbank;          // LVZ: guest-bank bit, 0 (root bank) for now
+    tlb_half_t   lo1;
+    tlb_half_t   lo0;
+  } tlb_entry_t;
+
+  // TLBELO <-> tlb_half_t (layout of TLBELO0/1 and TLBRELO0/1)
+  function automatic tlb_half_t elo_to_half(input logic [63:0] elo);
+    tlb_half_t h;
+    h.rplv = elo[63];
+    h.nx   = elo[62];
+    h.nr   = elo[61];
+    h.ppn  = elo[47:12];
+    h.g    = elo[6];
+    h.mat  = elo[5:4];
+    h.plv  = elo[3:2];
+    h.d    = elo[1];
+    h.v    = elo[0];
+    return h;
+  endfunction
+
+  function automatic logic [63:0] half_to_elo(input tlb_half_t h);
+    return {h.rplv, h.nx, h.nr, 13'd0, h.ppn, 5'd0, h.g, h.mat, h.plv, h.d, h.v};
+  endfunction
+
+  // What a lookup is for (design.md 9.2: am* and sc are stores, ll is a load)
+  typedef enum logic [1:0] { ACC_FETCH, ACC_LOAD, ACC_STORE } tlb_access_e;
+
+  // Maintenance operation of the instruction committing in WB
+  typedef enum logic [2:0] {
+    TLBOP_NONE, TLBOP_SRCH, TLBOP_RD, TLBOP_WR, TLBOP_FILL, TLBOP_CLR, TLBOP_FLUSH, TLBOP_INV
+  } tlb_op_e;
+
+  // Canonical 48-bit VA (VALEN = 48): VA[63:47] all equal
+  function automatic logic va_canonical(input logic [63:47] va_hi);
+    return va_hi == '0 || va_hi == '1;
+  endfunction
+
   // Reset values the manual fixes (spec-la64-lvz.md section 1; architecture.md 4.9)
   localparam logic [9:0]  CRMD_RESET = 10'h008;         // PLV0, IE=0, DA=1, PG=0
   localparam logic [63:0] ASID_RESET = 64'h000A_0000;   // ASIDBITS = 10 (read-only)
@@ -197,8 +266,8 @@ package la_pkg;
   localparam int unsigned TIMER_BITS = 48;
   localparam logic [63:0] PRCFG1_VAL = {48'd0, 4'd7, 8'(TIMER_BITS - 1), 4'd8};
   localparam logic [63:0] PRCFG2_VAL = 64'h3FFF_F000;   // 4 KiB .. 512 MiB pages
-  // PRCFG3: QEMU's la464 TLB (MTLB+STLB, 64 MTLB entries, 8 ways x 256 sets); the TLB issue matches it
-  localparam logic [63:0] PRCFG3_VAL = 64'(2 | (63 << 4) | (7 << 12) | (8 << 20));
+  // PRCFG3: TLBType 1 (MTLB only), MTLB entries - 1; no STLB (design.md 9.1)
+  localparam logic [63:0] PRCFG3_VAL = 64'd1 | (64'(TLB_ENTRIES - 1) << 4);
 
   // CRMD fields
   localparam int unsigned CRMD_IE = 2, CRMD_DA = 3, CRMD_PG = 4, CRMD_WE = 9;
@@ -232,6 +301,13 @@ package la_pkg;
   // take a pending interrupt in its place (la_ex_stage).
   typedef enum logic [6:0] {
     EXC_INT  = 7'h00,
+    EXC_PIL  = 7'h01,
+    EXC_PIS  = 7'h02,
+    EXC_PIF  = 7'h03,
+    EXC_PME  = 7'h04,
+    EXC_PNR  = 7'h05,
+    EXC_PNX  = 7'h06,
+    EXC_PPI  = 7'h07,
     EXC_ADEF = 7'h08,
     EXC_ADEM = 7'h48,
     EXC_ALE  = 7'h09,
@@ -239,7 +315,8 @@ package la_pkg;
     EXC_SYS  = 7'h0B,
     EXC_BRK  = 7'h0C,
     EXC_INE  = 7'h0D,
-    EXC_IPE  = 7'h0E
+    EXC_IPE  = 7'h0E,
+    EXC_TLBR = 7'h3F   // TLB refill: own entry (TLBRENTRY), trace ecode 0x3F (design.md 9.3)
   } exc_cause_e;
 
 
@@ -269,10 +346,15 @@ package la_pkg;
   } md_op_e;
 
   // Instructions served at the commit point (WB) by la_csr
-  typedef enum logic [3:0] {
+  typedef enum logic [4:0] {
     SYS_NONE, SYS_CSRRD, SYS_CSRWR, SYS_CSRXCHG, SYS_RDTIMEL, SYS_RDTIMEH, SYS_RDTIMED, SYS_CPUCFG,
-    SYS_ERTN, SYS_IDLE
+    SYS_ERTN, SYS_IDLE,
+    SYS_TLBSRCH, SYS_TLBRD, SYS_TLBWR, SYS_TLBFILL, SYS_TLBCLR, SYS_TLBFLUSH, SYS_INVTLB,
+    SYS_LDPTE    // the page-table entry (read in EX) goes to TLBRELO0/1 and TLBREHI.PS at commit
   } sys_op_e;
+
+  // Software page walk (design.md 9.4): a physical 8-byte read from EX, address from rj and CSRs
+  typedef enum logic [1:0] { PW_NONE, PW_LDDIR, PW_LDPTE } pw_op_e;
 
   // Bound checks (asrtle/asrtgt, ldgt/ldle/stgt/stle): BCE unless the condition holds
   typedef enum logic [1:0] { BND_NONE, BND_GT, BND_LE } bound_e;
@@ -306,64 +388,76 @@ package la_pkg;
     amo_op_e    amo_op;
     bound_e     bound;
     sys_op_e    sys_op;
+    pw_op_e     pw_op;
   } decoded_t;
 
+  // Pipeline registers. Field order is for simulation speed: the 64-bit fields (and the word) sit at
+  // the LSB end, 32-bit aligned, so Verilator copies them as whole words.
   // ID -> EX
   typedef struct packed {
     logic        valid;
-    logic [63:0] pc;
-    logic [31:0] insn;
-    logic        fexc;       // fetch exception (ADEF): misaligned PC or no fetch window
+    logic        fexc;       // fetch exception: ADEF, TLB refill, PIF, PPI, PNX (fexc_cause)
+    exc_cause_e  fexc_cause;
     decoded_t    dec;
+    logic [31:0] insn;
+    logic [63:0] pc;
+    logic [63:0] pc_pa;      // where the word was fetched from (0 after a fetch fault)
     logic [63:0] rj_v, rk_v, rd_v;  // operands, already forwarded
   } id_ex_t;
 
   // EX -> MEM
   typedef struct packed {
     logic        valid;
-    logic [63:0] pc;
-    logic [31:0] insn;
     logic        exc;
     exc_cause_e  exc_cause;
-    logic [63:0] badv;       // ADEF: the pc; ALE/ADEM: the data address
+    logic        fexc;       // the exception is a fetch fault (no instruction word: BADI kept)
     logic        serial;
     logic        rd2_we;
     logic        rd_we;
     logic [4:0]  wa;
-    logic [63:0] result;     // ALU/muldiv/link result
     logic        io_en;      // an IOCSR access was issued
     logic        mem_en;     // a data access was issued
     mem_op_e     mem_op;
     amo_op_e     amo_op;
     logic [1:0]  mem_size;
     logic        mem_sext;
-    logic [63:0] mem_addr;
-    logic [63:0] mem_wdata;  // right-aligned, truncated to the size
+    logic        lddir;      // the loaded value is a directory entry: rd = value & PA_MASK
     sys_op_e     sys_op;
-    logic [63:0] sys_rj;     // csrxchg mask / cpucfg index
-    logic [63:0] sys_rd;     // csrwr/csrxchg value
+    logic [31:0] insn;
+    logic [63:0] pc;
+    logic [63:0] pc_pa;
+    logic [63:0] badv;       // fetch faults: the pc; ALE/ADEM/TLB faults: the data address
+    logic [63:0] result;     // ALU/muldiv/link result (lddir/ldpte without an access: the result)
+    logic [63:0] mem_addr;
+    logic [63:0] mem_pa;     // physical address of the access
+    logic [63:0] mem_wdata;  // right-aligned, truncated to the size
+    logic [63:0] sys_rj;     // csrxchg mask / cpucfg index / invtlb ASID / ldpte rj
+    logic [63:0] sys_rd;     // csrwr/csrxchg value / invtlb VA (rk) / ldpte PS
   } ex_mem_t;
 
   // MEM -> WB
   typedef struct packed {
     logic        valid;
-    logic [63:0] pc;
-    logic [31:0] insn;
     logic        exc;
     exc_cause_e  exc_cause;
-    logic [63:0] badv;
+    logic        fexc;
     logic        serial;
     logic        rd2_we;
     logic        rd_we;
     logic [4:0]  wa;
-    logic [63:0] result;     // final rd value unless sys_op
     logic        iocsr;      // the memory fields describe an IOCSR access
     logic        mem_re;
     logic        mem_we;
     logic [1:0]  mem_size;
-    logic [63:0] mem_addr;
-    logic [63:0] mem_wdata;
     sys_op_e     sys_op;
+    logic [31:0] insn;
+    logic [63:0] pc;
+    logic [63:0] pc_pa;
+    logic [63:0] badv;
+    logic [63:0] result;     // final rd value unless sys_op (ldpte: the page-table entry)
+    logic [63:0] mem_addr;
+    logic [63:0] mem_pa;
+    logic [63:0] mem_wdata;
     logic [63:0] sys_rj;
     logic [63:0] sys_rd;
   } mem_wb_t;

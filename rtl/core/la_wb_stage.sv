@@ -7,7 +7,10 @@
 //     record with its pc/insn (= ERA, not executed); otherwise (the line dropped meanwhile) it is
 //     refetched without a record;
 //   - ertn returns to ERA (or TLBRERA); idle, csrwr/csrxchg and rdtime with rj write serialise:
-//     refetch pc+4 (idle: once an interrupt is pending, la_if_stage).
+//     refetch pc+4 (idle: once an interrupt is pending, la_if_stage);
+//   - the TLB instructions (tlb*, invtlb, lddir, ldpte) serialise too: tlb_op_o drives la_tlb's
+//     maintenance port at commit, so the refetched instructions already see the new entries;
+//   - a TLB refill (EXC_TLBR) is an exception record with ecode 0x3F (design.md 9.3).
 module la_wb_stage import la_pkg::*; (
   input  mem_wb_t     mem_wb_i,
   input  logic [63:0] csr_rdata_i,   // rd of a system operation
@@ -20,6 +23,9 @@ module la_wb_stage import la_pkg::*; (
   input  logic [1:0]  plv_i,
   input  logic        ie_i,
   input  logic [12:0] is_i,
+  input  logic        tlb_we_i,      // la_tlb: the committing tlbwr/tlbfill writes entry tlb_idx_i
+  input  logic [15:0] tlb_idx_i,
+  output tlb_op_e     tlb_op_o,      // maintenance operation of the committing instruction
   // register file write ports
   output logic        rf_we_o,
   output logic [4:0]  rf_waddr_o,
@@ -55,6 +61,21 @@ module la_wb_stage import la_pkg::*; (
   assign rf_wdata2_o = csr_rdata2_i;
 
   assign commit_o   = commit;
+  always_comb begin
+    tlb_op_o = TLBOP_NONE;
+    if (commit) begin
+      unique case (mem_wb_i.sys_op)
+        SYS_TLBSRCH:  tlb_op_o = TLBOP_SRCH;
+        SYS_TLBRD:    tlb_op_o = TLBOP_RD;
+        SYS_TLBWR:    tlb_op_o = TLBOP_WR;
+        SYS_TLBFILL:  tlb_op_o = TLBOP_FILL;
+        SYS_TLBCLR:   tlb_op_o = TLBOP_CLR;
+        SYS_TLBFLUSH: tlb_op_o = TLBOP_FLUSH;
+        SYS_INVTLB:   tlb_op_o = TLBOP_INV;
+        default:      tlb_op_o = TLBOP_NONE;
+      endcase
+    end
+  end
   assign trap_o     = take_int || take_exc;
   assign trap_int_o = take_int;
 
@@ -75,6 +96,7 @@ module la_wb_stage import la_pkg::*; (
     retire_o.plv    = plv_i;
     retire_o.ie     = ie_i;
     retire_o.irq_is = is_i;
+    retire_o.pc_pa  = take_int ? '0 : mem_wb_i.pc_pa;  // fetch faults carry 0 from IF
     if (trap_o) begin
       retire_o.trap_valid    = 1'b1;
       retire_o.trap_int      = take_int;
@@ -91,6 +113,9 @@ module la_wb_stage import la_pkg::*; (
       retire_o.mem_size  = mem_wb_i.mem_size;
       retire_o.mem_addr  = mem_wb_i.mem_addr;
       retire_o.mem_wdata = mem_wb_i.mem_wdata;
+      retire_o.mem_pa    = mem_wb_i.mem_pa;
+      retire_o.tlb_we    = tlb_we_i;
+      retire_o.tlb_idx   = tlb_we_i ? tlb_idx_i : 16'd0;
       retire_o.iocsr     = mem_wb_i.iocsr;
       retire_o.csr_we    = mem_wb_i.sys_op inside {SYS_CSRWR, SYS_CSRXCHG};
       retire_o.csr_num   = retire_o.csr_we ? mem_wb_i.insn[23:10] : 14'd0;

@@ -8,6 +8,7 @@ module la_soc import la_pkg::*; #(
   input  logic                  clk_i,
   input  logic                  rst_ni,
   input  logic [63:0]           boot_addr_i,
+  input  logic [15:0]           tlb_seed_i,   // +tlb_seed (low 16 bits); each core mixes in its index
   output retire_t [Cores-1:0]   retire_o,
   output logic [Cores-1:0]      uart_tx_valid_o,
   output logic [Cores-1:0][7:0] uart_tx_byte_o,
@@ -40,7 +41,7 @@ module la_soc import la_pkg::*; #(
 
   for (genvar c = 0; c < Cores; c++) begin : g_core
     la_core #(.CoreId(c)) u_core (
-      .clk_i, .rst_ni, .boot_addr_i,
+      .clk_i, .rst_ni, .boot_addr_i, .tlb_seed_i,
       .imem_req_o   (imem_req[c]),
       .imem_addr_o  (imem_addr[c]),
       .imem_rdata_i (imem_rdata[c]),

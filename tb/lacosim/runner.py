@@ -48,6 +48,7 @@ class SimRequest:
     echo_uart: bool = True
     bug: str = ""          # a planted RTL bug (lacosim.build.PLANTED_BUGS)
     sw_bug: bool = False   # run the test's seed-bug software build (<program>_bug)
+    strict: bool = False   # STRICT=1: any exception the test does not declare is a failure
 
 
 def program_elf(program: str) -> Path:
@@ -90,6 +91,8 @@ def repro_command(req: SimRequest, test: str, seed: int, cores: int, default_cor
         cmd += f" BUG={req.bug}"
     if req.sw_bug:
         cmd += " SW_BUG=1"
+    if req.strict:
+        cmd += " STRICT=1"
     return cmd
 
 
@@ -123,7 +126,8 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
     cfg = RunConfig(test=test_name, elf=str(elf_path.resolve()), cores=cores, seed=seed,
                     max_cycles=max_cycles, run_dir=str(run_dir), waves=waves, trace=req.trace,
                     lockstep=req.lockstep, echo_uart=req.echo_uart, params=params,
-                    repro=repro_command(req, test_name, seed, cores, test_cls.cores))
+                    repro=repro_command(req, test_name, seed, cores, test_cls.cores),
+                    strict_exceptions=req.strict)
     cfg.to_file(run_dir / "run.json")
     print(f"lacosim: TEST={test_name} SEED={seed} CORES={cores} program={elf_path} run dir={run_dir}",
           flush=True)
@@ -145,7 +149,21 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
               f"run is in {run_dir}", file=sys.stderr, flush=True)
         return EXIT_INTERRUPTED, run_dir
     (run_dir / "rusage.json").write_text(json.dumps({"maxrss_kib": maxrss_kib}))
+    if waves and Path(waves).exists():
+        write_wave_views(Path(waves), cores, elf_path)
+    elif waves:
+        print(f"lacosim: no waves were written: the run ended before WAVE_FROM={req.wave_from}", flush=True)
     return _verdict(results, returncode), run_dir
+
+
+def write_wave_views(dump: Path, cores: int, elf: Path) -> Path:
+    """The GTKWave save file beside the FST (signals per core, disassembly and symbols)."""
+    from lacosim.waves import gtkw  # noqa: PLC0415  (pyvcd/pywellen only when there are waves)
+    names = [f"{gtkw.TOP}.{n}" for n in gtkw.TOP_SIGNALS]
+    names += [gtkw.core_signal(c, n) for c in range(cores) for n, _, _ in gtkw.CORE_SIGNALS]
+    save = gtkw.write_gtkw(dump.with_suffix(".gtkw"), dump, cores, elf.resolve(), gtkw.fst_widths(dump, names))
+    print(f"lacosim: view the waves with: gtkwave {save}", flush=True)
+    return save
 
 
 EXIT_INTERRUPTED = 130   # as a shell reports a command ended by SIGINT
@@ -222,6 +240,8 @@ def _sim_env(run_dir: Path, results: Path) -> dict[str, str]:
 
 
 def _verdict(results: Path, returncode: int) -> int:
+    """0 only if the simulator ran the test to its end, no exception escaped it (results.xml) and its
+    checks recorded no failure (stats.json, written by the test's report phase)."""
     if not results.exists():
         print(f"lacosim: the simulator exited ({returncode}) without a result: it crashed or was "
               f"killed; see the output above", file=sys.stderr)
@@ -232,7 +252,12 @@ def _verdict(results: Path, returncode: int) -> int:
     if not cases:
         print("lacosim: the simulator ran no test", file=sys.stderr)
         return 1
-    return 1 if failed or returncode != 0 else 0
+    stats = results.parent / "stats.json"
+    if not failed and not stats.exists():
+        print("lacosim: the test ended without its report (stats.json): see the output above", file=sys.stderr)
+        return 1
+    checks_failed = not stats.exists() or json.loads(stats.read_text()).get("failures", 1) != 0
+    return 1 if failed or checks_failed or returncode != 0 else 0
 
 
 def sim_main(req: SimRequest) -> int:

@@ -2,7 +2,7 @@
 // Retirements and events leave through the DPI trace ring (tb/dpi/lacosim_ring.cc); Python only waits
 // on `trace_wm` (ring watermark) and `sim_done` (power-off, watchdog, illegal instruction).
 // Plusargs: +mem=<hex image> +entry=<hex> +max_cycles=<n> +waves=<fst path> +wave_from=<c> +wave_to=<c>
-//           +finish_on_done
+//           +finish_on_done +tlb_seed=<n> (the run's SEED: tlbfill's LFSR reset, design.md 9.4; 0 if absent)
 `timescale 1ns / 1ps
 module la_tb_top #(
   parameter int unsigned Cores    = 1,
@@ -13,7 +13,10 @@ module la_tb_top #(
   import "DPI-C" function int lacosim_push_retire(input int core, input longint cycle, input longint pc,
       input int insn, input int rd, input int flags, input longint rd_wdata, input longint mem_addr,
       input longint mem_wdata, input longint csr_wdata, input longint rd2_wdata, input int trap,
-      input int csr, input int mode, input int rd2, input int irq);
+      input int csr, input int mode, input int rd2, input int irq, input longint mem_pa,
+      input longint pc_pa, input int tlb_idx, input int flags2);
+  // Ends the FST at WAVE_TO (tb/dpi/lacosim_sim.cc): Verilator 5 ignores $dumpoff/$dumpon
+  import "DPI-C" context function void lacosim_waves_close();
   import "DPI-C" function int lacosim_push_event(input int kind, input int core, input longint cycle,
       input longint payload);
 
@@ -32,6 +35,7 @@ module la_tb_top #(
   localparam int unsigned PoweroffDrain = 4;
   int unsigned poweroff_cycles;
   logic [63:0] entry = '0;
+  logic [15:0] tlb_seed = '0;  // +tlb_seed mod 2^16: the fill rule masks the seed with 0xFFFF
   bit finish_on_done = 1'b0;  // +finish_on_done: the plain C++ benchmark main has no Python to stop it
 
   initial begin : init
@@ -52,10 +56,16 @@ module la_tb_top #(
   logic                  poweroff;
   logic [la_pkg::EXTIOI_SOURCES-1:0] ext_irq;  // device interrupt lines Python drivers may set
 
+  // What a person reads per core in the waves (la_wave_probe; lacosim/waves/gtkw.py lays them out)
+  for (genvar c = 0; c < Cores; c++) begin : g_wave
+    la_wave_probe u_core (.retire_i(retire[c]));
+  end
+
   la_soc #(.Cores(Cores), .RamBytes(RamBytes)) u_soc (
     .clk_i           (clk),
     .rst_ni          (rst_n),
     .boot_addr_i     (entry),
+    .tlb_seed_i      (tlb_seed),
     .retire_o        (retire),
     .uart_tx_valid_o (uart_tx_valid),
     .uart_tx_byte_o  (uart_tx_byte),
@@ -68,18 +78,19 @@ module la_tb_top #(
     longint unsigned wave_from, wave_to;
     if (!$value$plusargs("entry=%h", entry)) entry = '0;
     if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 0;
+    if (!$value$plusargs("tlb_seed=%d", tlb_seed)) tlb_seed = 0;
     finish_on_done = $test$plusargs("finish_on_done");
     if ($value$plusargs("waves=%s", wave_file)) begin
+      // The window [WAVE_FROM, WAVE_TO] in trace cycles: a late $dumpvars opens it, the DPI call closes it
+      if (!$value$plusargs("wave_from=%d", wave_from)) wave_from = 0;
+      // after @(posedge clk) `cycle` still holds the old value (its update is non-blocking), and the
+      // dump samples at the end of the time step: open after cycle wave_from-1, close before wave_to+1
+      while (cycle + 1 < wave_from) @(posedge clk);
       $dumpfile(wave_file);
       $dumpvars(0, la_tb_top);
-      if ($value$plusargs("wave_from=%d", wave_from) && wave_from > 0) begin
-        $dumpoff;
-        while (cycle < wave_from) @(posedge clk);
-        $dumpon;
-      end
       if ($value$plusargs("wave_to=%d", wave_to)) begin
         while (cycle < wave_to) @(posedge clk);
-        $dumpoff;
+        lacosim_waves_close();
       end
     end
   end
@@ -91,7 +102,7 @@ module la_tb_top #(
 
   logic [Cores-1:0][12:0] irq_is_q;  // last ESTAT.IS reported per core (IRQ events on change)
 
-  // Trace-record packing (docs/design.md section 7.2)
+  // Trace-record packing (docs/design.md sections 7.2 and 9.5)
   function automatic int rec_flags(input la_pkg::retire_t r);
     return {24'd0, r.rd2_we, r.csr_we, r.illegal, r.mem_size, r.mem_we, r.mem_re, r.rd_we};
   endfunction
@@ -100,6 +111,9 @@ module la_tb_top #(
   endfunction
   function automatic int rec_mode(input la_pkg::retire_t r);
     return {27'd0, r.iocsr, 1'b0, r.ie, r.plv};
+  endfunction
+  function automatic int rec_flags2(input la_pkg::retire_t r);
+    return {31'd0, r.tlb_we};
   endfunction
 
   // Observation: one DPI push per retirement and per event. Within a cycle: IRQ events first (the
@@ -121,7 +135,8 @@ module la_tb_top #(
                                   rec_flags(retire[c]), retire[c].rd_wdata, retire[c].mem_addr,
                                   retire[c].mem_wdata, retire[c].csr_wdata, retire[c].rd2_wdata,
                                   rec_trap(retire[c]), 32'(retire[c].csr_num), rec_mode(retire[c]),
-                                  32'(retire[c].rd2), 32'(retire[c].irq_is)) != 0)
+                                  32'(retire[c].rd2), 32'(retire[c].irq_is), retire[c].mem_pa,
+                                  retire[c].pc_pa, 32'(retire[c].tlb_idx), rec_flags2(retire[c])) != 0)
             wm = 1'b1;
           if (retire[c].illegal) sim_done <= 1'b1;
         end

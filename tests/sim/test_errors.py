@@ -23,13 +23,36 @@ def test_foreign_elf_is_rejected(tmp_path):
     assert "not LoongArch" in res.output
 
 
-def test_illegal_instruction_stops_with_a_report():
-    res = run_lacosim("--elf", str(program("bad_illegal")))
+def test_strict_policy_stops_at_an_illegal_instruction_with_a_report():
+    res = run_lacosim(f"ELF={program('bad_illegal')}", "STRICT=1")
     assert res.returncode == 1, res.output[-3000:]
-    assert "FAIL [exceptions] illegal instruction" in res.output
+    assert "FAIL [exceptions] illegal instruction: the core does not implement it (STRICT=1)" in res.output
     assert "<illegal_insn>" in res.output and "fadd.d" in res.output   # pc with symbol, disassembled
     assert "ended by unexpected-exception" in res.output
-    assert "reproduce with waves: make sim ELF=" in res.output
+    assert "reproduce with waves: make sim ELF=" in res.output and "STRICT=1 WAVES=1" in res.output
+
+
+def test_a_handled_illegal_instruction_is_behaviour_not_a_failure():
+    """The program installs a handler and executes an undefined word: INE, as the architecture requires,
+    which the reference model raises too (it used to be reported as 'the core does not implement it')."""
+    res = run_lacosim(f"ELF={program('bad_illegal')}")
+    assert res.returncode == 0, res.output[-3000:]
+    assert "ESTAT.Ecode 0d, ERA - illegal_insn 0" in res.output
+
+
+def test_an_exception_with_no_handler_installed_fails():
+    res = run_lacosim(f"ELF={program('bad_no_handler')}")
+    assert res.returncode == 1, res.output[-3000:]
+    assert "illegal instruction with no exception handler installed (EENTRY = 0)" in res.output, \
+        res.output[-3000:]
+    assert "<undefined_insn>" in res.output
+
+
+def test_a_handler_that_faults_at_its_first_instruction_is_a_double_fault():
+    res = run_lacosim(f"ELF={program('bad_double_fault')}")
+    assert res.returncode == 1, res.output[-3000:]
+    assert "double fault: the SYS handler's first instruction raised INE" in res.output, res.output[-3000:]
+    assert "<broken_handler>" in res.output
 
 
 def test_watchdog_names_the_last_pcs_with_symbols():

@@ -3,6 +3,8 @@ report a person can act on. A check that a broken design cannot fail proves noth
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lacosim.build import PLANTED_BUGS
 
@@ -13,7 +15,13 @@ CASES = {
     "sltu_signed": ("isa_alu", "sltu"),
     "ldb_no_sext": ("isa_ldst", "ld"),
     "no_wb_forward": ("hello", ""),
+    # TLB bugs (issue 7): lockstep sees the wrong physical address or the missing exception
+    "tlb_asid_ignored": ("mmu_asid", "ld.d"),
+    "tlb_odd_even_swap": ("mmu_refill", "stx.d"),
+    "tlb_no_pme": ("mmu_faults", "st.d"),
 }
+# the report must name the translation of these (VA, expected PA, observed PA, the model's entry)
+TRANSLATION_BUGS = {"tlb_asid_ignored", "tlb_odd_even_swap"}
 
 
 def test_every_planted_bug_has_a_negative_test():
@@ -35,6 +43,13 @@ def test_planted_bug_fails_lockstep_with_a_useful_report(bug):
     assert "last retired instructions:" in report
     assert "reference model registers after the instruction:" in report
     assert f"reproduce with waves: make sim ELF={program(prog)} SEED=1 BUG={bug} WAVES=1 WAVE_FROM=" in report
+    if bug in TRANSLATION_BUGS:
+        assert "mem pa" in report and "translation (the model's TLB" in report
+        assert re.search(r"data  VA 0x[0-9a-f]+: expected PA 0x[0-9a-f]+, observed PA 0x[0-9a-f]+   <-- differs",
+                         report), report
+        assert re.search(r"model: TLB entry \d+: VPPN 0x[0-9a-f]+ PS \d+", report), report
+    if bug == "tlb_no_pme":
+        assert re.search(r"ecode\s+0x4\s+0x0\s+<-- differs", report), report  # PME expected, not raised
 
 
 def test_the_same_programs_pass_without_the_bug():

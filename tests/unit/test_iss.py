@@ -536,7 +536,7 @@ def test_other_ged_writes_do_not_power_off():
     (0xFFFFFFFF, IllegalInstruction),
     (encode("fadd.d", fd=1, fj=2, fk=3), IllegalInstruction),  # no FP on this core
     (encode("amswap.b", rd=1, rj=2, rk=3), IllegalInstruction),
-    (encode("tlbwr"), UnimplementedInstruction),  # no TLB yet
+    (encode("dbcl", code=0), UnimplementedInstruction),  # no debug mode
     (encode("syscall", code=0), UnhandledException),
     (encode("break", code=0), UnhandledException),
 ])

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import pytest
 from lacosim.elf import load_elf
 from lacosim.randgen import generator as gen
-from lacosim.randgen.program import RandomProgram, build_program
+from lacosim.randgen import paging as pg
+from lacosim.randgen.program import PAGING_SOURCE, RandomProgram, build_program
 
 WINDOW = gen.WINDOW_BYTES
 BASE_REG = gen.WINDOW_BASE_REG
@@ -284,3 +285,265 @@ def test_the_program_builds_and_one_line_is_one_instruction(tmp_path):
     scratch = image.symbol("rand_scratch")
     assert scratch % 4096 == 0 and image.symbol("rand_save") == scratch + WINDOW
     assert image.entry == 0x200000 and max(s.end for s in image.segments) <= 16 << 20
+
+
+# --- paging mode (lacosim.randgen.paging) ----------------------------------------------------------------------
+
+PAGING_SEEDS = range(40)
+MASK64 = (1 << 64) - 1
+
+
+def paging_program(seed: int, length: int = 400, **config) -> RandomProgram:
+    return RandomProgram(seed, 0, gen.GeneratorConfig(length=length, paging=True, **config))
+
+
+def _ranges_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def test_paging_program_is_determined_by_its_seed():
+    assert paging_program(7).text == paging_program(7).text
+    assert paging_program(7).text != paging_program(8).text
+    # the refill handler's mode does not change the table or the body
+    wr, fill = paging_program(7, tlb_mode="wr"), paging_program(7, tlb_mode="fill")
+    assert wr.layout.entries == fill.layout.entries and wr.layout.mode == "wr" and fill.layout.mode == "fill"
+    assert wr.text.split("rand_body:", 1)[1].split("rand_body_end:")[0] == \
+        fill.text.split("rand_body:", 1)[1].split("rand_body_end:")[0]
+    # the no-fault control: same body, every entry pre-installed and valid
+    control = paging_program(7, paging_faults=False)
+    assert control.text.split("rand_body:", 1)[1].split("rand_body_end:")[0] == \
+        paging_program(7).text.split("rand_body:", 1)[1].split("rand_body_end:")[0]
+    assert all(e.preinstalled and all(h.valid for h in e.halves) for e in control.layout.entries)
+
+
+def test_paging_off_leaves_programs_unchanged():
+    """Paging is off by default, and turning it off explicitly gives the same program as before."""
+    assert program(11).text == RandomProgram(11, 0, gen.GeneratorConfig(length=300, paging=False)).text
+    assert program(11).layout is None and "rand_paging_table" not in program(11).text
+
+
+def test_paging_mix_is_chosen_per_program_and_stable():
+    choices = [pg.paging_from_seed(seed, index) for seed in range(50) for index in range(2)]
+    assert choices == [pg.paging_from_seed(seed, index) for seed in range(50) for index in range(2)]
+    assert 30 <= sum(choices) <= 70
+    mixed = [RandomProgram(seed, 0, gen.GeneratorConfig(length=50, paging=None)) for seed in range(10)]
+    assert [p.layout is not None for p in mixed] == [pg.paging_from_seed(seed, 0) for seed in range(10)]
+
+
+@pytest.mark.parametrize("seed", PAGING_SEEDS)
+def test_paging_table_is_consistent(seed):
+    lay = paging_program(seed, length=50).layout
+    assert 3 <= len(lay.entries) <= pg.TLB_SLOTS
+    assert [e.index for e in lay.entries] == list(range(len(lay.entries)))
+    assert len(set(lay.asids)) == len(lay.asids) >= 2 and all(0 <= a < 1024 for a in lay.asids)
+    used: list[tuple[pg.Entry, int, pg.Half]] = []
+    for e in lay.entries:
+        assert e.ps in pg.PAGE_SIZES and pg.is_canonical(e.vbase) and e.vbase % e.span == 0, e
+        assert pg.is_canonical((e.vbase + e.span - 1) & MASK64)
+        assert e.vbase >> 60 != pg.DMW_VSEG  # canonical VAs never hit DMW0
+        if e.ps == 12 and not e.window:
+            assert sum(h.used for h in e.halves) == 1, "a 4 KiB entry uses one half (QEMU's 16 KiB pages)"
+        if e.window:
+            assert e.g and e.preinstalled and all(h.valid for h in e.halves)
+        for n, half in enumerate(e.halves):
+            if not half.used:
+                assert not e.lo(n) & pg.LO_V
+                continue
+            used.append((e, n, half))
+            assert half.pa % e.page_bytes == 0 or e.ps == 12
+            assert half.pa % 4096 == 0
+            assert (half.pa - e.half_va(n)) % pg.QEMU_BLOCK == 0, "VA = PA mod 16 KiB"
+            assert pg.PA_POOL[0] <= half.pa and half.pa + e.page_bytes <= pg.PA_POOL[1]
+            assert e.lo(n, initial=False) & pg.LO_V and bool(e.lo(n) & pg.LO_V) == half.valid
+            assert (e.lo(n) >> 12) << 12 & ((1 << 48) - 1) == half.pa
+            assert bool(e.lo(n) & pg.LO_G) == e.g
+            if not e.window:
+                assert 0 <= half.hot_offset and half.hot_offset + half.hot_bytes <= e.page_bytes
+                assert half.hot_offset % 8 == 0 and half.hot_bytes in (64, 128, 256)
+                spot = lay.hotspots[half.region]
+                assert spot.pa == half.pa + half.hot_offset and spot.nbytes == half.hot_bytes
+                assert spot.va == e.half_va(n) + half.hot_offset
+    # distinct physical pages (the window's two 4 KiB pages may share a 16 KiB frame, not bytes)
+    for i, (e1, _, h1) in enumerate(used):
+        for e2, _, h2 in used[i + 1:]:
+            assert not _ranges_overlap((h1.pa, h1.pa + e1.page_bytes), (h2.pa, h2.pa + e2.page_bytes)), (e1, e2)
+    # per ASID context: no two matching entries, and no two entries' used pages in one 16 KiB VA block
+    # (QEMU 7.2 caches translations per 16 KiB) unless both are window pages mapped consistently
+    for asid in lay.asids:
+        visible = lay.visible(asid)
+        for i, a in enumerate(visible):
+            for b in visible[i + 1:]:
+                span_a = (a.vbase & ((1 << 48) - 1), (a.vbase & ((1 << 48) - 1)) + a.span)
+                span_b = (b.vbase & ((1 << 48) - 1), (b.vbase & ((1 << 48) - 1)) + b.span)
+                assert not _ranges_overlap(span_a, span_b), (asid, a, b)
+                shared = a.blocks() & b.blocks()
+                assert not shared or (a.window and b.window), (asid, a, b)
+    # the window: 4 KiB in one or two pieces, exactly where the table maps it
+    assert sum(n for _, _, n in lay.window_pieces) == gen.WINDOW_BYTES
+    assert [start for start, _, _ in lay.window_pieces][0] == 0
+    for start, pa, nbytes in lay.window_pieces:
+        for offset in (start, start + nbytes - 8):
+            for asid in lay.asids:
+                assert lay.translate((lay.window_va + offset) & MASK64, asid) == pa + offset - start
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_paging_touch_mask_and_fill_mode(seed):
+    for mode in ("wr", "fill"):
+        lay = paging_program(seed, length=50, tlb_mode=mode).layout
+        for e in lay.entries:
+            expected = 0 if mode == "fill" and e.preinstalled else 1 << e.index
+            assert lay.touch_bit(e) == expected
+        assert ("tlbr" in paging_program(seed, length=50, tlb_mode=mode).text.split("rand_sig_regions:")[1]) == \
+            (mode == "wr")
+
+
+def _constant_eval(lines: list[Line]):
+    """Walk a body tracking registers whose values the text determines (the lu12i.w/ori/lu32i.d/lu52i.d and
+    addi.d sequences; $r31 and what addi.d derives from it are window-relative, "win"); yields (line, known
+    values before it, the ASID a csrwr set, if any)."""
+    start = {0: ("abs", 0), BASE_REG: ("win", gen.WINDOW_BIAS)}
+    known: dict[int, tuple[str, int]] = dict(start)
+    asid = None
+    for line in lines:
+        if line.label:
+            known = dict(start)
+            yield line, known, asid
+            continue
+        yield line, known, asid
+        m, ops = line.mnemonic, line.operands
+        if m == "csrwr" and int(ops[1], 0) == 0x18:
+            asid = known[regno(ops[0])][1]
+        if m in ("invtlb", "tlbclr"):
+            continue
+        dest = regno(ops[0]) if m == "csrwr" else dest_of(line)
+        if dest is None or dest == 0:
+            continue
+        value = None
+        src = known.get(regno(ops[1])) if len(ops) > 1 and ops[1].startswith("$") else None
+        if m == "lu12i.w":
+            value = ("abs", (int(ops[1]) << 12) - ((int(ops[1]) << 12 & 0x80000000) << 1))
+        elif m == "ori" and src and src[0] == "abs":
+            value = ("abs", src[1] | int(ops[2]))
+        elif m == "lu32i.d" and known.get(dest, ("win",))[0] == "abs":
+            value = ("abs", (int(ops[1]) << 32) | (known[dest][1] & 0xFFFFFFFF))
+        elif m == "lu52i.d" and src and src[0] == "abs":
+            value = ("abs", (int(ops[2]) << 52) | (src[1] & ((1 << 52) - 1)))
+        elif m == "addi.d" and src and not ops[2].startswith("%"):
+            value = (src[0], src[1] + int(ops[2]))
+        if value is None:
+            known.pop(dest, None)
+        else:
+            known[dest] = (value[0], value[1] & MASK64 if value[0] == "abs" else value[1])
+
+
+def _far_address(line: Line, known: dict[int, tuple[str, int]]) -> int | None:
+    """VA of a memory instruction whose address is not window-relative (None for the window's)."""
+    m, ops = line.mnemonic, line.operands
+    if m in gen.AMO:
+        regs, imm = [regno(ops[2])], 0
+    elif m.startswith(("ldx.", "stx.")):
+        regs, imm = [regno(ops[1]), regno(ops[2])], 0
+    elif m.startswith(("ld.", "st.", "ldptr.", "stptr.", "ll.", "sc.")) or m == "preld":
+        regs, imm = [regno(ops[1])], int(ops[2])
+    else:
+        return None
+    assert all(r in known for r in regs), f"an access with an address the text does not determine: {line}"
+    if any(known[r][0] == "win" for r in regs):
+        return None
+    return (sum(known[r][1] for r in regs) + imm) & MASK64
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_paging_body_accesses_hit_hot_spots_of_visible_pages(seed):
+    """Re-derive every far access from the text: its VA, in the ASID current there, translates by the table
+    to a hot spot, naturally aligned; am* never goes to a page that starts invalid."""
+    p = paging_program(seed, length=600)
+    lay = p.layout
+    lines = parse_body(p.text)
+    asid_now = lay.asids[0]
+    far = 0
+    for line, known, asid in _constant_eval(lines):
+        if asid is not None:
+            asid_now = asid
+        va = _far_address(line, known) if line.mnemonic else None
+        if va is None:
+            continue
+        far += 1
+        pa = lay.translate(va, asid_now)
+        assert pa is not None, f"{line} -> {va:#x} unmapped in asid {asid_now}"
+        size = access_size(line.mnemonic)
+        assert va % size == 0, line
+        spots = [s for s in lay.hotspots if s.pa <= pa and pa + size <= s.pa + s.nbytes]
+        assert spots, f"{line}: pa {pa:#x} outside every hot spot"
+        if line.mnemonic in gen.AMO:
+            entry = next(e for e in lay.entries if e.visible_in(asid_now) and va & e.vmask == e.vbase)
+            assert entry.halves[(va >> entry.ps) & 1].valid, f"am* to a page that starts with V=0: {line}"
+    assert far >= 10
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_paging_asid_switches_are_never_crossed_by_a_branch(seed):
+    lines = parse_body(paging_program(seed, length=600).text)
+    label_at = {line.label: line.index for line in lines if line.label}
+    switches = [line.index for line in lines if line.mnemonic == "csrwr" and int(line.operands[1], 0) == 0x18]
+    assert 1 <= len(switches) <= gen.GeneratorConfig.max_asid_switches
+    for line in lines:
+        targets = [op for op in line.operands if op.startswith(".L")]
+        hi20 = re.fullmatch(r"%pc_hi20\((\.L\w+)\)", line.operands[1]) if line.mnemonic == "pcalau12i" else None
+        if hi20:
+            targets = [hi20.group(1)]
+        for target in targets:
+            lo, hi = sorted((line.index, label_at[target]))
+            assert not any(lo < s < hi for s in switches), f"{line} crosses an ASID switch"
+    # pcaddi + jirl jumps: their landing is a label, checked against the switches too
+    insns = [line for line in lines if line.mnemonic]
+    for prev, line in zip(insns, insns[1:], strict=False):
+        if line.mnemonic == "jirl" and prev.mnemonic == "pcaddi":
+            landing = prev.index + int(prev.operands[1]) + int(line.operands[2]) // 4
+            assert not any(line.index < s < landing for s in switches), f"{line} crosses an ASID switch"
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_paging_invalidations_never_touch_the_window(seed):
+    """Only invtlb 3/4/5/6 and tlbclr (non-global or page-selective), and invtlb 6 never names a window
+    page: the window's global entries stay in every TLB."""
+    p = paging_program(seed, length=600)
+    lay = p.layout
+    window_spans = [(e.vbase, e.vbase + e.span) for e in lay.entries if e.window]
+    ops = set()
+    for line, known, _ in _constant_eval(parse_body(p.text)):
+        assert line.mnemonic not in ("tlbflush", "tlbfill", "tlbwr", "tlbrd", "tlbsrch")
+        if line.mnemonic == "invtlb":
+            op = int(line.operands[0])
+            ops.add(op)
+            assert op in (3, 4, 5, 6), line
+            if op == 6:
+                va = known[regno(line.operands[2])][1]
+                assert not any(lo <= va < hi for lo, hi in window_spans), line
+        elif line.mnemonic == "tlbclr":
+            ops.add("tlbclr")
+    assert ops
+
+
+def test_paging_classes_appear_and_regular_classes_stay():
+    for seed in range(10):
+        kinds = {g.kind for g in paging_program(seed, length=300).groups} - {"label"}
+        assert kinds == set(gen.INSTRUCTION_CLASSES) | set(gen.PAGING_CLASSES)
+
+
+def test_paging_assembly_offsets_match_the_table_layout():
+    equ = dict(re.findall(r"\.equ ENT_(\w+), (\d+)", PAGING_SOURCE.read_text()))
+    assert int(equ.pop("BYTES")) == pg.ENTRY_BYTES
+    assert {k.lower(): int(v) for k, v in equ.items()} == pg.ENTRY_FIELDS
+    assert max(pg.ENTRY_FIELDS.values()) + 4 <= pg.ENTRY_BYTES
+
+
+def test_paging_program_builds_with_aligned_handlers_below_the_page_pool(tmp_path):
+    p = paging_program(3)
+    image = load_elf(build_program(p, tmp_path))
+    assert image.symbol("rand_tlbr_handler") % 4096 == 0 and image.symbol("rand_exc_handler") % 4096 == 0
+    assert max(s.end for s in image.segments) <= pg.PA_POOL[0], "page frames overlap the program"
+    body, body_end = image.symbol("rand_body"), image.symbol("rand_body_end")
+    assert (body_end - body) // 4 == p.body_insn_count
+    assert image.symbol("rand_paging_table") % 8 == 0

@@ -24,6 +24,7 @@ class RunConfig:
     echo_uart: bool = True     # copy the program's UART output to stdout as it arrives
     params: dict[str, int] = field(default_factory=dict)  # constrained-random test parameters
     repro: str = ""            # the command that re-runs this exact test
+    strict_exceptions: bool = False  # STRICT=1: every exception the test does not declare fails
 
     def to_file(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1))

@@ -10,9 +10,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from lacosim.iss.tlb import page_size_name
+
 ECODES = {0x01: "PIL", 0x02: "PIS", 0x03: "PIF", 0x04: "PME", 0x05: "PNR", 0x06: "PNX", 0x07: "PPI",
           0x08: "ADE", 0x09: "ALE", 0x0A: "BCE", 0x0B: "SYS", 0x0C: "BRK", 0x0D: "INE", 0x0E: "IPE",
-          0x0F: "FPD", 0x16: "GSPR", 0x17: "HVC", 0x18: "GCM"}
+          0x0F: "FPD", 0x16: "GSPR", 0x17: "HVC", 0x18: "GCM", 0x3F: "TLBR"}  # 0x3F: TLB refill (design.md 9.3)
+TLB_EXCEPTIONS = ["TLBR", "PIL", "PIS", "PIF", "PME", "PNR", "PNX", "PPI"]
+# planned page sizes: PS = log2 of one half (the entry maps twice that); 20 = a 2 MiB huge page of 4 KiB tables
+TLB_PLANNED_PAGE_SIZES = (12, 14, 20, 21, 24)
 INTERRUPTS = {0: "SWI0", 1: "SWI1", **{n: f"HWI{n - 2}" for n in range(2, 10)}, 10: "PMI", 11: "TI", 12: "IPI"}
 
 # The bins a host-level run can reach; a merged report lists the ones never hit.
@@ -22,6 +27,11 @@ PLAN: dict[str, list[str]] = {
     "timer": ["tcfg one-shot", "tcfg periodic", "tcfg disable", "tcfg written while TI pending", "ticlr",
               "TI rise", "tval read", "tval read after expiry"],
     "ipi": ["send", "vector 0", "vector 31", "to core 0", "to core 1", "to core 2", "to core 3", "taken"],
+    # lacosim.env.trap_monitor.TlbCoverage: exceptions, invtlb ops, page sizes tlbwr/tlbfill wrote (bins named
+    # "page <size of one half>", lacosim.iss.tlb.page_size_name), refills by the PLV they interrupted
+    "tlb": [*TLB_EXCEPTIONS, *(f"invtlb op {op}" for op in range(7)),
+            *(f"page {page_size_name(ps)}" for ps in TLB_PLANNED_PAGE_SIZES),
+            "refill from PLV0", "refill from PLV3"],
 }
 
 

@@ -26,9 +26,14 @@ What `step` means
 
 What is compared (each record)
     pc, instruction word; GPR write (register, value) and the second write of rdtime (rj <- TID);
-    memory: read/write flags, address (virtual) and size of every access, the value of every write (am*:
-    the new memory value), whether it was an IOCSR access; CSR write (number, value presented); trap
-    (valid, ecode, esubcode), ertn; CRMD.PLV and CRMD.IE before the instruction.
+    memory: read/write flags, address (virtual; lddir/ldpte: physical), physical address (mem_pa) and
+    size of every access, the value of every write (am*: the new memory value), whether it was an IOCSR
+    access; CSR write (number, value presented); trap (valid, ecode, esubcode; a TLB refill is ecode
+    0x3F), ertn; CRMD.PLV and CRMD.IE before the instruction; the physical pc (pc_pa) of every record but
+    interrupts and fetch faults (ADEF, and a refill/PIF/PPI/PNX the model raised for the fetch: the word
+    was never fetched); the TLB write of a tlbwr/tlbfill (tlb_we, tlb_idx; design.md 9.5).
+    A mismatch report adds the translation: VA, expected and observed PA, and the model's TLB entry
+    matching the VA (or "no matching entry").
     At the end: the UART bytes the model wrote equal the bytes the RTL's UART transmitted, and a run that
     ended by power-off ended by power-off in the model too.
 
@@ -40,7 +45,10 @@ Asynchronous inputs: given to the model at the recorded point, before the hart s
     - counter and timer reads (`rdtime*`, csr* of TVAL: `is_async_read(insn)`): `hart.set_async_value(v)`
       with the RTL's rd value before the step (the counter is cycle-derived); the model checks rdtime is
       monotonic per core, and the timer scoreboard checks the value itself;
-    - `idle`: the next retirement after an idle is accepted only if (IS & LIE) was non-zero meanwhile.
+    - `idle`: the next retirement after an idle is accepted only if (IS & LIE) was non-zero meanwhile;
+    - tlbfill: the entry the RTL's fill LFSR chose (design.md 9.4) is the record's tlb_idx (flags2 bit 0
+      set): `hart.set_tlbfill_index(tlb_idx)` before the step; the model replays it (a tlbfill record
+      without tlb_we makes the model stop with AsyncInputError).
 """
 
 from __future__ import annotations
@@ -55,12 +63,17 @@ from lacosim.elf import ElfImage
 from lacosim.env.config import RunConfig
 from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.retire_monitor import HISTORY, format_retire
+from lacosim.isa.decoder import encode
 from lacosim.isa.disasm import disassemble
+from lacosim.iss import mmu
 from lacosim.iss.core import Iss, new_machine
+from lacosim.iss.csr import ASID_ASID, CSR_ASID
 from lacosim.iss.errors import IssError
 from lacosim.iss.privileged import is_async_read
 
 EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
+TLBFILL = encode("tlbfill")
+PHYS_ACCESS_MASK, PHYS_ACCESSES = 0xFFFC_0000, (0x0640_0000, 0x0644_0000)  # lddir, ldpte
 
 ABI = ["zero", "ra", "tp", "sp", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0", "t1", "t2", "t3",
        "t4", "t5", "t6", "t7", "t8", "r21", "fp", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"]
@@ -81,7 +94,8 @@ class IssScoreboard(uvm_subscriber):
     def end_of_elaboration_phase(self) -> None:
         if self.enabled:
             self.logger.info(f"lockstep: {self.cfg.cores} reference-model hart(s) sharing one memory; "
-                             f"comparing pc, insn, rd/value, memory address/size/data of every retirement")
+                             f"comparing pc, physical pc, insn, rd/value, memory address/physical address/size/"
+                             f"data, CSR, trap and TLB-write fields of every retirement; tlbfill indices replayed")
         else:
             self.logger.warning("lockstep checking is OFF (LOCKSTEP=0): retirements are not compared")
 
@@ -93,9 +107,11 @@ class IssScoreboard(uvm_subscriber):
         cols = zip(batch["kind"].tolist(), batch["core"].tolist(), batch["pc"].tolist(), batch["insn"].tolist(),
                    batch["rd"].tolist(), batch["flags"].tolist(), batch["rd_wdata"].tolist(),
                    batch["mem_addr"].tolist(), batch["mem_wdata"].tolist(), batch["trap"].tolist(),
-                   batch["mode"].tolist(), strict=True)
+                   batch["mode"].tolist(), batch["mem_pa"].tolist(), batch["pc_pa"].tolist(),
+                   batch["flags2"].tolist(), strict=True)
         checked = 0
-        for i, (kind, core, pc, insn, rd, flags, rd_value, mem_addr, mem_wdata, trap, mode) in enumerate(cols):
+        for i, (kind, core, pc, insn, rd, flags, rd_value, mem_addr, mem_wdata, trap, mode, mem_pa, pc_pa,
+                flags2) in enumerate(cols):
             if kind != trace.KIND_RETIRE:
                 if kind == trace.KIND_IRQ:
                     harts[core].set_irq_lines(rd_value)
@@ -114,6 +130,8 @@ class IssScoreboard(uvm_subscriber):
                 continue
             if async_read(insn):
                 hart.set_async_value(rd_value)
+            if flags2 & trace.FLAG2_TLB_WE and insn == TLBFILL:
+                hart.set_tlbfill_index(int(batch["tlb_idx"][i]))
             try:
                 hart.step()
             except IssError as e:
@@ -131,12 +149,13 @@ class IssScoreboard(uvm_subscriber):
             if (hart.last_pc != pc or hart.last_insn != insn or hart.last_rd != rd_obs
                     or (rd_obs and hart.last_rd_value != rd_value)
                     or hart.last_mem_we != mem_we or hart.last_mem_re != mem_re
-                    or ((mem_we or mem_re) and (hart.last_mem_addr != mem_addr or hart.last_mem_size
-                                                != (flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3))
+                    or ((mem_we or mem_re) and (hart.last_mem_addr != mem_addr or hart.last_mem_pa != mem_pa
+                                                or hart.last_mem_size != (flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3))
                     or (mem_we and hart.last_mem_wdata != mem_wdata)
                     or (mode & 7) != (hart.last_plv | hart.last_ie << 2)
-                    or ((flags & EXTENDED_FLAGS or trap or hart.last_trap or hart.last_csr_we or hart.last_rd2)
-                        and self._extended_differs(batch[i], hart))):
+                    or (hart.last_pc_pa != pc_pa and not hart.last_fetch_fault)
+                    or ((flags & EXTENDED_FLAGS or trap or flags2 or hart.last_trap or hart.last_csr_we
+                         or hart.last_rd2 or hart.last_tlb_we) and self._extended_differs(batch[i], hart))):
                 self._diverge(batch, i, "RTL and reference model disagree")
                 return
         self.checked += checked
@@ -147,8 +166,10 @@ class IssScoreboard(uvm_subscriber):
 
     @staticmethod
     def _extended_differs(rec: np.void, hart: Iss) -> bool:
-        """CSR write, second GPR write, trap and IOCSR fields (rare: only checked when either side has one)."""
+        """CSR write, second GPR write, trap, TLB write and IOCSR fields (rare: only checked when either side
+        has one)."""
         flags, trap = int(rec["flags"]), int(rec["trap"])
+        tlb_we = int(rec["flags2"]) & trace.FLAG2_TLB_WE
         csr_we = (flags >> 6) & 1
         rd2 = int(rec["rd2"]) if flags & trace.FLAG_RD2_WE else 0
         return (hart.last_csr_we != csr_we
@@ -158,6 +179,7 @@ class IssScoreboard(uvm_subscriber):
                 or (trap & 1 and (hart.last_trap_ecode != trace.trap_ecode(trap)
                                   or hart.last_trap_esubcode != (trap >> trace.TRAP_ESUBCODE_SHIFT) & 0x1FF))
                 or hart.last_ertn != (trap >> 2) & 1
+                or hart.last_tlb_we != tlb_we or (tlb_we and hart.last_tlb_idx != int(rec["tlb_idx"]))
                 or hart.last_iocsr != int(bool(int(rec["mode"]) & trace.MODE_IOCSR)))
 
     # ------------------------------------------------------------------------------------------
@@ -169,6 +191,8 @@ class IssScoreboard(uvm_subscriber):
         hart = self.harts[core]
         cycle, pc = int(rec["cycle"]), int(rec["pc"])
         detail = self._field_diff(rec, hart) if not why else why
+        if not int(rec["trap"]) & trace.TRAP_INT:
+            detail += "\n" + self._translation(rec, hart)
         detail += "\nreference model registers after the instruction:\n" + self._regs(hart)
         head = batch[:idx + 1]
         context = [h for h in (self.tail.get(core), head[head["core"] == core]) if h is not None]
@@ -197,6 +221,9 @@ class IssScoreboard(uvm_subscriber):
             "esubcode": (int(rec["trap"]) >> trace.TRAP_ESUBCODE_SHIFT) & 0x1FF,
             "ertn": (int(rec["trap"]) >> 2) & 1, "plv": int(rec["mode"]) & 3, "ie": (int(rec["mode"]) >> 2) & 1,
             "iocsr": int(bool(int(rec["mode"]) & trace.MODE_IOCSR)),
+            "mem pa": int(rec["mem_pa"]) if flags & 6 else 0, "pc pa": int(rec["pc_pa"]),
+            "tlb we": int(rec["flags2"]) & trace.FLAG2_TLB_WE,
+            "tlb idx": int(rec["tlb_idx"]) if int(rec["flags2"]) & trace.FLAG2_TLB_WE else 0,
         }
         exp = {
             "pc": hart.last_pc, "insn": hart.last_insn, "rd": hart.last_rd, "rd value": hart.last_rd_value,
@@ -210,12 +237,39 @@ class IssScoreboard(uvm_subscriber):
             "trap": hart.last_trap, "ecode": hart.last_trap_ecode if hart.last_trap else 0,
             "esubcode": hart.last_trap_esubcode if hart.last_trap else 0,
             "ertn": hart.last_ertn, "plv": hart.last_plv, "ie": hart.last_ie, "iocsr": hart.last_iocsr,
+            "mem pa": hart.last_mem_pa if hart.last_mem_re or hart.last_mem_we else 0, "pc pa": hart.last_pc_pa,
+            "tlb we": hart.last_tlb_we, "tlb idx": hart.last_tlb_idx if hart.last_tlb_we else 0,
         }
+        unchecked = {"pc pa"} if hart.last_fetch_fault else set()  # a fetch fault's word was never fetched
         lines = [f"instruction: {disassemble(exp['insn'], exp['pc'], self.image.symbolize)}",
                  f"{'field':<10} {'expected (model)':>20} {'observed (RTL)':>20}"]
         for key in exp:
-            mark = "   <-- differs" if exp[key] != obs[key] else ""
+            mark = "   <-- differs" if exp[key] != obs[key] and key not in unchecked else ""
             lines.append(f"{key:<10} {exp[key]:>#20x} {obs[key]:>#20x}{mark}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _translation(rec: np.void, hart: Iss) -> str:
+        """The fetch (and data) translation of the record: VA, expected (model) and observed (RTL) PA, and
+        the model's TLB entry matching the VA under the current ASID."""
+        flags = int(rec["flags"])
+        asid = hart.csr.values[CSR_ASID] & ASID_ASID
+        lines = [f"translation (the model's TLB and ASID {asid:#x} after the instruction):"]
+        rows = [("fetch", hart.last_pc, hart.last_pc_pa, int(rec["pc_pa"]))]
+        if flags & 6 or hart.last_mem_re or hart.last_mem_we:
+            model_access = hart.last_mem_re or hart.last_mem_we
+            va = hart.last_mem_addr if model_access else int(rec["mem_addr"])
+            rows.append(("data", va, hart.last_mem_pa, int(rec["mem_pa"]) if flags & 6 else 0))
+        # after a trap the mode is the handler's: name only the TLB entry then
+        mode = not (int(rec["trap"]) & trace.TRAP_VALID or hart.last_trap)
+        for what, va, expected, observed in rows:
+            compared = what == "data" or not hart.last_fetch_fault
+            mark = "   <-- differs" if expected != observed and compared else ""
+            lines.append(f"  {what:<5} VA {va:#x}: expected PA {expected:#x}, observed PA {observed:#x}{mark}")
+            if what == "data" and int(rec["insn"]) & PHYS_ACCESS_MASK in PHYS_ACCESSES:
+                lines.append("        (lddir/ldpte: the address is physical)")
+            else:
+                lines.append("        model: " + mmu.describe(hart.csr.values, hart.tlb, va, what == "fetch", mode))
         return "\n".join(lines)
 
     @staticmethod

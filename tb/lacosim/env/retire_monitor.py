@@ -81,17 +81,17 @@ class RetireMonitor(uvm_subscriber):
             & ((batch["mode"] & trace.MODE_IOCSR) == 0)
         if not access.any():
             return
-        # The trace carries virtual addresses; without a TLB both direct-address mode and the DMW
-        # windows map VA[47:0] to the physical address.
-        addr = batch["mem_addr"] & np.uint64((1 << 48) - 1)
+        # mem_addr is the virtual address; the physical one the bus saw is mem_pa (design.md 9.5).
+        addr = batch["mem_pa"]
         mapped = (addr < self.ram_size) | ((addr >= soc.UART0_BASE) & (addr < soc.UART0_BASE + soc.UART0_SIZE)) \
             | (addr == soc.GED_SLEEP_CTL)
         bad = np.flatnonzero(access & ~mapped)
         if len(bad):
             rec = batch[bad[0]]
             self.report("unmapped data access", batch, int(bad[0]),
-                        detail=f"address {int(rec['mem_addr']):#x} is neither RAM [0, {self.ram_size:#x}) nor a "
-                        f"device (UART0 {soc.UART0_BASE:#x}, GED {soc.GED_SLEEP_CTL:#x})")
+                        detail=f"physical address {int(rec['mem_pa']):#x} (virtual {int(rec['mem_addr']):#x}) is "
+                        f"neither RAM [0, {self.ram_size:#x}) nor a device (UART0 {soc.UART0_BASE:#x}, GED "
+                        f"{soc.GED_SLEEP_CTL:#x})")
 
     def recent(self, core: int, batch: np.ndarray | None = None, upto: int = -1) -> str:
         """The last HISTORY instructions of a core, ending at batch[upto] when a batch that is being

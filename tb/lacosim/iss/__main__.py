@@ -1,5 +1,7 @@
-"""`python -m lacosim.iss prog.elf [--cores N] [--max-insns N] [--trace]`: run a program on the reference
-model alone (every core starts at the entry; lacosim.iss.machine interleaves them).
+"""`python -m lacosim.iss prog.elf [--cores N] [--max-insns N] [--trace] [--tlb-seed N]`: run a program on
+the reference model alone (every core starts at the entry; lacosim.iss.machine interleaves them). tlbfill
+picks its entry with the fill LFSR of design.md 9.4 seeded with --tlb-seed (default 0; an RTL run's SEED
+replays its choices).
 
 UART output goes to stdout as it is written. Exit status: 0 at power-off; 1 when the model stops on an
 error (an exception with no handler installed, unimplemented instruction, unmapped access, idle with
@@ -43,6 +45,10 @@ def trace_line(iss: Iss) -> str:
         line += f" [{iss.last_mem_addr:#x}]{1 << iss.last_mem_size}<={iss.last_mem_wdata:#x}"
     elif iss.last_mem_re:
         line += f" [{iss.last_mem_addr:#x}]"
+    if (iss.last_mem_we or iss.last_mem_re) and iss.last_mem_pa != iss.last_mem_addr:
+        line += f" pa={iss.last_mem_pa:#x}"
+    if iss.last_tlb_we:
+        line += f" tlb[{iss.last_tlb_idx}]"
     return line
 
 
@@ -69,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-insns", type=int, default=DEFAULT_MAX_INSNS)
     parser.add_argument("--cores", type=int, default=1, help="cores sharing the memory (default 1)")
     parser.add_argument("--trace", action="store_true", help="print every retired instruction to stderr")
+    parser.add_argument("--tlb-seed", type=int, default=0, help="seed of tlbfill's LFSR (default 0)")
     args = parser.parse_args(argv)
     try:
         image = load_elf(args.elf)
@@ -78,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     memory = Memory(uart_sink=_stream_to_stdout)
     memory.load_image(image)
     harts = new_machine(image, max(1, args.cores), memory)
+    for hart in harts:
+        hart.tlb.reseed(args.tlb_seed)
     try:
         if args.trace:
             run_traced(harts, args.max_insns)

@@ -18,6 +18,9 @@ itself, and never reads a clock; everything asynchronous comes from the trace, i
     hart.take_interrupt(intno)       checks CRMD.IE = 1 and that intno is the highest set bit of
                                      ESTAT.IS & ECFG.LIE (else InterruptMismatch naming what was pending
                                      and enabled), then enters the handler with ERA = pc
+    hart.set_tlbfill_index(i)        before the step of a tlbfill the RTL committed: the entry it chose
+                                     (the record's tlb_idx; design.md 9.4). Consumed by that tlbfill;
+                                     stepping a tlbfill without it raises AsyncInputError
 After `idle` retires, the next retire record (not an interrupt) requires that IS & LIE was non-zero at
 some point since (IE = 0 wake-up); otherwise AsyncInputError.
 
@@ -29,18 +32,28 @@ allocation; copy what you keep):
     last_rd, last_rd_value    GPR write (0 if none; r0 never reported)
     last_rd2, last_rd2_value  second GPR write: rdtime*'s rj <- TID (0 if none)
     last_mem_re, last_mem_we, last_mem_addr, last_mem_size, last_mem_wdata   data access (design.md 2);
-                         the address is the virtual one the instruction computed
+                         the address is the virtual one the instruction computed (lddir/ldpte: physical)
+    last_mem_pa          physical address of the data or IOCSR access (IOCSR: = last_mem_addr), 0 if none
+    last_pc_pa           physical address the instruction word was fetched from; 0 for an interrupt and
+                         for a fetch fault (ADEF, and a TLB refill/PIF/PPI/PNX raised by the fetch)
+    last_fetch_fault     1 if the record is an exception raised by the instruction fetch
+    last_tlb_we, last_tlb_idx   a tlbwr/tlbfill wrote TLB entry last_tlb_idx (design.md 9.5)
     last_iocsr           1 if the memory fields describe an IOCSR access (address = GR[rj][31:0])
     last_csr_we, last_csr_num, last_csr_wdata   a csrwr/csrxchg (to any CSR number), with the value it
                          presented to the CSR (csrwr: GR[rd]; csrxchg: (GR[rd] & GR[rj]) | (old & ~GR[rj])),
                          before read-only fields drop it (design.md 7.2)
     last_trap, last_trap_int, last_trap_ecode, last_trap_esubcode, last_trap_intno
                          the record is an exception (no GPR/memory/CSR effects; pc is then the handler)
-                         or an interrupt
+                         or an interrupt. A TLB refill is an exception with ecode 0x3F (ECODE_TLBR)
     last_ertn            the instruction was ertn
     last_plv, last_ie    CRMD.PLV / CRMD.IE before the instruction
 
 `retired` counts instructions that retired or raised an exception (not interrupts).
+
+Address translation (design.md 9, lacosim.iss.mmu): DA mode maps every VA to VA[47:0]; PG mode tries the
+windows, then requires a canonical VA, then asks the core's TLB (`hart.tlb`, lacosim.iss.tlb). tlbfill takes
+its entry from the trace in lockstep and from the fill LFSR standalone (tlb_seed 0; `hart.tlb.reseed(seed)`
+replays an RTL run's +tlb_seed).
 
 Traps: instruction semantics raise `Trap`; `_take_trap` is the one place exceptions are taken. With no
 handler installed (EENTRY = 0, as after reset) and `halt_without_handler` (the default) it raises the
@@ -58,7 +71,10 @@ instructions otherwise. `step()` behaves the same, one record at a time (an inte
 
 Speed: each instruction word at a pc is translated once into a closure (lacosim.iss.semantics) kept in a
 per-core cache keyed by virtual pc, one cache per fetch-translation context (lacosim.iss.mmu); stores into
-translated code drop the affected entries (Memory.code_flags). The run loop executes chunks of closures
+translated code drop the affected entries (Memory.code_flags). Code fetched through the TLB is also filed
+under the entry that translated it: a tlbwr/tlbfill/tlbclr/tlbflush/invtlb drops the code of the entries it
+changed (and of the entries a new one overlaps), an ASID change drops all code fetched through the TLB, so
+the cache stays correct and its size bounded by the program. The run loop executes chunks of closures
 with no per-instruction checks: an instruction that changes interrupt, timer or translation state raises
 `Resync`, and a chunk never runs past the next timer expiry.
 """
@@ -73,11 +89,13 @@ from lacosim.isa.decoder import decode
 from lacosim.isa.disasm import disassemble
 from lacosim.iss import mmu, semantics
 from lacosim.iss.csr import (
+    ASID_ASID,
     CRMD_DA,
     CRMD_IE,
     CRMD_PG,
     CRMD_PLV,
     CRMD_WE,
+    CSR_ASID,
     CSR_BADI,
     CSR_BADV,
     CSR_CNTC,
@@ -94,7 +112,10 @@ from lacosim.iss.csr import (
     CSR_PRMD,
     CSR_TCFG,
     CSR_TICLR,
+    CSR_TLBEHI,
     CSR_TLBRBADV,
+    CSR_TLBREHI,
+    CSR_TLBRENTRY,
     CSR_TLBRERA,
     CSR_TLBRPRMD,
     CSR_TVAL,
@@ -109,18 +130,23 @@ from lacosim.iss.csr import (
     INTERRUPT_NAMES,
     LLBCTL_KLO,
     LLBCTL_WCLLB,
+    PA_MASK,
     PRMD_PIE,
     PRMD_PWE,
     TICLR_CLR,
+    TLB_ENTRIES,
     TLBRERA_ISTLBR,
     TLBRPRMD_PWE,
+    VPPN_MASK,
     sext32,
 )
 from lacosim.iss.errors import (
     ECODE_ADE,
     ECODE_ALE,
     ECODE_INE,
+    ECODE_TLBR,
     ESUBCODE_ADEF,
+    TLB_ECODES,
     AsyncInputError,
     IdleForever,
     IllegalInstruction,
@@ -141,12 +167,14 @@ from lacosim.iss.semantics import (
     MEM_LL,
     MEM_LOAD,
     MEM_NONE,
+    MEM_PHYS_LOAD,
     MEM_SC,
     MEM_STORE,
     Handler,
 )
 from lacosim.iss.state import CoreState
 from lacosim.iss.timer import StableTimer
+from lacosim.iss.tlb import LOAD, STORE, Tlb
 
 M64 = (1 << 64) - 1
 HISTORY_LENGTH = 16
@@ -165,6 +193,7 @@ class Translation(NamedTuple):
     """Everything `step` needs about the instruction at one pc, built once."""
     handler: Handler
     word: int
+    pa: int  # where the word was fetched from
     rd: int  # destination GPR or 0
     mem_kind: int  # semantics.MEM_*
     mem_size: int
@@ -180,6 +209,12 @@ class CodeContext:
     def __init__(self) -> None:
         self.code: dict[int, Handler] = {}
         self.translations: dict[int, Translation] = {}
+        self.through_tlb: dict[int, set[int]] = {}  # TLB entry index -> pcs fetched through it
+
+    def drop(self, pcs: set[int]) -> None:
+        for pc in pcs:
+            self.code.pop(pc, None)
+            self.translations.pop(pc, None)
 
 
 class Iss(CoreState):
@@ -202,6 +237,11 @@ class Iss(CoreState):
         self._async_value: int | None = None
         self._last_counter = 0
         self._service_at = 0  # `retired` count at which the async inputs need a look
+        self.tlb = Tlb(core_id)
+        self._tlbfill_index: int | None = None
+        self._asid = 0  # ASID.ASID as the translation cache last saw it
+        self._data_pa = 0  # physical address of the last translated data access (slow path)
+        self._phys_access = -1  # lddir/ldpte: the physical address they read, or -1
         self._contexts: dict[Hashable, CodeContext] = {}
         self._aliases: dict[int, set[int]] = {}  # physical pc -> virtual pcs translated from it
         self._ctx = CodeContext()
@@ -215,6 +255,7 @@ class Iss(CoreState):
         self.recent_pcs: list[int] = []  # filled by run()'s last HISTORY_LENGTH steps
         self.last_pc = self.last_insn = self.last_rd = self.last_rd_value = 0
         self.last_mem_re = self.last_mem_we = self.last_mem_addr = self.last_mem_size = self.last_mem_wdata = 0
+        self.last_mem_pa = self.last_pc_pa = self.last_fetch_fault = 0
         self.last_plv = self.last_ie = 0
         self._extras = True
         self._clear_extras()
@@ -242,21 +283,31 @@ class Iss(CoreState):
 
     # --- address translation and the translation cache -----------------------------------------------
     def fetch_pa(self, va: int) -> int:
-        return mmu.fetch_pa(self.csr.values, va)
+        return mmu.fetch_pa(self.csr.values, self.tlb, va)
 
-    def data_pa(self, va: int) -> int:
-        return mmu.data_pa(self.csr.values, va)
+    def data_pa(self, va: int, access: int = LOAD) -> int:
+        """The PA of a data access (LOAD or STORE kind), or its Trap (ADEM, TLB); remembered for the record."""
+        pa = self._data_pa = mmu.data_pa(self.csr.values, self.tlb, va, access)
+        return pa
 
-    def data_load(self, va: int, size_log2: int, signed: bool = False) -> int:
-        """A data load through translation (the closures' slow path): ALE, ADEM, then the physical access."""
+    def data_load(self, va: int, size_log2: int, signed: bool = False, access: int = LOAD) -> int:
+        """A data load through translation (the closures' slow path): ALE, ADEM/TLB, then the physical
+        access. `access` = STORE for the load half of an am* (design.md 9.2: am* translate as stores)."""
         if va & ((1 << size_log2) - 1):
             raise Trap(ECODE_ALE, 0, va, f"{1 << size_log2}-byte load from {va:#x}")
-        return self.memory.load(mmu.data_pa(self.csr.values, va), size_log2, signed)
+        pa = self._data_pa = mmu.data_pa(self.csr.values, self.tlb, va, access)
+        return self.memory.load(pa, size_log2, signed)
 
     def data_store(self, va: int, size_log2: int, value: int) -> None:
         if va & ((1 << size_log2) - 1):
             raise Trap(ECODE_ALE, 0, va, f"{1 << size_log2}-byte store to {va:#x}")
-        self.memory.store(mmu.data_pa(self.csr.values, va), size_log2, value, self.core_id)
+        pa = self._data_pa = mmu.data_pa(self.csr.values, self.tlb, va, STORE)
+        self.memory.store(pa, size_log2, value, self.core_id)
+
+    def phys_load(self, pa: int) -> int:
+        """lddir/ldpte: an 8-byte physical read (no translation), recorded as the instruction's access."""
+        self._phys_access = pa
+        return self.memory.load(pa, 3)
 
     def _update_context(self) -> None:
         """Select the translation cache of the current fetch context (after CRMD/DMW changes, traps, ertn).
@@ -278,16 +329,18 @@ class Iss(CoreState):
         return h
 
     def _translate(self, pc: int) -> Handler:
-        pa = self.fetch_pa(pc)
+        pa, tlb_index = mmu.fetch_translate(self.csr.values, self.tlb, pc)
         word = self.memory.fetch(pa)
         decoded = decode(word)
         handler = semantics.factory_for(decoded)(self, pc, decoded.fields if decoded else {})
         access = semantics.access_info(decoded)
         ctx = self._ctx
-        ctx.translations[pc] = Translation(handler, word, semantics.destination_register(decoded), *access)
+        ctx.translations[pc] = Translation(handler, word, pa, semantics.destination_register(decoded), *access)
         ctx.code[pc] = handler
         if pa != pc:
             self._aliases.setdefault(pa, set()).add(pc)
+        if tlb_index >= 0:
+            ctx.through_tlb.setdefault(tlb_index, set()).add(pc)
         return handler
 
     def _translation_at(self, pc: int) -> Translation:
@@ -301,16 +354,28 @@ class Iss(CoreState):
         """Memory: the instruction at physical `pa` changed; forget every translation of it."""
         pcs = {pa} | self._aliases.pop(pa, set())
         for ctx in self._contexts.values():
-            for pc in pcs:
-                ctx.code.pop(pc, None)
-                ctx.translations.pop(pc, None)
+            ctx.drop(pcs)
+
+    def tlb_changed(self, indices: list[int] | None = None) -> None:
+        """The TLB entries `indices` changed (None: the ASID changed, so any of them may translate
+        differently): forget the code fetched through them, in every context. Code fetched in DA mode or
+        through a window does not depend on the TLB and stays."""
+        for ctx in self._contexts.values():
+            through = ctx.through_tlb
+            if not through:
+                continue
+            for index in list(through) if indices is None else indices:
+                pcs = through.pop(index, None)
+                if pcs:
+                    ctx.drop(pcs)
 
     # --- CSRs with behaviour ------------------------------------------------------------------------
     def _install_csr_hooks(self) -> None:
         csr = self.csr
         csr.read_hooks.update({CSR_TVAL: self._read_tval, CSR_LLBCTL: self._read_llbctl, CSR_PGD: self._read_pgd})
         csr.write_hooks.update({CSR_TCFG: self._write_tcfg, CSR_TICLR: self._write_ticlr,
-                                CSR_LLBCTL: self._write_llbctl, CSR_CRMD: self._write_translation})
+                                CSR_LLBCTL: self._write_llbctl, CSR_CRMD: self._write_translation,
+                                CSR_ASID: self._write_asid})
         for i in range(DMW_COUNT):
             csr.write_hooks[CSR_DMW0 + i] = self._write_translation
 
@@ -342,6 +407,12 @@ class Iss(CoreState):
     def _write_translation(self, value: int) -> None:
         self._update_context()
 
+    def _write_asid(self, value: int) -> None:
+        asid = self.csr.values[CSR_ASID] & ASID_ASID
+        if asid != self._asid:
+            self._asid = asid
+            self.tlb_changed(None)
+
     # --- asynchronous inputs ------------------------------------------------------------------------
     def counter_now(self) -> int:
         """Standalone stable counter of the instruction executing now: retired instructions + idle ticks
@@ -371,6 +442,30 @@ class Iss(CoreState):
     def set_async_value(self, value: int) -> None:
         """Lockstep: the value the next asynchronous read (rdtime*, TVAL) returns, from the trace."""
         self._async_value = value & M64
+
+    def set_tlbfill_index(self, index: int) -> None:
+        """Lockstep: the entry the RTL's tlbfill chose (the trace's tlb_idx), before stepping that tlbfill."""
+        self._tlbfill_index = index
+
+    def tlbfill_index(self) -> int:
+        """The entry a tlbfill writes: the trace's choice in lockstep (consumed), else the fill LFSR."""
+        if not self.lockstep:
+            return self.tlb.next_fill_index()
+        index = self._tlbfill_index
+        if index is None:
+            raise AsyncInputError("tlbfill needs the entry the RTL chose (set_tlbfill_index from the trace's "
+                                  "tlb_idx) and none was given")
+        if not 0 <= index < TLB_ENTRIES:
+            raise AsyncInputError(f"tlbfill: the RTL chose entry {index}, outside the {TLB_ENTRIES}-entry TLB")
+        self._tlbfill_index = None
+        return index
+
+    def note_tlb_write(self, index: int, changed: list[int]) -> None:
+        """tlbwr/tlbfill wrote entry `index`: the record's tlb fields; drop the code the change affects."""
+        self.last_tlb_we = 1
+        self.last_tlb_idx = index
+        self._extras = True
+        self.tlb_changed(changed)
 
     def take_async_value(self, is_counter: bool) -> int | None:
         """The trace's value for an asynchronous read (consumed), or None in a standalone run."""
@@ -465,21 +560,46 @@ class Iss(CoreState):
 
     # --- the one point where exceptions are taken -----------------------------------------------------
     def _take_trap(self, trap: Trap, pc: int) -> None:
-        """Enter the general exception handler for `trap` raised by the instruction at pc (spec 2.3).
-        BADV is written for the address exceptions (ADEF: the pc; ADEM, ALE, BCE), BADI for every one but
-        ADEF (whose word was never fetched)."""
-        fetch_fault = trap.ecode == ECODE_ADE and trap.subcode == ESUBCODE_ADEF
-        word = None if fetch_fault else self._word_at(pc)
+        """Enter the general exception handler for `trap` raised by the instruction at pc (spec 2.3), or the
+        TLB refill handler (design.md 9.3). BADV is written for the address exceptions (ADEF: the pc; ADEM,
+        ALE, BCE, PIL..PPI), TLBEHI.VPPN for PIL..PPI, BADI for every one not raised by the fetch (a fetch
+        fault's word was never fetched)."""
+        fetch_fault = trap.fetch or (trap.ecode == ECODE_ADE and trap.subcode == ESUBCODE_ADEF)
+        fetched = None if fetch_fault else self._fetched_at(pc)
+        word = None if fetched is None else fetched[0]
         values = self.csr.values
-        if self.halt_without_handler and values[CSR_EENTRY] == 0:
-            raise self._unhandled(trap, pc, word)
-        values[CSR_ERA] = pc
-        if trap.badv is not None:
-            values[CSR_BADV] = trap.badv & M64
-        if word is not None:
-            values[CSR_BADI] = sext32(word)
-        self._enter_handler(trap.ecode, trap.subcode, trap.ecode)
+        if trap.ecode == ECODE_TLBR:
+            self._take_refill(trap, pc, word)
+        else:
+            if self.halt_without_handler and values[CSR_EENTRY] == 0:
+                raise self._unhandled(trap, pc, word)
+            values[CSR_ERA] = pc
+            if trap.badv is not None:
+                values[CSR_BADV] = trap.badv & M64
+                if trap.ecode in TLB_ECODES:
+                    self.csr.write(CSR_TLBEHI, trap.badv)  # VPPN <- VA[47:13], [63:48] its sign extension
+            if word is not None:
+                values[CSR_BADI] = sext32(word)
+            self._enter_handler(trap.ecode, trap.subcode, trap.ecode)
         self._record_trap(pc, word or 0, trap.ecode, trap.subcode, -1)
+        self.last_pc_pa = 0 if fetched is None else fetched[1]
+        self.last_fetch_fault = int(fetch_fault)
+
+    def _take_refill(self, trap: Trap, pc: int, word: int | None) -> None:
+        """TLB refill entry (design.md 9.3): ESTAT, ERA, BADV and PRMD stay untouched."""
+        values = self.csr.values
+        if self.halt_without_handler and values[CSR_TLBRENTRY] == 0:
+            raise UnhandledException(f"{trap} at {self.describe(pc, word)} (no refill handler: TLBRENTRY = 0)",
+                                     pc, word)
+        va = trap.badv & M64 if trap.badv is not None else pc
+        crmd = values[CSR_CRMD]
+        values[CSR_TLBRPRMD] = (crmd & (CRMD_PLV | CRMD_IE)) | (TLBRPRMD_PWE if crmd & CRMD_WE else 0)
+        values[CSR_CRMD] = (crmd & ~(CRMD_PLV | CRMD_IE | CRMD_WE | CRMD_PG)) | CRMD_DA
+        values[CSR_TLBRERA] = (pc & ~3 & M64) | TLBRERA_ISTLBR
+        values[CSR_TLBRBADV] = va
+        values[CSR_TLBREHI] = (values[CSR_TLBREHI] & ~VPPN_MASK) | (va & VPPN_MASK)
+        self.pc = values[CSR_TLBRENTRY]
+        self._update_context()
 
     def _take_interrupt(self, intno: int) -> None:
         pc = self.pc
@@ -515,11 +635,17 @@ class Iss(CoreState):
         return UnhandledException(f"exception {trap} at {where} (no handler: EENTRY = 0)", pc, word)
 
     def _word_at(self, pc: int) -> int | None:
+        fetched = self._fetched_at(pc)
+        return None if fetched is None else fetched[0]
+
+    def _fetched_at(self, pc: int) -> tuple[int, int] | None:
+        """(word, PA) of the instruction at pc in the current context, None if it cannot be fetched."""
         t = self._ctx.translations.get(pc)
         if t is not None:
-            return t.word
+            return t.word, t.pa
         try:
-            return self.memory.fetch(self.fetch_pa(pc))
+            pa = self.fetch_pa(pc)
+            return self.memory.fetch(pa), pa
         except (Trap, IssError):
             return None
 
@@ -643,10 +769,16 @@ class Iss(CoreState):
     def _record(self, pc: int, t: Translation, kind: int, addr: int, wdata: int, sc_stored: bool) -> None:
         self.last_pc = pc
         self.last_insn = t.word
+        self.last_pc_pa = t.pa
         self.last_rd = t.rd
         self.last_rd_value = self.regs[t.rd] if t.rd else 0
-        if kind == MEM_NONE:
+        if kind == MEM_NONE or (kind == MEM_PHYS_LOAD and self._phys_access < 0):
             self.last_mem_re = self.last_mem_we = self.last_mem_addr = self.last_mem_size = self.last_mem_wdata = 0
+            self.last_mem_pa = 0
+            return
+        if kind == MEM_PHYS_LOAD:  # lddir/ldpte: the trace's address is the physical one (design.md 9.4)
+            self.last_mem_re, self.last_mem_we, self.last_mem_size, self.last_mem_wdata = 1, 0, 3, 0
+            self.last_mem_addr = self.last_mem_pa = self._phys_access
             return
         reads = kind in READS
         writes = kind in WRITES or (kind == MEM_SC and sc_stored)
@@ -654,21 +786,28 @@ class Iss(CoreState):
             addr &= 0xFFFF_FFFF
             self.last_iocsr = 1
             self._extras = True
+            pa = addr
+        else:
+            pa = addr & PA_MASK if self.fast_ram_size else self._data_pa  # DA mode: the fast path skips it
         self.last_mem_re = int(reads)
         self.last_mem_we = int(writes)
         self.last_mem_addr = addr if reads or writes else 0
+        self.last_mem_pa = pa if reads or writes else 0
         self.last_mem_size = t.mem_size if reads or writes else 0
         if kind == MEM_AMO:
-            wdata = self.data_load(addr, t.mem_size)
+            wdata = self.memory.load(pa, t.mem_size)
         self.last_mem_wdata = wdata if writes else 0
 
     def _record_trap(self, pc: int, word: int, ecode: int, esubcode: int, intno: int) -> None:
         """The record of an exception (intno < 0) or an interrupt: no GPR, memory or CSR effects."""
         self.last_pc = pc
         self.last_insn = word
+        self.last_pc_pa = self.last_fetch_fault = 0
         self.last_rd = self.last_rd_value = self.last_rd2 = self.last_rd2_value = 0
         self.last_mem_re = self.last_mem_we = self.last_mem_addr = self.last_mem_size = self.last_mem_wdata = 0
+        self.last_mem_pa = 0
         self.last_csr_we = self.last_csr_num = self.last_csr_wdata = self.last_iocsr = self.last_ertn = 0
+        self.last_tlb_we = self.last_tlb_idx = 0
         self.last_trap = 1
         self.last_trap_int = int(intno >= 0)
         self.last_trap_ecode = ecode
@@ -682,6 +821,7 @@ class Iss(CoreState):
         self.last_rd2 = self.last_rd2_value = 0
         self.last_trap = self.last_trap_int = self.last_trap_ecode = self.last_trap_esubcode = 0
         self.last_trap_intno = self.last_ertn = self.last_iocsr = 0
+        self.last_tlb_we = self.last_tlb_idx = self.last_fetch_fault = 0
         self._extras = False
 
     # --- standalone: full speed -----------------------------------------------------------------------

@@ -8,7 +8,8 @@ Registers whose value is not plain storage get hooks from the core that owns the
 - read hooks: TVAL (the timer, or the trace's value in lockstep), LLBCTL (ROLLB is the shared LLbit),
   PGD (PGDL or PGDH chosen by the bad VA);
 - write hooks (called after the masked store with the value software wrote): TCFG (restarts the timer),
-  TICLR (CLR clears TI), LLBCTL (WCLLB clears the LLbit), CRMD and DMW0-3 (the translation mode).
+  TICLR (CLR clears TI), LLBCTL (WCLLB clears the LLbit), CRMD and DMW0-3 (the translation mode), ASID
+  (code fetched through the TLB is retranslated).
 32-bit CSRs are sign-extended from bit 31 when written, so a read returns what `csrrd` puts in rd on LA64;
 TLBEHI's bits [63:48] follow bit 47 (VALEN = PALEN = 48).
 ESTAT.IS[12:2] are hardware levels: only the core changes them (`set_irq_lines`, the timer, the IPI block).
@@ -80,11 +81,27 @@ INTERRUPT_NAMES = ("SWI0", "SWI1", "HWI0", "HWI1", "HWI2", "HWI3", "HWI4", "HWI5
 # it: SAVE0-15 all exist (as in QEMU), but the 4-bit field cannot say 16.
 PRCFG1_VALUE = 8 | ((TIMER_BITS - 1) << 4) | (7 << 12)  # SAVENum, TimerBits = 47, VSMax = 7
 PRCFG2_VALUE = 0x3FFF_F000  # page sizes 4 KiB .. 512 MiB
-PRCFG3_VALUE = 2 | (63 << 4) | (7 << 12) | (8 << 20)  # MTLB + STLB as QEMU la464 (TLB CSRs are storage only)
+TLB_ENTRIES = 32  # la_pkg::TLB_ENTRIES: one fully associative MTLB, no STLB (design.md 9.1)
+PRCFG3_VALUE = 1 | ((TLB_ENTRIES - 1) << 4)  # TLBType 1 (MTLB only), MTLB entries - 1; STLB fields 0
 ASID_RESET = 0x000A_0000  # ASIDBITS = 10
 
 TLBELO_MASK = 0x7F | ((PA_MASK >> 12) << 12) | (7 << 61)  # V D PLV MAT G, PPN, NR NX RPLV
+TLBELO_V = 1 << 0
+TLBELO_D = 1 << 1
+TLBELO_PLV_SHIFT = 2
+TLBELO_G = 1 << 6
+TLBELO_PPN = PA_MASK & ~0xFFF  # PA[47:12] in place
+TLBELO_NR = 1 << 61
+TLBELO_NX = 1 << 62
+TLBELO_RPLV = 1 << 63
 VPPN_MASK = PA_MASK & ~0x1FFF  # [47:13]
+TLBIDX_INDEX = 0xFFF  # 12 writable bits; the TLB uses Index mod TLB_ENTRIES
+TLBIDX_PS_SHIFT = 24
+TLBIDX_NE = 1 << 31
+TLBREHI_PS = 0x3F
+ASID_ASID = 0x3FF
+MISC_DWPL_SHIFT = 16  # DWPLn is bit 16 + n (n = 0..2)
+PWCL_PTEWIDTH_SHIFT = 30
 
 
 class CsrDef(NamedTuple):

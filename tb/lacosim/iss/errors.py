@@ -10,6 +10,13 @@ from __future__ import annotations
 
 # ESTAT.Ecode values (spec-la64-lvz.md 2.1) this core raises.
 ECODE_INT = 0x00  # interrupts (vectored as 64 + int number)
+ECODE_PIL = 0x01  # page invalid: load, store, fetch (a TLB hit with V = 0)
+ECODE_PIS = 0x02
+ECODE_PIF = 0x03
+ECODE_PME = 0x04  # page modified (store to D = 0)
+ECODE_PNR = 0x05  # page not readable
+ECODE_PNX = 0x06  # page not executable
+ECODE_PPI = 0x07  # page privilege illegal
 ECODE_ADE = 0x08  # subcode 0 ADEF (fetch), 1 ADEM
 ESUBCODE_ADEF = 0
 ESUBCODE_ADEM = 1
@@ -19,20 +26,29 @@ ECODE_SYS = 0x0B
 ECODE_BRK = 0x0C
 ECODE_INE = 0x0D
 ECODE_IPE = 0x0E
+# TLB refill is not an ESTAT code: it has its own entry and CSRs. The trace and the model report it as
+# QEMU's internal EXCCODE_TLBR (design.md 9.3, lacosim.trace.TRAP_ECODE_TLBR).
+ECODE_TLBR = 0x3F
+TLB_ECODES = frozenset({ECODE_PIL, ECODE_PIS, ECODE_PIF, ECODE_PME, ECODE_PNR, ECODE_PNX, ECODE_PPI})
 
-ECODE_NAMES = {ECODE_INT: "INT", ECODE_ADE: "ADE", ECODE_ALE: "ALE", ECODE_BCE: "BCE", ECODE_SYS: "SYS",
-               ECODE_BRK: "BRK", ECODE_INE: "INE", ECODE_IPE: "IPE"}
+ECODE_NAMES = {ECODE_INT: "INT", ECODE_PIL: "PIL", ECODE_PIS: "PIS", ECODE_PIF: "PIF", ECODE_PME: "PME",
+               ECODE_PNR: "PNR", ECODE_PNX: "PNX", ECODE_PPI: "PPI", ECODE_ADE: "ADE", ECODE_ALE: "ALE",
+               ECODE_BCE: "BCE", ECODE_SYS: "SYS", ECODE_BRK: "BRK", ECODE_INE: "INE", ECODE_IPE: "IPE",
+               ECODE_TLBR: "TLBR"}
 
 
 class Trap(Exception):  # noqa: N818  (an architectural exception, not an error of the model)
-    """A synchronous exception raised by an instruction; `Iss` takes it at one point."""
+    """A synchronous exception raised by an instruction; `Iss` takes it at one point. `fetch`: raised by
+    the instruction fetch (ADEF, or a TLB fault of the fetch), so the word was never fetched."""
 
-    def __init__(self, ecode: int, subcode: int = 0, badv: int | None = None, why: str = "") -> None:
+    def __init__(self, ecode: int, subcode: int = 0, badv: int | None = None, why: str = "",
+                 fetch: bool = False) -> None:
         super().__init__(ecode, subcode, badv, why)
         self.ecode = ecode
         self.subcode = subcode
         self.badv = badv
         self.why = why
+        self.fetch = fetch
 
     def __str__(self) -> str:
         name = ECODE_NAMES.get(self.ecode, f"ecode {self.ecode:#x}")
@@ -88,7 +104,8 @@ class InterruptMismatch(IssError):
 
 class AsyncInputError(IssError):
     """Lockstep: an asynchronous read (rdtime*, TVAL) found no value from the trace, or an inconsistent one
-    (the stable counter read by rdtime.d went backwards), or idle ended with nothing to wake it."""
+    (the stable counter read by rdtime.d went backwards), or idle ended with nothing to wake it, or a
+    tlbfill found no index from the trace (set_tlbfill_index)."""
 
 
 class IdleForever(IssError):

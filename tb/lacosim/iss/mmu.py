@@ -1,51 +1,94 @@
-"""Address translation of one core: direct-address mode and the direct-mapped windows (DMW0-3).
+"""Address translation of one core (design.md 9.2): direct-address mode, the direct-mapped windows
+(DMW0-3), the canonical-address check and the TLB (lacosim.iss.tlb).
 
-- CRMD.DA = 1 (the reset mode, architecture.md 4.9): PA = VA[PALEN-1:0] for fetches and data.
-- CRMD.DA = 0 (PG = 1): a window hits when VA[63:60] = DMWn.VSEG and DMWn has the bit of the current PLV
-  set; PA = VA[PALEN-1:0]. DMW0/1 serve fetches and data, DMW2/3 data only (spec-la64-lvz.md 1).
-  This core has no TLB yet, so an address no window maps raises ADEF (fetch) or ADEM (data) where the
-  architecture would look it up in the TLB (and raise TLB refill on a miss). The TLB issue replaces the
-  `raise` below with the lookup.
+- CRMD.DA = 1 (the reset mode): PA = VA[47:0] for every VA, fetch and data (the manual: the entire virtual
+  address space is legal in direct-address mode).
+- CRMD.DA = 0 (PG = 1): first the windows: one hits when VA[63:60] = DMWn.VSEG and DMWn has the bit of the
+  current PLV set; PA = VA[47:0]. DMW0/1 serve fetches and data, DMW2/3 data only (spec-la64-lvz.md 1).
+  Else the VA must be canonical (VA[63:47] all 0 or all 1), otherwise ADEF (fetch) / ADEM (data) with
+  BADV = VA; else the TLB translates it or raises its fault (refill, PIL/PIS/PIF, PPI, PNX/PNR/PME).
+- A misaligned fetch is ADEF before anything else; data alignment (ALE) is checked by the caller first.
 
-`fetch_context(values)` names everything the fetch translation depends on, so translated code can be
-cached per context: in DA mode one context for every PLV; in PG mode the PLV and the fetch windows usable
-at it.
+`fetch_context(values)` names everything the fetch translation depends on *besides the TLB*, so translated
+code can be cached per context: in DA mode one context for every PLV; in PG mode the PLV and the fetch
+windows usable at it. Code fetched through the TLB is also tagged with the entry that translated it, and
+the core drops it when that entry (or the ASID) changes (lacosim.iss.core).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 
-from lacosim.iss.csr import CRMD_DA, CSR_CRMD, CSR_DMW0, DMW_VSEG_SHIFT, PA_MASK
+from lacosim.iss.csr import (
+    ASID_ASID,
+    CRMD_DA,
+    CSR_ASID,
+    CSR_CRMD,
+    CSR_DMW0,
+    CSR_MISC,
+    DMW_VSEG_SHIFT,
+    PA_MASK,
+)
 from lacosim.iss.errors import ECODE_ADE, ESUBCODE_ADEF, ESUBCODE_ADEM, Trap
+from lacosim.iss.tlb import FETCH, LOAD, STORE, Tlb
 
 FETCH_WINDOWS = (CSR_DMW0, CSR_DMW0 + 1)
 DATA_WINDOWS = (CSR_DMW0, CSR_DMW0 + 1, CSR_DMW0 + 2, CSR_DMW0 + 3)
 DIRECT_CONTEXT = 0
+CANONICAL_SHIFT = 47  # VALEN - 1: VA[63:47] must be all 0 or all 1
+CANONICAL_HIGH = (1 << (64 - CANONICAL_SHIFT)) - 1
+
+__all__ = ["FETCH", "LOAD", "STORE", "data_pa", "data_translate", "describe", "fetch_context", "fetch_pa",
+           "fetch_translate", "is_canonical", "is_direct", "window_hit"]
 
 
-def _window_hit(values: Mapping[int, int], va: int, windows: tuple[int, ...]) -> bool:
+def window_hit(values: Mapping[int, int], va: int, windows: tuple[int, ...]) -> int:
+    """The CSR number of the first window mapping va at the current PLV, or 0."""
     plv = values[CSR_CRMD] & 3
     vseg = va >> DMW_VSEG_SHIFT
     for num in windows:
         dmw = values[num]
         if dmw >> plv & 1 and dmw >> DMW_VSEG_SHIFT == vseg:
-            return True
-    return False
+            return num
+    return 0
 
 
-def fetch_pa(values: Mapping[int, int], va: int) -> int:
+def is_canonical(va: int) -> bool:
+    high = va >> CANONICAL_SHIFT
+    return high == 0 or high == CANONICAL_HIGH
+
+
+def fetch_translate(values: Mapping[int, int], tlb: Tlb, va: int) -> tuple[int, int]:
+    """(PA, TLB entry index or -1 when no entry was used) of an instruction fetch, or its Trap."""
     if va & 3:
-        raise Trap(ECODE_ADE, ESUBCODE_ADEF, va, f"fetch from misaligned pc {va:#x}")
-    if values[CSR_CRMD] & CRMD_DA or _window_hit(values, va, FETCH_WINDOWS):
-        return va & PA_MASK
-    raise Trap(ECODE_ADE, ESUBCODE_ADEF, va, f"no DMW0/1 window maps fetch address {va:#x} (no TLB yet)")
+        raise Trap(ECODE_ADE, ESUBCODE_ADEF, va, f"fetch from misaligned pc {va:#x}", True)
+    crmd = values[CSR_CRMD]
+    if crmd & CRMD_DA or window_hit(values, va, FETCH_WINDOWS):
+        return va & PA_MASK, -1
+    if not is_canonical(va):
+        raise Trap(ECODE_ADE, ESUBCODE_ADEF, va, f"fetch from non-canonical address {va:#x}", True)
+    return tlb.translate(va, FETCH, crmd & 3, values[CSR_ASID] & ASID_ASID, values[CSR_MISC])
 
 
-def data_pa(values: Mapping[int, int], va: int) -> int:
-    if values[CSR_CRMD] & CRMD_DA or _window_hit(values, va, DATA_WINDOWS):
+def fetch_pa(values: Mapping[int, int], tlb: Tlb, va: int) -> int:
+    return fetch_translate(values, tlb, va)[0]
+
+
+def data_translate(values: Mapping[int, int], tlb: Tlb, va: int, access: int = LOAD) -> tuple[int, int]:
+    """(PA, TLB entry index or -1) of a data access (access = LOAD or STORE), or its Trap (ADEM, TLB)."""
+    crmd = values[CSR_CRMD]
+    if crmd & CRMD_DA or window_hit(values, va, DATA_WINDOWS):
+        return va & PA_MASK, -1
+    if not is_canonical(va):
+        raise Trap(ECODE_ADE, ESUBCODE_ADEM, va, f"data access to non-canonical address {va:#x}")
+    return tlb.translate(va, access, crmd & 3, values[CSR_ASID] & ASID_ASID, values[CSR_MISC])
+
+
+def data_pa(values: Mapping[int, int], tlb: Tlb, va: int, access: int = LOAD) -> int:
+    crmd = values[CSR_CRMD]
+    if crmd & CRMD_DA:
         return va & PA_MASK
-    raise Trap(ECODE_ADE, ESUBCODE_ADEM, va, f"no DMW window maps data address {va:#x} (no TLB yet)")
+    return data_translate(values, tlb, va, access)[0]
 
 
 def fetch_context(values: Mapping[int, int]) -> Hashable:
@@ -58,3 +101,20 @@ def fetch_context(values: Mapping[int, int]) -> Hashable:
 
 def is_direct(values: Mapping[int, int]) -> bool:
     return bool(values[CSR_CRMD] & CRMD_DA)
+
+
+def describe(values: Mapping[int, int], tlb: Tlb, va: int, fetch: bool, mode: bool = True) -> str:
+    """How the current state maps va, for reports: the mode or window when `mode`, and always the TLB
+    entry matching it under ASID.ASID (index, VPPN, PS, G, ASID and the half VA selects) or "no matching
+    entry"."""
+    where = ""
+    if mode:
+        window = window_hit(values, va, FETCH_WINDOWS if fetch else DATA_WINDOWS)
+        if values[CSR_CRMD] & CRMD_DA:
+            where = "direct-address mode (PA = VA[47:0]); "
+        elif window:
+            where = f"DMW{window - CSR_DMW0} (PA = VA[47:0]); "
+        elif not is_canonical(va):
+            where = "not canonical (ADE); "
+    index = tlb.lookup(va, values[CSR_ASID] & ASID_ASID)
+    return where + "TLB " + (tlb.entries[index].describe(index, va) if index >= 0 else "no matching entry")

@@ -18,21 +18,44 @@ from typing import TYPE_CHECKING
 
 from lacosim.isa.decoder import decode
 from lacosim.iss.csr import (
+    ASID_ASID,
+    CSR_ASID,
     CSR_CNTC,
     CSR_CRMD,
     CSR_DMW0,
     CSR_ECFG,
     CSR_ESTAT,
     CSR_MISC,
+    CSR_PWCH,
+    CSR_PWCL,
     CSR_TCFG,
     CSR_TICLR,
     CSR_TID,
+    CSR_TLBEHI,
+    CSR_TLBELO0,
+    CSR_TLBELO1,
+    CSR_TLBIDX,
+    CSR_TLBRBADV,
+    CSR_TLBREHI,
+    CSR_TLBRELO0,
+    CSR_TLBRELO1,
+    CSR_TLBRERA,
     CSR_TVAL,
     DMW_COUNT,
     MISC_DRDTL_SHIFT,
+    PA_MASK,
+    TLB_ENTRIES,
+    TLBELO_G,
+    TLBELO_MASK,
+    TLBIDX_INDEX,
+    TLBIDX_NE,
+    TLBIDX_PS_SHIFT,
+    TLBREHI_PS,
+    TLBRERA_ISTLBR,
     sext32,
 )
 from lacosim.iss.errors import ECODE_INE, ECODE_IPE, Resync, Trap, UnimplementedInstruction
+from lacosim.iss.tlb import INVTLB_MAX_OP
 
 if TYPE_CHECKING:
     from lacosim.iss.core import Iss
@@ -42,7 +65,11 @@ M64 = (1 << 64) - 1
 # CSR writes after which the run loop must look again at interrupts, the timer or the translation mode
 RESYNC_CSRS = frozenset({CSR_CRMD, CSR_ECFG, CSR_ESTAT, CSR_TCFG, CSR_TICLR,
                          *range(CSR_DMW0, CSR_DMW0 + DMW_COUNT)})
-INVTLB_MAX_OP = 6
+# page-table entry bits lddir/ldpte look at (Linux/QEMU names)
+PTE_HUGE = 1 << 6  # a huge-page entry in a directory (where a leaf has G)
+PTE_HGLOBAL = 1 << 12  # G of a huge entry
+PTE_LEVEL_SHIFT = 13
+PTE_LEVEL = 3 << PTE_LEVEL_SHIFT  # the directory level lddir found a huge entry at
 
 
 def _ipe(mnemonic: str) -> Trap:
@@ -162,7 +189,7 @@ def _idle(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
 
 
 def _privileged_nop(mnemonic: str) -> Factory:
-    """cacop, tlbclr, tlbflush: nothing to do at PLV0 (no cache model, no TLB entries yet)."""
+    """cacop: nothing to do at PLV0 (no cache model)."""
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
         vals, nxt = core.csr.values, (pc + 4) & M64
 
@@ -174,27 +201,172 @@ def _privileged_nop(mnemonic: str) -> Factory:
     return factory
 
 
+# --- the TLB instructions (design.md 9.4): privileged, and each ends the run-loop chunk (they serialise) ---
+def _tlb_source(vals: Mapping[int, int]) -> tuple[int, int, int, int, bool]:
+    """(VPPN as an address, PS, TLBELO0, TLBELO1, E) that tlbsrch/tlbwr/tlbfill use: the refill registers
+    inside a TLB refill (TLBRERA.IsTLBR = 1; E = 1), else TLBEHI, TLBIDX.PS, TLBELO0/1 (E = !TLBIDX.NE)."""
+    if vals[CSR_TLBRERA] & TLBRERA_ISTLBR:
+        return vals[CSR_TLBREHI], vals[CSR_TLBREHI] & TLBREHI_PS, vals[CSR_TLBRELO0], vals[CSR_TLBRELO1], True
+    idx = vals[CSR_TLBIDX]
+    return (vals[CSR_TLBEHI], (idx >> TLBIDX_PS_SHIFT) & 0x3F, vals[CSR_TLBELO0], vals[CSR_TLBELO1],
+            not idx & TLBIDX_NE)
+
+
+def _tlbsrch(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    vals, csr, tlb, nxt = core.csr.values, core.csr, core.tlb, (pc + 4) & M64
+
+    def h() -> int:
+        if vals[CSR_CRMD] & 3:
+            raise _ipe("tlbsrch")
+        index = tlb.search(_tlb_source(vals)[0], vals[CSR_ASID] & ASID_ASID)
+        idx = vals[CSR_TLBIDX]
+        csr.write(CSR_TLBIDX, idx | TLBIDX_NE if index < 0 else (idx & ~(TLBIDX_NE | TLBIDX_INDEX)) | index)
+        raise Resync(nxt)
+    return h
+
+
+def _tlbrd(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    vals, csr, tlb, nxt = core.csr.values, core.csr, core.tlb, (pc + 4) & M64
+
+    def h() -> int:
+        if vals[CSR_CRMD] & 3:
+            raise _ipe("tlbrd")
+        idx = vals[CSR_TLBIDX]
+        entry = tlb.entries[(idx & TLBIDX_INDEX) % TLB_ENTRIES]
+        ps_field = 0x3F << TLBIDX_PS_SHIFT
+        if entry.e:
+            g = TLBELO_G if entry.g else 0
+            csr.write(CSR_TLBEHI, entry.vppn)
+            csr.write(CSR_TLBELO0, entry.halves[0] | g)
+            csr.write(CSR_TLBELO1, entry.halves[1] | g)
+            csr.write(CSR_TLBIDX, (idx & ~(ps_field | TLBIDX_NE)) | (entry.ps << TLBIDX_PS_SHIFT))
+            asid = entry.asid
+        else:  # QEMU: an empty entry reads as zeros, NE = 1 and ASID 0
+            for num in (CSR_TLBEHI, CSR_TLBELO0, CSR_TLBELO1):
+                csr.write(num, 0)
+            csr.write(CSR_TLBIDX, (idx & ~ps_field) | TLBIDX_NE)
+            asid = 0
+        csr.write(CSR_ASID, (vals[CSR_ASID] & ~ASID_ASID) | asid)
+        raise Resync(nxt)
+    return h
+
+
+def _tlbwr_factory(fill: bool) -> Factory:
+    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+        vals, tlb, nxt = core.csr.values, core.tlb, (pc + 4) & M64
+        mnemonic = "tlbfill" if fill else "tlbwr"
+
+        def h() -> int:
+            if vals[CSR_CRMD] & 3:
+                raise _ipe(mnemonic)
+            vppn, ps, lo0, lo1, valid = _tlb_source(vals)
+            index = core.tlbfill_index() if fill else (vals[CSR_TLBIDX] & TLBIDX_INDEX) % TLB_ENTRIES
+            changed = tlb.write(index, vppn, ps, lo0, lo1, vals[CSR_ASID] & ASID_ASID, valid)
+            core.note_tlb_write(index, changed)
+            raise Resync(nxt)
+        return h
+    return factory
+
+
+def _tlbclr_factory(flush: bool) -> Factory:
+    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+        vals, tlb, nxt = core.csr.values, core.tlb, (pc + 4) & M64
+        mnemonic = "tlbflush" if flush else "tlbclr"
+
+        def h() -> int:
+            if vals[CSR_CRMD] & 3:
+                raise _ipe(mnemonic)
+            core.tlb_changed(tlb.flush() if flush else tlb.clear(vals[CSR_ASID] & ASID_ASID))
+            raise Resync(nxt)
+        return h
+    return factory
+
+
 def _invtlb(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-    vals, op, nxt = core.csr.values, f["op"], (pc + 4) & M64
+    r, vals, tlb, op, rj, rk, nxt = core.regs, core.csr.values, core.tlb, f["op"], f["rj"], f["rk"], \
+        (pc + 4) & M64
 
     def h() -> int:
         if vals[CSR_CRMD] & 3:
             raise _ipe("invtlb")
         if op > INVTLB_MAX_OP:
             raise Trap(ECODE_INE, why=f"invtlb op {op}")
-        return nxt  # no TLB entries to invalidate yet
+        core.tlb_changed(tlb.invalidate(op, r[rj], r[rk]))
+        raise Resync(nxt)
+    return h
+
+
+# --- software page walking (design.md 9.4): physical reads of the page tables ---------------------------
+def _dir_level(vals: Mapping[int, int], level: int) -> tuple[int, int]:
+    """(base, width) of directory level 1-4 from PWCL/PWCH; level 0: the page table (PTbase, PTwidth)."""
+    pwcl, pwch = vals[CSR_PWCL], vals[CSR_PWCH]
+    if level == 0:
+        return pwcl & 0x1F, (pwcl >> 5) & 0x1F
+    if level <= 2:
+        shift = 10 + 10 * (level - 1)
+        return (pwcl >> shift) & 0x1F, (pwcl >> (shift + 5)) & 0x1F
+    shift = 12 * (level - 3)
+    return (pwch >> shift) & 0x3F, (pwch >> (shift + 6)) & 0x3F
+
+
+def _lddir(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    r, vals, rd, rj, level, nxt = core.regs, core.csr.values, f["rd"], f["rj"], f["level"], (pc + 4) & M64
+
+    def h() -> int:
+        if vals[CSR_CRMD] & 3:
+            raise _ipe("lddir")
+        core._phys_access = -1
+        base = r[rj]
+        if level == 0 or level > 4:
+            value = base
+        elif base & PTE_HUGE:  # QEMU: remember the level for ldpte, unless one is there already
+            value = base | (level << PTE_LEVEL_SHIFT) if not base & PTE_LEVEL and level < 4 else base
+        else:
+            dir_base, dir_width = _dir_level(vals, level)
+            index = (vals[CSR_TLBRBADV] >> dir_base) & ((1 << dir_width) - 1)
+            value = core.phys_load(((base & PA_MASK) | (index << 3)) & ~7) & PA_MASK
+        if rd:
+            r[rd] = value
+        return nxt
+    return h
+
+
+def _ldpte(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    r, vals, csr, rj, odd, nxt = core.regs, core.csr.values, core.csr, f["rj"], int(f["seq"] != 0), \
+        (pc + 4) & M64
+
+    def h() -> int:
+        if vals[CSR_CRMD] & 3:
+            raise _ipe("ldpte")
+        core._phys_access = -1
+        base = r[rj]
+        if base & PTE_HUGE:  # a huge page split into two halves of 2^PS
+            dir_base, dir_width = _dir_level(vals, (base & PTE_LEVEL) >> PTE_LEVEL_SHIFT)
+            ps = dir_base + dir_width - 1
+            entry = base & ~(PTE_HUGE | PTE_LEVEL)
+            if entry & PTE_HGLOBAL:
+                entry = (entry & ~PTE_HGLOBAL) | TLBELO_G
+            if odd:
+                entry += 1 << ps
+        else:  # PWCL.PTEWidth is taken as 0: 64-bit entries
+            ps, pt_width = _dir_level(vals, 0)
+            index = ((vals[CSR_TLBRBADV] >> ps) & ((1 << pt_width) - 1)) & ~1
+            entry = core.phys_load(((base & PA_MASK) | ((index + odd) << 3)) & ~7)
+        csr.write(CSR_TLBRELO1 if odd else CSR_TLBRELO0, entry & TLBELO_MASK)
+        csr.write(CSR_TLBREHI, (vals[CSR_TLBREHI] & ~TLBREHI_PS) | (ps & TLBREHI_PS))
+        return nxt
     return h
 
 
 def _privileged_unimplemented(mnemonic: str) -> Factory:
-    """IPE at PLV != 0; at PLV0 the model stops: it has no TLB or debug mode yet."""
+    """IPE at PLV != 0; at PLV0 the model stops: it has no debug mode."""
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
         vals = core.csr.values
 
         def h() -> int:
             if vals[CSR_CRMD] & 3:
                 raise _ipe(mnemonic)
-            raise UnimplementedInstruction(f"{mnemonic}: the reference model has no TLB / debug mode yet")
+            raise UnimplementedInstruction(f"{mnemonic}: the reference model has no debug mode")
         return h
     return factory
 
@@ -241,16 +413,17 @@ def is_async_read(word: int) -> bool:
 
 def privileged_factories() -> dict[str, Factory]:
     table: dict[str, Factory] = {"csrrd": _csrrd, "csrwr": _csrwr, "csrxchg": _csrxchg, "ertn": _ertn,
-                                 "idle": _idle, "invtlb": _invtlb,
+                                 "idle": _idle, "invtlb": _invtlb, "tlbsrch": _tlbsrch, "tlbrd": _tlbrd,
+                                 "tlbwr": _tlbwr_factory(False), "tlbfill": _tlbwr_factory(True),
+                                 "tlbclr": _tlbclr_factory(False), "tlbflush": _tlbclr_factory(True),
+                                 "lddir": _lddir, "ldpte": _ldpte,
                                  "rdtimel.w": _rdtime_factory("l"), "rdtimeh.w": _rdtime_factory("h"),
                                  "rdtime.d": _rdtime_factory("d")}
     for suffix, size_log2 in (("b", 0), ("h", 1), ("w", 2), ("d", 3)):
         table[f"iocsrrd.{suffix}"] = _iocsrrd_factory(size_log2)
         table[f"iocsrwr.{suffix}"] = _iocsrwr_factory(size_log2)
-    for mnemonic in ("cacop", "tlbclr", "tlbflush"):
-        table[mnemonic] = _privileged_nop(mnemonic)
-    for mnemonic in ("tlbsrch", "tlbrd", "tlbwr", "tlbfill", "lddir", "ldpte", "dbcl"):
-        table[mnemonic] = _privileged_unimplemented(mnemonic)
+    table["cacop"] = _privileged_nop("cacop")
+    table["dbcl"] = _privileged_unimplemented("dbcl")
     return table
 
 

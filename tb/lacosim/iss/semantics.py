@@ -38,6 +38,7 @@ from lacosim.iss.errors import (
     UnimplementedInstruction,
 )
 from lacosim.iss.privileged import privileged_factories
+from lacosim.iss.tlb import STORE
 
 if TYPE_CHECKING:
     from lacosim.isa.decoder import Decoded
@@ -487,7 +488,7 @@ def _amo_factory(op_name: str, size_log2: int) -> Factory:
 
         def h() -> int:
             addr = r[rj]
-            old = load(addr, size_log2)  # raises ALE when misaligned
+            old = load(addr, size_log2, False, STORE)  # ALE when misaligned; translated as a store
             store(addr, size_log2, combine(old, r[rk], bits) & width_mask)
             if rd:
                 r[rd] = _sext32(old) if size_log2 == 2 else old
@@ -522,7 +523,7 @@ def _sc_factory(size_log2: int) -> Factory:
             addr = (r[rj] + imm) & M64
             if addr & ((1 << size_log2) - 1):
                 raise Trap(ECODE_ALE, 0, addr, f"sc to misaligned {addr:#x}")
-            data_pa(addr)  # ADEM before the reservation is consumed
+            data_pa(addr, STORE)  # ADEM and the TLB faults before the reservation is consumed
             ok = resv.pop(cid, None) is not None
             if ok:
                 store(addr, size_log2, r[rd])
@@ -641,6 +642,7 @@ def factory_for(decoded: Decoded | None) -> Factory:
 
 # --- what `Iss.step` records: destination register and memory access of each instruction ------------------
 MEM_NONE, MEM_LOAD, MEM_STORE, MEM_AMO, MEM_LL, MEM_SC, MEM_IOCSR_LOAD, MEM_IOCSR_STORE = range(8)
+MEM_PHYS_LOAD = 8  # lddir/ldpte: an 8-byte physical read the instruction itself reports (or none)
 
 NO_RD_WRITE_PREFIXES = ("st.", "stx.", "stptr.", "stgt.", "stle.", "iocsrwr.")
 NO_RD_WRITE = frozenset({"beq", "bne", "blt", "bge", "bltu", "bgeu"})
@@ -689,6 +691,8 @@ def access_info(decoded: Decoded | None) -> AccessInfo:
         store = m.startswith("iocsrwr.")
         return AccessInfo(MEM_IOCSR_STORE if store else MEM_IOCSR_LOAD, "bhwd".index(m[-1]), f["rj"], -1, 0,
                           f["rd"] if store else -1)
+    if m in ("lddir", "ldpte"):
+        return AccessInfo(MEM_PHYS_LOAD, 3, 0, -1, 0, -1)
     if m.startswith(("ldgt.", "ldle.", "stgt.", "stle.")):
         size_log2 = "bhwd".index(m[-1])
         store = m.startswith("st")

@@ -1,6 +1,8 @@
-"""python -m lacosim.randgen --seed N --count K --out DIR [--length L] [--jobs J]
+"""python -m lacosim.randgen --seed N --count K --out DIR [--length L] [--jobs J] [--paging off|on|mix]
 
-Writes and builds K programs rand_<seed>_<i>.S/.elf under DIR and prints the ELF paths, one a line."""
+Writes and builds K programs rand_<seed>_<i>.S/.elf under DIR and prints the ELF paths, one a line.
+--paging on runs every program with the TLB (lacosim.randgen.paging), mix chooses per program from its seed
+and index; --tlb-mode wr|fill fixes the refill handler's mode (default: chosen per program)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from lacosim.randgen.generator import GeneratorConfig
 from lacosim.randgen.program import BuildError, RandomProgram, build_program
 
 DEFAULT_OUT = Path(__file__).resolve().parents[3] / "build" / "randgen"
+PAGING_CHOICES: dict[str, bool | None] = {"off": False, "on": True, "mix": None}
 
 
 def _int(text: str) -> int:
@@ -28,11 +31,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--jobs", type=_int, default=4, help="parallel builds")
     ap.add_argument("--stats", action="store_true", help="print generation+build throughput to stderr")
+    ap.add_argument("--paging", choices=tuple(PAGING_CHOICES), default="off",
+                    help="run the body with the TLB: off, on, or mix (chosen per program from seed and index)")
+    ap.add_argument("--tlb-mode", choices=("wr", "fill"), default=None,
+                    help="paging: refill handler with tlbwr at fixed indexes or tlbfill (default: per program)")
+    ap.add_argument("--no-faults", action="store_true",
+                    help="paging: pre-install every page valid (a control: the same results, no refill or PIL/PIS)")
     args = ap.parse_args(argv)
     if args.count < 1 or args.length < 1:
         ap.error("--count and --length must be positive")
     started = time.perf_counter()
-    config = GeneratorConfig(length=args.length)
+    config = GeneratorConfig(length=args.length, paging=PAGING_CHOICES[args.paging], tlb_mode=args.tlb_mode,
+                             paging_faults=not args.no_faults)
     programs = [RandomProgram(args.seed, i, config) for i in range(args.count)]
     try:
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

@@ -7,21 +7,29 @@
  *   r1=0123456789abcdef ... r31=...     every GPR as the body left it
  *   m+008=0123456789abcdef              every dword of the scratch window that differs from its initial
  *                                       value (rand_scratch_init), with its byte offset in the window
+ *   p3+0a8=0123456789abcdef             paging programs: the same for every hot spot of a far page, and
+ *   pil=0000000000000002                counters printed whatever their value
  *   END
+ *
+ * The memory lines come from the program's region descriptors `rand_sig_regions` (REGION_BYTES each:
+ * .dword address, initial contents or 0 (print every dword, no comparison), bytes (0 ends the list), offset
+ * printed for the first dword, name string; .word offset hex digits (0: print no offset), copy flag (the
+ * paging prologue fills the region from its initial contents)). The dump runs in direct-address mode, so
+ * the addresses are physical.
  *
  * Printing only the changed dwords compares the whole window (a dword that differs between two runs
  * differs from its initial value in at least one of them) at a fraction of the instructions of a full
  * hex dump. Only plain loads, stores, adds, shifts and branches are used, and no stack.
  */
-    .equ UART0_THR, 0x1FE001E0
+#define UART0_THR 0x1FE001E0  /* #define: no symbol to name code addresses by */
     .equ UART_LSR, 5
     .equ UART_LSR_THRE, 0x20
-    .equ GED_SLEEP_CTL, 0x100E001C
+#define GED_SLEEP_CTL 0x100E001C  /* #define: no symbol to name code addresses by */
     .equ GED_POWEROFF_VALUE, 0x34
-    .equ WINDOW_BYTES, 4096
+    .equ REGION_BYTES, 48
 
     .text
-    .globl rand_signature_dump
+    .globl rand_signature_dump, sig_putc, sig_puts, sig_puthex
 rand_signature_dump:
     li.d        $s0, UART0_THR
     la.local    $a1, rand_sig_header
@@ -47,20 +55,30 @@ rand_signature_dump:
     li.w        $t2, 32
     bne         $s2, $t2, .Lreg_loop
 
-    la.local    $s1, rand_scratch
-    la.local    $s3, rand_scratch_init
-    li.w        $s2, 0                  /* byte offset in the window */
+    la.local    $s5, rand_sig_regions   /* region descriptors, REGION_BYTES each, 0 bytes ends */
+.Lregion_loop:
+    ld.d        $s6, $s5, 16            /* bytes */
+    beqz        $s6, .Lregions_done
+    ld.d        $s1, $s5, 0             /* address */
+    ld.d        $s3, $s5, 8             /* initial contents, or 0: print every dword */
+    li.w        $s2, 0                  /* byte offset in the region */
 .Lmem_loop:
     ldx.d       $s4, $s1, $s2
+    beqz        $s3, .Lmem_print
     ldx.d       $t2, $s3, $s2
     beq         $s4, $t2, .Lmem_next
-    li.w        $a0, 'm'
-    bl          sig_putc
+.Lmem_print:
+    ld.d        $a1, $s5, 32            /* name */
+    bl          sig_puts
+    ld.w        $a2, $s5, 40            /* offset digits; 0: no offset */
+    beqz        $a2, .Lmem_value
     li.w        $a0, '+'
     bl          sig_putc
-    move        $a1, $s2
-    li.w        $a2, 3
+    ld.d        $a1, $s5, 24            /* offset printed for the first dword */
+    add.d       $a1, $a1, $s2
+    ld.w        $a2, $s5, 40
     bl          sig_puthex
+.Lmem_value:
     li.w        $a0, '='
     bl          sig_putc
     move        $a1, $s4
@@ -69,9 +87,11 @@ rand_signature_dump:
     li.w        $a0, 10
     bl          sig_putc
 .Lmem_next:
-    addi.w      $s2, $s2, 8
-    li.w        $t2, WINDOW_BYTES
-    bne         $s2, $t2, .Lmem_loop
+    addi.d      $s2, $s2, 8
+    bne         $s2, $s6, .Lmem_loop
+    addi.d      $s5, $s5, REGION_BYTES
+    b           .Lregion_loop
+.Lregions_done:
 
     la.local    $a1, sig_end_text
     bl          sig_puts

@@ -32,6 +32,7 @@ class LacosimTest(uvm_test):
     max_cycles: ClassVar[int] = 20_000_000
     has_sw_bug: ClassVar[bool] = False  # sw builds <program>_bug re-introducing a seed bug (SW_BUG=1)
     expected_exceptions: ClassVar[frozenset[str]] = frozenset()  # ECODES names the program may raise
+    handled_exceptions_allowed: ClassVar[bool] = False  # any exception with a working handler is fine
     registry: ClassVar[dict[str, type[LacosimTest]]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -59,6 +60,8 @@ class LacosimTest(uvm_test):
         db.set(None, "*", "failures", self.failures)
         db.set(None, "*", "ram_size", soc.RAM_SIZE_DEFAULT)
         db.set(None, "*", "expected_exceptions", self.expected_exceptions)
+        db.set(None, "*", "handled_exceptions_allowed",
+               self.handled_exceptions_allowed and not self.cfg.strict_exceptions)
         db.set(None, "*", "ipi_require_delivery", False)
         self.configure(db)
         self.env = LaEnv.create("env", self)

@@ -1,5 +1,5 @@
 """The GTKWave save file written next to every `waves.fst`: per core a group with the retirement signals
-(the `g_wave[c]` block of la_tb_top), instruction words shown as disassembly and pcs as symbols through
+(la_wave_probe in the `g_wave[c]` block of la_tb_top), instruction words shown as disassembly and pcs as symbols through
 translate filter processes (lacosim.waves.filter, one persistent process per kind), plus the clock,
 the cycle counter and the interrupt lines.
 
@@ -23,7 +23,6 @@ CORE_SIGNALS: tuple[tuple[str, str, str], ...] = (
     ("pc", "hex", "pc"),
     ("insn", "hex", "insn"),
     ("plv", "dec", ""),
-    ("guest", "bin", ""),
     ("trap_valid", "bin", ""),
     ("trap_ecode", "hex", ""),
     ("rd_we", "bin", ""),
@@ -50,7 +49,7 @@ def filter_script(run_dir: Path, kind: str, elf: Path | None) -> Path:
 
 
 def core_signal(core: int, name: str) -> str:
-    return f"{TOP}.g_wave[{core}].{name}"
+    return f"{TOP}.g_wave[{core}].u_core.{name}"
 
 
 def write_gtkw(path: Path, dump: Path, cores: int, elf: Path | None,
