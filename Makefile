@@ -1,7 +1,7 @@
 # lacosim: the user interface (architecture.md section 6). Every target sets itself up on first use.
 #   make sim TEST=<name> [SEED=n] [CORES=n] [WAVES=1] [WAVE_FROM=c WAVE_TO=c] [TRACE=1] [MAX_CYCLES=n]
 #   make sim ELF=<path> [CORES=n] [LOCKSTEP=0] [BUG=<planted RTL bug>] [SW_BUG=1 (seed-bug software)]
-#   make test | make lint | make bench | make iss ELF=<path> | make regress [SEEDS=n] [JOBS=n]
+#   make test | make lint | make bench | make iss ELF=<path> | make regress [SEEDS=n] [JOBS=n] | make list-tests
 
 SHELL       := /bin/bash
 PYTHON_HOST ?= python3
@@ -13,7 +13,7 @@ BUILD       := build
 DEBIAN_PKGS := qemu-system-misc liblz4-dev zlib1g-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help setup sw sim test lint bench iss regress clean
+.PHONY: help setup sw sim test lint bench iss regress clean list-tests
 
 help:
 	@sed -n '2,5p' Makefile | sed 's/^# *//'
@@ -48,9 +48,12 @@ SIM_ARGS  := $(foreach k,$(SIM_KNOBS),$(if $(filter command line,$(origin $(k)))
 sim: sw
 	@$(PY) -m lacosim sim $(SIM_ARGS)
 
+list-tests: $(STAMP)
+	@$(PY) -m lacosim tests
+
 iss: sw
-	@test -n "$(ELF)" || { echo "usage: make iss ELF=<path>"; exit 2; }
-	@$(PY) -m lacosim.iss $(ELF)
+	@test -n "$(ELF)" || { echo "usage: make iss ELF=<path> [MAX_INSNS=n] [CORES=n] [SEED=n (tlbfill's LFSR)]"; exit 2; }
+	@$(PY) -m lacosim.iss '$(ELF)' $(if $(MAX_INSNS),--max-insns '$(MAX_INSNS)') $(if $(CORES),--cores '$(CORES)') $(if $(SEED),--tlb-seed '$(SEED)')
 
 test: sw
 	@$(PY) -m pytest -q tests

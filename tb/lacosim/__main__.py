@@ -48,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "lint":
         return build.lint()
     if args.cmd == "tests":
-        print("\n".join(runner.list_tests()))
+        try:
+            print("\n".join(runner.list_tests()), flush=True)
+        except BrokenPipeError:  # `make list-tests | head`
+            sys.stdout = None  # type: ignore[assignment]  (nothing left to flush at exit)
         return 0
     return 2
 

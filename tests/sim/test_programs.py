@@ -60,7 +60,20 @@ def test_hello_test_passes_and_prints_greeting():
 def test_trace_log_lists_every_retired_instruction():
     res = run_lacosim("--test", "hello", "--seed", "3", "--trace")
     assert res.returncode == 0, res.output[-3000:]
-    lines = (res.run_dir / "trace.log").read_text().splitlines()
+    text = (res.run_dir / "trace.log").read_text()
+    header = [ln for ln in text.splitlines() if ln.startswith("#")]
+    lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
     retired = int(res.output.split("retired c0=")[1].split(";")[0])
     assert len(lines) == retired, f"trace.log has {len(lines)} lines for {retired} retired instructions"
-    assert "<_start>" in lines[0] and "csrrd" in lines[0]
+    assert "TEST=hello SEED=3" in header[0] and "mode" in header[1]
+    assert "<_start>" in lines[0] and "csrrd" in lines[0] and " R0 " in lines[0]   # mode column: root, PLV0
+    per_core = (res.run_dir / "trace_c0.log").read_text().splitlines()
+    assert [ln for ln in per_core if not ln.startswith("#")] == lines   # one core: the same records
+
+
+def test_trace_log_names_csrs_and_shows_traps_inline():
+    res = run_lacosim("TEST=priv_exc", "SEED=1", "TRACE=1")
+    assert res.returncode == 0, res.output[-3000:]
+    text = (res.run_dir / "trace.log").read_text()
+    assert "EENTRY<=0x" in text                      # a CSR write by name with its value
+    assert " EXC SYS" in text and " ERTN" in text    # traps and returns inline

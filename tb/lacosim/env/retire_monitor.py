@@ -23,23 +23,56 @@ def disassemble(word: int, pc: int, symbolize: Callable[[int], str] | None = Non
     return _dis(word, pc, symbolize)
 
 
+TRACE_HEADER = ("#     cycle core mode  pc                  <symbol>                 insn      disassembly"
+                "                           effects\n"
+                "# mode: R/G = root/guest, then the PLV; effects: GPR writes (ABI names), memory "
+                "[VA->PA]size<=data, CSR writes by name, EXC/INT/TLBR and ERTN inline\n")
+
+
+def _gpr(n: int) -> str:
+    from lacosim.isa.disasm import gpr_name  # noqa: PLC0415
+    return gpr_name(n).lstrip("$")
+
+
 def format_retire(rec: np.void, image: ElfImage | None) -> str:
+    """One record as a line of an Ibex-style trace (also the 'last retired instructions' of reports)."""
+    from lacosim.env.coverage import ECODES, INTERRUPTS  # noqa: PLC0415
+    from lacosim.iss.csr import csr_name  # noqa: PLC0415
+
     pc = int(rec["pc"])
     sym = image.symbolize(pc) if image else ""
+    mode = int(rec["mode"])
     text = disassemble(int(rec["insn"]), pc, image.symbolize if image else None)
-    line = f"{int(rec['cycle']):>9} c{int(rec['core'])} {pc:#010x} {('<' + sym + '>') if sym else '':<24} " \
-           f"{int(rec['insn']):08x}  {text:<36}"
-    flags = int(rec["flags"])
+    line = (f"{int(rec['cycle']):>11} c{int(rec['core'])}   {'G' if mode & trace.MODE_GUEST else 'R'}"
+            f"{mode & trace.MODE_PLV_MASK}  {pc:#018x}  {('<' + sym + '>') if sym else '':<24} "
+            f"{int(rec['insn']):08x}  {text:<36}")
+    flags, trap = int(rec["flags"]), int(rec["trap"])
+    effects = []
+    if trap & trace.TRAP_VALID and trap & trace.TRAP_INT:
+        n = trace.trap_intno(trap)
+        effects.append(f"INT {INTERRUPTS.get(n, n)}")
+    elif trap & trace.TRAP_VALID:
+        code = trace.trap_ecode(trap)
+        effects.append("TLBR" if code == trace.TRAP_ECODE_TLBR else f"EXC {ECODES.get(code, hex(code))}")
     if flags & trace.FLAG_RD_WE:
-        line += f" r{int(rec['rd'])}={int(rec['rd_wdata']):#018x}"
-    if flags & trace.FLAG_MEM_WE:
+        effects.append(f"{_gpr(int(rec['rd']))}={int(rec['rd_wdata']):#x}")
+    if flags & trace.FLAG_RD2_WE:
+        effects.append(f"{_gpr(int(rec['rd2']))}={int(rec['rd2_wdata']):#x}")
+    if flags & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE):
         size = 1 << ((flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3)
-        line += f" [{int(rec['mem_addr']):#x}]{size}<={int(rec['mem_wdata']):#x}"
-    elif flags & trace.FLAG_MEM_RE:
-        line += f" [{int(rec['mem_addr']):#x}]"
+        va, pa = int(rec["mem_addr"]), int(rec["mem_pa"])
+        where = f"io[{va:#x}]" if mode & trace.MODE_IOCSR else (f"[{va:#x}]" if va == pa else f"[{va:#x}->{pa:#x}]")
+        effects.append(f"{where}{size}<={int(rec['mem_wdata']):#x}" if flags & trace.FLAG_MEM_WE
+                       else f"{where}{size}")
+    if flags & trace.FLAG_CSR_WE:
+        effects.append(f"{csr_name(int(rec['csr']))}<={int(rec['csr_wdata']):#x}")
+    if int(rec["flags2"]) & trace.FLAG2_TLB_WE:
+        effects.append(f"tlb[{int(rec['tlb_idx'])}]")
+    if trap & trace.TRAP_ERTN:
+        effects.append("ERTN")
     if flags & trace.FLAG_ILLEGAL:
-        line += "  ILLEGAL"
-    return line
+        effects.append("ILLEGAL")
+    return (line + " " + " ".join(effects)).rstrip()
 
 
 class RetireMonitor(uvm_subscriber):
@@ -52,10 +85,16 @@ class RetireMonitor(uvm_subscriber):
         self.current: np.ndarray | None = None
         self.last_cycle = 0
         self.trace_log: TextIO | None = None
+        self.core_logs: list[TextIO] = []
         if self.cfg.trace:
-            path = Path(self.cfg.run_dir) / "trace.log"
-            self.trace_log = path.open("w")
-            self.logger.info(f"TRACE=1: every retired instruction goes to {path}")
+            run_dir = Path(self.cfg.run_dir)
+            self.trace_log = (run_dir / "trace.log").open("w")
+            self.core_logs = [(run_dir / f"trace_c{c}.log").open("w") for c in range(self.cfg.cores)]
+            head = f"# lacosim TEST={self.cfg.test} SEED={self.cfg.seed} program={self.cfg.elf}\n" + TRACE_HEADER
+            for log in (self.trace_log, *self.core_logs):
+                log.write(head)
+            self.logger.info(f"TRACE=1: every retired instruction goes to {run_dir}/trace.log (all cores) and "
+                             f"trace_c<n>.log (one per core)")
 
     def write(self, batch: np.ndarray) -> None:
         # `history` covers everything before the batch being published, whatever order subscribers
@@ -65,7 +104,10 @@ class RetireMonitor(uvm_subscriber):
         self._check_bus(batch)
         self.last_cycle = int(batch["cycle"][-1])
         if self.trace_log is not None:
-            self.trace_log.writelines(format_retire(rec, self.image) + "\n" for rec in batch)
+            lines = [format_retire(rec, self.image) + "\n" for rec in batch]
+            self.trace_log.writelines(lines)
+            for core, log in enumerate(self.core_logs):
+                log.writelines(line for line, c in zip(lines, batch["core"], strict=True) if c == core)
 
     def _fold(self, batch: np.ndarray | None) -> None:
         if batch is None:
@@ -118,5 +160,6 @@ class RetireMonitor(uvm_subscriber):
                                   repro=self.cfg.repro_with_waves(cycle)))
 
     def final_phase(self) -> None:
-        if self.trace_log is not None:
-            self.trace_log.close()
+        for log in (self.trace_log, *self.core_logs):
+            if log is not None:
+                log.close()

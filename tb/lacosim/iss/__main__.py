@@ -5,7 +5,8 @@ replays its choices).
 
 UART output goes to stdout as it is written. Exit status: 0 at power-off; 1 when the model stops on an
 error (an exception with no handler installed, unimplemented instruction, unmapped access, idle with
-nothing to wake it, instruction budget exceeded); 2 when the ELF cannot be loaded.
+nothing to wake it, instruction budget exceeded); 2 when the ELF cannot be loaded or an option is bad.
+The last line on stderr says how many instructions retired and why the run ended.
 """
 
 from __future__ import annotations
@@ -77,6 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace", action="store_true", help="print every retired instruction to stderr")
     parser.add_argument("--tlb-seed", type=int, default=0, help="seed of tlbfill's LFSR (default 0)")
     args = parser.parse_args(argv)
+    if args.max_insns < 1:
+        print(f"lacosim.iss: MAX_INSNS={args.max_insns}: must be at least 1", file=sys.stderr)
+        return 2
+    if not 1 <= args.cores <= 4:
+        print(f"lacosim.iss: CORES={args.cores}: the SoC has 1 to 4 cores", file=sys.stderr)
+        return 2
     try:
         image = load_elf(args.elf)
     except ElfLoadError as e:
@@ -84,9 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     memory = Memory(uart_sink=_stream_to_stdout)
     memory.load_image(image)
-    harts = new_machine(image, max(1, args.cores), memory)
+    harts = new_machine(image, args.cores, memory)
     for hart in harts:
         hart.tlb.reseed(args.tlb_seed)
+    status, end = 0, "power-off"
     try:
         if args.trace:
             run_traced(harts, args.max_insns)
@@ -94,8 +102,13 @@ def main(argv: list[str] | None = None) -> int:
             Machine(harts).run(args.max_insns)
     except IssError as e:
         print(f"\nlacosim.iss: {type(e).__name__}: {e}", file=sys.stderr)
-        return 1
-    return 0
+        status, end = 1, type(e).__name__
+    except KeyboardInterrupt:
+        status, end = 130, "interrupted (Ctrl-C)"
+    per_core = " ".join(f"c{h.core_id}={h.retired}" for h in harts)
+    print(f"lacosim.iss: retired {sum(h.retired for h in harts)} instructions ({per_core}); ended by {end}",
+          file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":
