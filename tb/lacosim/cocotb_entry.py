@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import os
+
 import cocotb
 from pyuvm import uvm_root
 
 from lacosim.env.config import RunConfig
 from lacosim.tests import LacosimTest
 
+# LACOSIM_PROFILE=<file>: cProfile the Python side of the run (every phase, every batch) into <file>
+# (read it with `python -m pstats <file>`); the C++ side shows as the time between callbacks.
+PROFILE_ENV = "LACOSIM_PROFILE"
+
 
 @cocotb.test()
 async def lacosim(dut: object) -> None:
     cfg = RunConfig.from_env()
     test_cls = LacosimTest.registry[cfg.test]
-    await uvm_root().run_test(test_cls)
+    profile_path = os.environ.get(PROFILE_ENV)
+    if profile_path:
+        import cProfile  # noqa: PLC0415
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            await uvm_root().run_test(test_cls)
+        finally:
+            profiler.disable()
+            profiler.dump_stats(profile_path)
+    else:
+        await uvm_root().run_test(test_cls)
     test = uvm_root().uvm_test_top
     failures = test.failures.failures
     assert not failures, f"{len(failures)} check(s) failed; first: {failures[0].check}: {failures[0].summary}"

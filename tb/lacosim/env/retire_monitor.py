@@ -68,25 +68,28 @@ class RetireMonitor(uvm_subscriber):
             self.trace_log.writelines(format_retire(rec, self.image) + "\n" for rec in batch)
 
     def _fold(self, batch: np.ndarray | None) -> None:
-        if batch is None:
+        if batch is None or len(batch) == 0:
             return
+        # Copy out only each core's last HISTORY records (not every record of the core, then slice).
         cores = batch["core"]
-        for core in np.unique(cores):
-            mine = batch[cores == core][-HISTORY:]
-            old = self.history.get(int(core))
-            self.history[int(core)] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
+        for core in range(self.cfg.cores):
+            mine = trace.take(batch, np.flatnonzero(cores == core)[-HISTORY:])
+            if len(mine) == 0:
+                continue
+            old = self.history.get(core)
+            self.history[core] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
 
     def _check_bus(self, batch: np.ndarray) -> None:
-        access = ((batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0) \
-            & ((batch["mode"] & trace.MODE_IOCSR) == 0)
-        if not access.any():
+        access = np.flatnonzero(((batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0)
+                                & ((batch["mode"] & trace.MODE_IOCSR) == 0))
+        if not len(access):
             return
         # The trace carries virtual addresses; without a TLB both direct-address mode and the DMW
         # windows map VA[47:0] to the physical address.
-        addr = batch["mem_addr"] & np.uint64((1 << 48) - 1)
+        addr = batch["mem_addr"][access] & np.uint64((1 << 48) - 1)
         mapped = (addr < self.ram_size) | ((addr >= soc.UART0_BASE) & (addr < soc.UART0_BASE + soc.UART0_SIZE)) \
             | (addr == soc.GED_SLEEP_CTL)
-        bad = np.flatnonzero(access & ~mapped)
+        bad = access[~mapped]
         if len(bad):
             rec = batch[bad[0]]
             self.report("unmapped data access", batch, int(bad[0]),

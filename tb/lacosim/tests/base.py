@@ -107,6 +107,7 @@ class LacosimTest(uvm_test):
             print("lacosim: functional coverage of this run:\n" + self.coverage.report(), flush=True)
         (Path(self.cfg.run_dir) / "coverage.json").write_text(self.coverage.to_json())
         stats = {"cycles": cycles, "retired": int(retired.sum()), "seconds": self.run_seconds,
+                 "python_seconds": self.env.trace.python_seconds, "batches": self.env.trace.batches,
                  "end": self.env.trace.end_reason, "failures": len(self.failures.failures)}
         (Path(self.cfg.run_dir) / "stats.json").write_text(json.dumps(stats))
 
