@@ -43,8 +43,11 @@ sw: $(STAMP)
 # Every knob the user set goes to Python as typed (NAME=value), so a bad value is reported by its name
 # (lacosim/knobs.py) instead of being dropped.
 SIM_KNOBS := TEST ELF SEED CORES WAVES WAVE_FROM WAVE_TO TRACE MAX_CYCLES LOCKSTEP BUG SW_BUG
+MAKE_T0   := $(shell date +%s.%N)
 SIM_ARGS  := $(foreach k,$(SIM_KNOBS),$(if $(filter command line,$(origin $(k))),'$(k)=$($(k))'))
 
+# The start of `make sim` for the start-up timeline (lacosim/startup.py): evaluated once, as make starts.
+sim: export LACOSIM_MAKE_T0 := $(MAKE_T0)
 sim: sw
 	@$(PY) -m lacosim sim $(SIM_ARGS)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 
-import cocotb
-from pyuvm import uvm_root
+from lacosim import startup
 
-from lacosim.env.config import RunConfig
-from lacosim.tests import LacosimTest
+startup.stamp("sim_python")
+
+import cocotb  # noqa: E402
+from pyuvm import uvm_root  # noqa: E402
+
+from lacosim.env.config import RunConfig  # noqa: E402
+from lacosim.tests import LacosimTest  # noqa: E402
 
 # LACOSIM_PROFILE=<file>: cProfile the Python side of the run (every phase, every batch) into <file>
 # (read it with `python -m pstats <file>`); the C++ side shows as the time between callbacks.
@@ -17,6 +21,7 @@ PROFILE_ENV = "LACOSIM_PROFILE"
 
 @cocotb.test()
 async def lacosim(dut: object) -> None:
+    startup.stamp("test_start")
     cfg = RunConfig.from_env()
     test_cls = LacosimTest.registry[cfg.test]
     profile_path = os.environ.get(PROFILE_ENV)

@@ -14,9 +14,9 @@ import time
 import cocotb
 import numpy as np
 from cocotb.triggers import Event, First, RisingEdge, ValueChange
-from pyuvm import uvm_analysis_port, uvm_component
+from pyuvm import ConfigDB, uvm_analysis_port, uvm_component
 
-from lacosim import soc, trace
+from lacosim import soc, startup, trace
 from lacosim.trace import TraceRing
 
 
@@ -64,6 +64,8 @@ class TraceMonitor(uvm_component):
 
     async def run_phase(self) -> None:
         dut = cocotb.top
+        startup.stamp("first_cycle")
+        startup.write(ConfigDB().get(self, "", "run_config").run_dir)
         while not self.ended.is_set():
             if not int(dut.sim_done.value):
                 await First(ValueChange(dut.trace_wm), RisingEdge(dut.sim_done))
