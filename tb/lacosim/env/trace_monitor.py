@@ -48,7 +48,8 @@ class TraceMonitor(uvm_component):
     def start_of_simulation_phase(self) -> None:
         self.ring = TraceRing()
         self.logger.info(f"trace ring bound: {self.ring.capacity} records of "
-                         f"{trace.RECORD_DTYPE.itemsize} B; waiting on la_tb_top.trace_wm/sim_done")
+                         f"{trace.RECORD_DTYPE.itemsize} B, a batch every {self.ring.watermark} records; "
+                         f"waiting on la_tb_top.trace_wm/sim_done")
         # Ctrl-C reaches the simulator too: only note it here (a signal handler must not touch the
         # scheduler); the run loop ends the run at the next batch, so waves and reports are closed properly.
         signal.signal(signal.SIGINT, self._on_sigint)
