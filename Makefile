@@ -1,7 +1,7 @@
 # lacosim: the user interface (architecture.md section 6). Every target sets itself up on first use.
 #   make sim TEST=<name> [SEED=n] [CORES=n] [WAVES=1] [WAVE_FROM=c WAVE_TO=c] [TRACE=1] [MAX_CYCLES=n]
 #   make sim ELF=<path> [CORES=n] [LOCKSTEP=0] [BUG=<planted RTL bug>] [SW_BUG=1 (seed-bug software)]
-#   make test | make lint | make bench | make iss ELF=<path> | make regress [SEEDS=n] [JOBS=n] | make list-tests
+#   make test | make lint | make bench [BENCH_REPEAT=n] | make iss ELF=<path> | make regress [SEEDS=n] [JOBS=n] | make list-tests
 
 SHELL       := /bin/bash
 PYTHON_HOST ?= python3
@@ -43,8 +43,11 @@ sw: $(STAMP)
 # Every knob the user set goes to Python as typed (NAME=value), so a bad value is reported by its name
 # (lacosim/knobs.py) instead of being dropped.
 SIM_KNOBS := TEST ELF SEED CORES WAVES WAVE_FROM WAVE_TO TRACE MAX_CYCLES LOCKSTEP BUG SW_BUG STRICT
+MAKE_T0   := $(shell date +%s.%N)
 SIM_ARGS  := $(foreach k,$(SIM_KNOBS),$(if $(filter command line,$(origin $(k))),'$(k)=$($(k))'))
 
+# The start of `make sim` for the start-up timeline (lacosim/startup.py): evaluated once, as make starts.
+sim: export LACOSIM_MAKE_T0 := $(MAKE_T0)
 sim: sw
 	@$(PY) -m lacosim sim $(SIM_ARGS)
 

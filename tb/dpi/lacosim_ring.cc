@@ -8,7 +8,8 @@
 
 namespace {
 constexpr uint64_t kCapacity = 1u << 16;   // 6 MiB of records
-constexpr uint64_t kWatermark = 1u << 13;  // wake Python every 8 Ki records
+// Records between wake-ups of Python; the consumer sets it (lacosim.trace.WATERMARK) at start-up.
+uint64_t g_watermark = 1u << 13;
 lacosim_rec_t g_ring[kCapacity];
 uint64_t g_head = 0, g_tail = 0, g_overflows = 0, g_since_wm = 0, g_retired = 0, g_last_cycle = 0;
 int g_discard = 0;
@@ -28,7 +29,7 @@ int push(const lacosim_rec_t &rec) {
   }
   g_ring[g_head & (kCapacity - 1)] = rec;
   g_head++;
-  if (++g_since_wm >= kWatermark) {
+  if (++g_since_wm >= g_watermark) {
     g_since_wm = 0;
     return 1;
   }
@@ -44,6 +45,9 @@ uint64_t lacosim_ring_tail(void) { return g_tail; }
 void lacosim_ring_set_tail(uint64_t tail) { g_tail = tail; }
 uint64_t lacosim_ring_overflows(void) { return g_overflows; }
 void lacosim_ring_set_discard(int on) { g_discard = on; }
+void lacosim_ring_set_watermark(uint64_t records) {
+  if (records >= 1 && records <= kCapacity / 2) g_watermark = records;
+}
 uint64_t lacosim_ring_retired(void) { return g_retired; }
 uint64_t lacosim_ring_last_cycle(void) { return g_last_cycle; }
 

@@ -45,6 +45,7 @@ uint64_t lacosim_ring_tail(void);         // records ever consumed
 void lacosim_ring_set_tail(uint64_t tail);
 uint64_t lacosim_ring_overflows(void);    // pushes dropped because the consumer fell behind
 void lacosim_ring_set_discard(int on);    // benchmark mode: no consumer, records are dropped
+void lacosim_ring_set_watermark(uint64_t records);  // wake the consumer every `records` (<= capacity/2)
 uint64_t lacosim_ring_retired(void);      // retirement records ever pushed
 uint64_t lacosim_ring_last_cycle(void);   // cycle of the newest record
 #ifdef __cplusplus

@@ -1,8 +1,9 @@
 """Verilator build flow: one cached model per (flavour, core count, waves), rebuilt only when a source
 or an option changes. Configuration files live in `sim/` (control file, benchmark main).
 
-Flavours: "cocotb" links cocotb's Verilator main and VPI library (the testbench); "bench" links the
-plain C++ main `sim/bench_main.cpp` with no Python, for `make bench`.
+Flavours: "cocotb" links cocotb's VPI library and `sim/cocotb_main.cpp` (cocotb's Verilator main with a
+fast path for time steps in which no callback has anything to do); "bench" links the plain C++ main
+`sim/bench_main.cpp` with no Python, for `make bench`.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def _flavour_args(flavour: str) -> tuple[list[str], list[Path]]:
     if flavour == "cocotb":
         import cocotb_tools.config as cfg  # noqa: PLC0415  (only the testbench flavour needs cocotb)
         libs = cfg.libs_dir
-        main = cfg.share_dir / "lib" / "verilator" / "verilator.cpp"
+        main = REPO / "sim" / "cocotb_main.cpp"
         return (["--vpi", "-LDFLAGS", f"-Wl,-rpath,{libs} -L{libs} -lcocotbvpi_verilator -rdynamic"],
                 [main])
     if flavour == "bench":

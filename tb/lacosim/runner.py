@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from lacosim import soc
+from lacosim import soc, startup
 from lacosim.build import BUILD_DIR, PLANTED_BUGS, REPO, BuildError, build_model
 from lacosim.elf import ElfLoadError, load_elf
 from lacosim.env.config import RUN_CONFIG_ENV, RunConfig
@@ -140,9 +140,11 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
             plusargs.append(f"+wave_to={req.wave_to}")
     results = run_dir / "results.xml"
     results.unlink(missing_ok=True)
+    env = _sim_env(run_dir, results)
+    startup.stamp("simulator_exec")
+    startup.write(run_dir)
     try:
-        returncode, maxrss_kib = run_measured([str(model.exe), *plusargs], env=_sim_env(run_dir, results),
-                                              cwd=run_dir)
+        returncode, maxrss_kib = run_measured([str(model.exe), *plusargs], env=env, cwd=run_dir)
     except Interrupted as stop:
         (run_dir / "INTERRUPTED").write_text("the run was interrupted by Ctrl-C; its results are incomplete\n")
         print(f"lacosim: interrupted (Ctrl-C){'' if stop.clean else ', simulator killed'}; the incomplete "
@@ -234,6 +236,10 @@ def _sim_env(run_dir: Path, results: Path) -> dict[str, str]:
         "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
         "PATH": f"{env.get('PATH', '')}{os.pathsep}{cfg.libs_dir}",
     })
+    # cocotb's default ("*.py") makes pytest rewrite the asserts of every module the simulator imports
+    # after cocotb (pyuvm, numpy, lacosim, the reference model): about 5 s of `make sim` start-up, every
+    # run. lacosim's checks report through FailureLog, not assert introspection.
+    env.setdefault("COCOTB_REWRITE_ASSERTION_FILES", "")
     env.setdefault("COCOTB_LOG_LEVEL", "WARNING")
     env.setdefault("GPI_LOG_LEVEL", "WARNING")  # the GPI start-up banner says nothing a user needs
     return env

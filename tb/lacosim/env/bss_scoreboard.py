@@ -54,7 +54,13 @@ class BssScoreboard(uvm_subscriber):
         self.logger.info(f"BSS scoreboard: .bss [{lo:#x}, {hi:#x}), lock at {self.model.lock:#x}")
 
     def write(self, batch: np.ndarray) -> None:
-        stores = np.flatnonzero(((batch["flags"] & trace.FLAG_MEM_WE) != 0) & (batch["core"] != 0))
+        # Only cores that have neither acquired the lock nor been reported can fail or change state: after
+        # the boot phase that is none, and the batch costs two column compares instead of a loop over
+        # every store of the secondaries' lock-protected work.
+        watched = [c for c in range(1, self.cfg.cores) if c not in self.model.acquired and c not in self.model.reported]
+        if not watched:
+            return
+        stores = np.flatnonzero(((batch["flags"] & trace.FLAG_MEM_WE) != 0) & np.isin(batch["core"], watched))
         for i in stores:
             rec = batch[i]
             problem = self.model.store(int(rec["core"]), int(rec["cycle"]), int(rec["mem_addr"]), int(rec["insn"]))

@@ -42,8 +42,9 @@ class IpiScoreboard(uvm_subscriber):
     def write(self, batch: np.ndarray) -> None:
         kinds, flags, mode = batch["kind"], batch["flags"], batch["mode"]
         retire = kinds == trace.KIND_RETIRE
-        iocsr_w = retire & ((mode & trace.MODE_IOCSR) != 0) & ((flags & trace.FLAG_MEM_WE) != 0) \
-            & np.isin(batch["mem_addr"], IPI_REGS)
+        iocsr_w = retire & ((mode & trace.MODE_IOCSR) != 0) & ((flags & trace.FLAG_MEM_WE) != 0)
+        if iocsr_w.any():  # rare: compare addresses only then
+            iocsr_w &= np.isin(batch["mem_addr"], IPI_REGS)
         ecfg_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == trace.CSR_ECFG)
         intr = retire & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_INT)) == (trace.TRAP_VALID | trace.TRAP_INT))
         irq = kinds == trace.KIND_IRQ

@@ -110,24 +110,27 @@ class RetireMonitor(uvm_subscriber):
                 log.writelines(line for line, c in zip(lines, batch["core"], strict=True) if c == core)
 
     def _fold(self, batch: np.ndarray | None) -> None:
-        if batch is None:
+        if batch is None or len(batch) == 0:
             return
+        # Copy out only each core's last HISTORY records (not every record of the core, then slice).
         cores = batch["core"]
-        for core in np.unique(cores):
-            mine = batch[cores == core][-HISTORY:]
-            old = self.history.get(int(core))
-            self.history[int(core)] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
+        for core in range(self.cfg.cores):
+            mine = trace.take(batch, np.flatnonzero(cores == core)[-HISTORY:])
+            if len(mine) == 0:
+                continue
+            old = self.history.get(core)
+            self.history[core] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
 
     def _check_bus(self, batch: np.ndarray) -> None:
-        access = ((batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0) \
-            & ((batch["mode"] & trace.MODE_IOCSR) == 0)
-        if not access.any():
+        access = np.flatnonzero(((batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0)
+                                & ((batch["mode"] & trace.MODE_IOCSR) == 0))
+        if not len(access):
             return
         # mem_addr is the virtual address; the physical one the bus saw is mem_pa (design.md 9.5).
-        addr = batch["mem_pa"]
+        addr = batch["mem_pa"][access]
         mapped = (addr < self.ram_size) | ((addr >= soc.UART0_BASE) & (addr < soc.UART0_BASE + soc.UART0_SIZE)) \
             | (addr == soc.GED_SLEEP_CTL)
-        bad = np.flatnonzero(access & ~mapped)
+        bad = access[~mapped]
         if len(bad):
             rec = batch[bad[0]]
             self.report("unmapped data access", batch, int(bad[0]),

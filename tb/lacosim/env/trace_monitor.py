@@ -9,13 +9,14 @@ that need interrupt events interleaved with retirements), `retire_ap` and `event
 from __future__ import annotations
 
 import signal
+import time
 
 import cocotb
 import numpy as np
 from cocotb.triggers import Event, First, RisingEdge, ValueChange
-from pyuvm import uvm_analysis_port, uvm_component
+from pyuvm import ConfigDB, uvm_analysis_port, uvm_component
 
-from lacosim import soc, trace
+from lacosim import soc, startup, trace
 from lacosim.trace import TraceRing
 
 
@@ -42,11 +43,13 @@ class TraceMonitor(uvm_component):
         self.retired = np.zeros(soc.MAX_CORES, dtype=np.int64)  # per core, including a stopped batch
         self.last_cycle = 0
         self.interrupted = False
+        self.python_seconds = 0.0  # wall time spent draining and checking batches (the rest is the simulator)
 
     def start_of_simulation_phase(self) -> None:
         self.ring = TraceRing()
         self.logger.info(f"trace ring bound: {self.ring.capacity} records of "
-                         f"{trace.RECORD_DTYPE.itemsize} B; waiting on la_tb_top.trace_wm/sim_done")
+                         f"{trace.RECORD_DTYPE.itemsize} B, a batch every {self.ring.watermark} records; "
+                         f"waiting on la_tb_top.trace_wm/sim_done")
         # Ctrl-C reaches the simulator too: only note it here (a signal handler must not touch the
         # scheduler); the run loop ends the run at the next batch, so waves and reports are closed properly.
         signal.signal(signal.SIGINT, self._on_sigint)
@@ -62,10 +65,14 @@ class TraceMonitor(uvm_component):
 
     async def run_phase(self) -> None:
         dut = cocotb.top
+        startup.stamp("first_cycle")
+        startup.write(ConfigDB().get(self, "", "run_config").run_dir)
         while not self.ended.is_set():
             if not int(dut.sim_done.value):
                 await First(ValueChange(dut.trace_wm), RisingEdge(dut.sim_done))
+            started = time.perf_counter()
             self._publish(self.ring.drain())
+            self.python_seconds += time.perf_counter() - started
             if self.interrupted:
                 self.stop(RunEnd.INTERRUPTED, self.last_cycle)
             if int(dut.sim_done.value):
@@ -81,14 +88,16 @@ class TraceMonitor(uvm_component):
         self.batches += 1
         self.last_cycle = int(batch["cycle"][-1])
         is_retire = batch["kind"] == trace.KIND_RETIRE
-        self.retired += np.bincount(batch["core"][is_retire], minlength=soc.MAX_CORES)[:soc.MAX_CORES]
-        events = batch[~is_retire]
+        all_retire = bool(is_retire.all())
+        self.retired += np.bincount(batch["core"] if all_retire else batch["core"][is_retire],
+                                    minlength=soc.MAX_CORES)[:soc.MAX_CORES]
+        events = batch[:0] if all_retire else trace.take(batch, ~is_retire)
         if len(events):
             self.event_ap.write(events)  # first: the program's output reaches the user even if a check stops
         self.trace_ap.write(batch)
         if self.ended.is_set():
             return  # a checker on trace_ap stopped the run
-        retired = batch[is_retire] if not is_retire.all() else batch
+        retired = batch if all_retire else trace.take(batch, is_retire)
         if len(retired):
             self.retire_ap.write(retired)
         if len(events):

@@ -29,7 +29,7 @@ class UartMonitor(uvm_subscriber):
             return
         data = tx["rd_wdata"].astype(np.uint8).tobytes()
         self.text += data
-        for core in np.unique(tx["core"]):
+        for core in np.flatnonzero(np.bincount(tx["core"])):  # the cores that printed, ascending
             self.per_core.setdefault(int(core), bytearray()).extend(
                 tx["rd_wdata"][tx["core"] == core].astype(np.uint8).tobytes())
         if self.echo:

@@ -19,9 +19,11 @@ from lacosim import soc
 from lacosim.elf import ElfImage, load_elf
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
-from lacosim.env.env import LaEnv
 from lacosim.env.failures import Failure, FailureLog
-from lacosim.env.trace_monitor import RunEnd
+
+# The environment (trace monitor, scoreboards, the reference model) is imported inside the simulator
+# only: the runner imports the test classes for their class attributes and `prepare`, and importing the
+# reference model was most of its start-up.
 
 
 class LacosimTest(uvm_test):
@@ -64,6 +66,7 @@ class LacosimTest(uvm_test):
                self.handled_exceptions_allowed and not self.cfg.strict_exceptions)
         db.set(None, "*", "ipi_require_delivery", False)
         self.configure(db)
+        from lacosim.env.env import LaEnv  # noqa: PLC0415  (simulator only)
         self.env = LaEnv.create("env", self)
 
     def end_of_elaboration_phase(self) -> None:
@@ -80,6 +83,7 @@ class LacosimTest(uvm_test):
         self.drop_objection()
 
     def check_phase(self) -> None:
+        from lacosim.env.trace_monitor import RunEnd  # noqa: PLC0415  (simulator only)
         reason = self.env.trace.end_reason
         if reason == RunEnd.TIMEOUT:
             self._report_timeout()
@@ -110,6 +114,7 @@ class LacosimTest(uvm_test):
             print("lacosim: functional coverage of this run:\n" + self.coverage.report(), flush=True)
         (Path(self.cfg.run_dir) / "coverage.json").write_text(self.coverage.to_json())
         stats = {"cycles": cycles, "retired": int(retired.sum()), "seconds": self.run_seconds,
+                 "python_seconds": self.env.trace.python_seconds, "batches": self.env.trace.batches,
                  "end": self.env.trace.end_reason, "failures": len(self.failures.failures)}
         (Path(self.cfg.run_dir) / "stats.json").write_text(json.dumps(stats))
 

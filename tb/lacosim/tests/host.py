@@ -14,7 +14,6 @@ from cocotb.triggers import Timer
 from pyuvm import ConfigDB
 
 from lacosim.elf import ElfImage
-from lacosim.env.bss_scoreboard import BssScoreboard
 from lacosim.tests.base import LacosimTest
 
 
@@ -166,6 +165,7 @@ class SmpBssLock(ProgramSelfCheck):
 
     def build_phase(self) -> None:
         super().build_phase()
+        from lacosim.env.bss_scoreboard import BssScoreboard  # noqa: PLC0415  (simulator only, see base.py)
         self.bss = BssScoreboard.create("bss", self)
 
     def connect_phase(self) -> None:
