@@ -42,7 +42,7 @@ sw: $(STAMP)
 # ---------------------------------------------------------------------------------------------
 # Every knob the user set goes to Python as typed (NAME=value), so a bad value is reported by its name
 # (lacosim/knobs.py) instead of being dropped.
-SIM_KNOBS := TEST ELF SEED CORES WAVES WAVE_FROM WAVE_TO TRACE MAX_CYCLES LOCKSTEP BUG SW_BUG STRICT
+SIM_KNOBS := TEST ELF SEED CORES WAVES WAVE_FROM WAVE_TO TRACE MAX_CYCLES LOCKSTEP BUG SW_BUG STRICT AUTO_WAVES
 MAKE_T0   := $(shell date +%s.%N)
 SIM_ARGS  := $(foreach k,$(SIM_KNOBS),$(if $(filter command line,$(origin $(k))),'$(k)=$($(k))'))
 

@@ -1,14 +1,14 @@
 /* lacosim bare-metal entry (architecture.md section 3).
  *
  * Every core starts here in direct-address mode with an undefined sp (QEMU: 0). Each core takes a 16 KiB
- * stack from the linker script (core n: [__stack_base + n*16K, + 16K)); core 0 alone clears .bss, calls
+ * stack from the linker script (core n: the top of [__stack_base + n*32K, + 32K), whose lowest 4 KiB are a
+ * guard page the testbench watches: common/stack.ld); core 0 alone clears .bss, calls
  * main() and powers off (main's return value is ignored). The other cores branch to secondary_park with
  * $t0 = CoreID and sp set (cores >= MAX_CORES without a stack). secondary_park here is weak and just spins;
  * programs that link smp_park.S get the strong one (idle with LIE.IPI, woken by mailbox + IPI: smp.h).
  */
 #define CSR_CPUID 0x20
-#define STACK_SHIFT 14          /* 16 KiB per core */
-#define MAX_CORES 4
+#include "stack.h"
 
     .section .text.start, "ax"
     .globl _start
@@ -19,7 +19,7 @@ _start:
     ori         $t1, $zero, MAX_CORES
     bgeu        $t0, $t1, secondary_park
 
-    /* sp = __stack_base + (cpuid + 1) * 16K */
+    /* sp = __stack_base + (cpuid + 1) * 32K */
     la.pcrel    $t2, __stack_base
     addi.d      $t1, $t0, 1
     slli.d      $t1, $t1, STACK_SHIFT

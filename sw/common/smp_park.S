@@ -7,7 +7,7 @@
 #define IOCSR_IPI_EN     0x1004
 #define IOCSR_IPI_CLEAR  0x100c
 #define IOCSR_MBUF0      0x1020
-#define STACK_SHIFT      14                     /* 16 KiB per core, as crt0 / link.ld */
+#include "stack.h"
 
     .text
     .globl secondary_park

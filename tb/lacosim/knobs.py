@@ -48,6 +48,7 @@ KNOBS: dict[str, Callable[[SimRequest, str, str], SimRequest]] = {
     "BUG": lambda r, k, v: replace(r, bug=v),
     "SW_BUG": lambda r, k, v: replace(r, sw_bug=_boolean(k, v)),
     "STRICT": lambda r, k, v: replace(r, strict=_boolean(k, v)),
+    "AUTO_WAVES": lambda r, k, v: replace(r, auto_waves=_boolean(k, v)),
 }
 
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lacosim import soc, startup
@@ -49,6 +49,8 @@ class SimRequest:
     bug: str = ""          # a planted RTL bug (lacosim.build.PLANTED_BUGS)
     sw_bug: bool = False   # run the test's seed-bug software build (<program>_bug)
     strict: bool = False   # STRICT=1: any exception the test does not declare is a failure
+    auto_waves: bool = False  # AUTO_WAVES=1: a failing run is re-run (same seed) with waves around the failure
+    run_tag: str = ""      # appended to the run directory's name (the auto-waves re-run keeps the original)
 
 
 def program_elf(program: str) -> Path:
@@ -97,7 +99,27 @@ def repro_command(req: SimRequest, test: str, seed: int, cores: int, default_cor
 
 
 def run_sim(req: SimRequest) -> int:
-    return run_sim_in(req)[0]
+    status, run_dir = run_sim_in(req)
+    if status == 1 and req.auto_waves and not req.waves:
+        return auto_waves(req, run_dir)
+    return status
+
+
+def auto_waves(req: SimRequest, run_dir: Path) -> int:
+    """Re-run a failed run deterministically (same test, seed and knobs) with waves around its first
+    failure, like XiangShan's LightSSS but by re-simulation; the waves go to the re-run's directory."""
+    stats = run_dir / "stats.json"
+    cycle = json.loads(stats.read_text()).get("failure_cycle") if stats.exists() else None
+    seed = json.loads((run_dir / "run.json").read_text())["seed"]
+    window = {} if cycle is None else {"wave_from": max(0, cycle - 2000), "wave_to": cycle + 200}
+    print(f"lacosim: AUTO_WAVES=1: re-running SEED={seed} with waves"
+          + (f" over cycles {window['wave_from']}-{window['wave_to']}" if window else " (no failure cycle: whole run)"),
+          flush=True)
+    rerun = replace(req, seed=seed, waves=True, auto_waves=False, run_tag="-waves", **window)
+    status, wave_dir = run_sim_in(rerun)
+    print(f"lacosim: AUTO_WAVES=1: waves of the failure: {wave_dir / 'waves.fst'} "
+          f"(gtkwave {wave_dir / 'waves.gtkw'})", flush=True)
+    return status
 
 
 def run_sim_in(req: SimRequest) -> tuple[int, Path]:
@@ -114,7 +136,8 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
     params = test_cls.prepare(image, random.Random(seed))
     test_name = "elf" if req.elf else req.test
     run_dir = BUILD_DIR / "run" / ((elf_run_name(elf_path) if req.elf else f"{test_name}-s{seed}")
-                                   + (f"-bug-{req.bug}" if req.bug else "") + ("-swbug" if req.sw_bug else ""))
+                                   + (f"-bug-{req.bug}" if req.bug else "") + ("-swbug" if req.sw_bug else "")
+                                   + req.run_tag)
     fresh_run_dir(run_dir)
     hex_path = run_dir / "image.hex"
     write_readmemh(image, hex_path)

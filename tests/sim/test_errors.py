@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sim.conftest import program, run_lacosim
 
 
@@ -60,3 +62,20 @@ def test_watchdog_names_the_last_pcs_with_symbols():
     assert res.returncode == 1, res.output[-3000:]
     assert "did not power off within 20000 cycles" in res.output
     assert "<main" in res.output or "<spin" in res.output, res.output[-3000:]
+
+
+def test_auto_waves_reruns_a_failure_with_waves_around_it():
+    res = run_lacosim(f"ELF={program('isa_alu')}", "SEED=1", "BUG=sltu_signed", "AUTO_WAVES=1")
+    assert res.returncode == 1, res.output[-3000:]
+    assert "AUTO_WAVES=1: re-running SEED=1 with waves over cycles" in res.output, res.output[-3000:]
+    fst = res.output.split("waves of the failure: ", 1)[1].split()[0]
+    assert fst.endswith("-waves/waves.fst") and Path(fst).exists()
+    first_run = res.output.split("run dir=", 1)[1].split()[0]
+    assert Path(first_run, "stats.json").exists()  # the failing run's own results are kept
+
+
+def test_a_stack_overflow_is_caught_at_the_guard_page():
+    res = run_lacosim(f"ELF={program('bad_stack_overflow')}", "SEED=1")
+    assert res.returncode == 1, res.output[-3000:]
+    assert "FAIL [stack] stack overflow: an access to a stack guard page" in res.output, res.output[-3000:]
+    assert "guard page below core 0's stack" in res.output and "<deep" in res.output

@@ -8,7 +8,8 @@ from lacosim.qemu import run_qemu
 from sim.conftest import SW_BUILD, program, run_lacosim
 
 PROGRAMS = ["hello", "isa_alu", "isa_shift", "isa_muldiv", "isa_ldst", "isa_branch", "isa_upper",
-            "isa_bitops", "workload", "mmu_refill", "mmu_faults", "mmu_asid", "mmu_invtlb", "mmu_huge", "mmu_user"]
+            "isa_bitops", "isa_softfloat", "workload",
+            "mmu_refill", "mmu_faults", "mmu_asid", "mmu_invtlb", "mmu_huge", "mmu_user"]
 # paging programs whose behaviour QEMU 7.2 does not model (tests/sim/test_iss_vs_qemu.py QEMU_DIFFERS):
 # the RTL in lockstep must print their own PASS line
 HW_ONLY = ["mmu_faults_hw", "mmu_walk_hw"]

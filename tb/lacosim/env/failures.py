@@ -39,14 +39,29 @@ class Failure:
 
 
 class FailureLog:
-    """The run's failures, in order. One instance per run, shared through ConfigDB."""
+    """The run's failures, earliest cycle first. One instance per run, shared through ConfigDB.
+
+    Checkers look at a batch one after another, so a later checker may find an earlier failure (the
+    stack-guard store before the exception it caused); `flush`, after every batch and at the end, prints
+    what was found in cycle order, so the first failure printed (and `failures[0]`) is the first that
+    happened. Failures without a cycle (end-of-run checks) come last."""
 
     def __init__(self) -> None:
         self.failures: list[Failure] = []
+        self._pending: list[Failure] = []
 
     def add(self, failure: Failure) -> None:
-        self.failures.append(failure)
-        print("\n" + str(failure), flush=True)
+        self._pending.append(failure)
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        def when(f: Failure) -> tuple[bool, int]:
+            return (f.cycle is None, f.cycle or 0)
+        for failure in sorted(self._pending, key=when):
+            print("\n" + str(failure), flush=True)
+        self.failures = sorted(self.failures + self._pending, key=when)
+        self._pending = []
 
     def __bool__(self) -> bool:
-        return bool(self.failures)
+        return bool(self.failures or self._pending)

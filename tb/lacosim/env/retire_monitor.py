@@ -1,5 +1,7 @@
-"""Retirement monitor: per-core history for failure reports, instruction counts, the TRACE=1 log, and
-the bus check that every data access hits RAM or a device (the SoC silently reads 0 elsewhere)."""
+"""Retirement monitor: per-core history for failure reports, instruction counts, the TRACE=1 logs, and
+the bus check: every data access hits RAM or a device (the SoC silently reads 0 elsewhere), and none
+touches a stack guard page (sw/common/stack.ld: the page below each core's stack), which is where a stack
+overflow into .bss or into another core's stack shows first."""
 
 from __future__ import annotations
 
@@ -86,6 +88,10 @@ class RetireMonitor(uvm_subscriber):
         self.last_cycle = 0
         self.trace_log: TextIO | None = None
         self.core_logs: list[TextIO] = []
+        # stack guard pages: [base + n * slot, + guard) for n < 4, from the program's own link symbols
+        syms = self.image.symbols
+        self.stack_guard = ((syms["__stack_base"], syms["__stack_slot"], syms["__stack_guard_size"])
+                            if {"__stack_base", "__stack_slot", "__stack_guard_size"} <= syms.keys() else None)
         if self.cfg.trace:
             run_dir = Path(self.cfg.run_dir)
             self.trace_log = (run_dir / "trace.log").open("w")
@@ -137,6 +143,19 @@ class RetireMonitor(uvm_subscriber):
                         detail=f"physical address {int(rec['mem_pa']):#x} (virtual {int(rec['mem_addr']):#x}) is "
                         f"neither RAM [0, {self.ram_size:#x}) nor a device (UART0 {soc.UART0_BASE:#x}, GED "
                         f"{soc.GED_SLEEP_CTL:#x})")
+            return
+        if self.stack_guard is not None:
+            base, slot, guard = (np.uint64(v) for v in self.stack_guard)
+            off = addr - base  # wraps for addresses below the stacks: then far beyond the last slot
+            hit = access[(off < slot * np.uint64(4)) & (off % slot < guard)]
+            if len(hit):
+                rec = batch[hit[0]]
+                owner = (int(rec["mem_pa"]) - int(base)) // int(slot)
+                self.report("stack overflow: an access to a stack guard page", batch, int(hit[0]),
+                            detail=f"physical address {int(rec['mem_pa']):#x} is in the guard page below core "
+                            f"{owner}'s stack ([{int(base) + owner * int(slot):#x}, +{int(guard):#x}), "
+                            f"sw/common/stack.ld): a stack grew past its {int(slot - guard) // 1024} KiB "
+                            f"(core {int(rec['core'])} made the access)", check="stack")
 
     def recent(self, core: int, batch: np.ndarray | None = None, upto: int = -1) -> str:
         """The last HISTORY instructions of a core, ending at batch[upto] when a batch that is being

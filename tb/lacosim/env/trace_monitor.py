@@ -43,6 +43,7 @@ class TraceMonitor(uvm_component):
         self.retired = np.zeros(soc.MAX_CORES, dtype=np.int64)  # per core, including a stopped batch
         self.last_cycle = 0
         self.interrupted = False
+        self.failures = ConfigDB().get(self, "", "failures")  # flushed in cycle order after each batch
         self.python_seconds = 0.0  # wall time spent draining and checking batches (the rest is the simulator)
 
     def start_of_simulation_phase(self) -> None:
@@ -95,11 +96,16 @@ class TraceMonitor(uvm_component):
         if len(events):
             self.event_ap.write(events)  # first: the program's output reaches the user even if a check stops
         self.trace_ap.write(batch)
-        if self.ended.is_set():
-            return  # a checker on trace_ap stopped the run
         retired = batch if all_retire else trace.take(batch, is_retire)
+        if self.ended.is_set():
+            # a checker on trace_ap stopped the run: the retirement checks (bus, stack guard, SMP boot)
+            # still see everything up to that cycle, since what they find there may have come first
+            retired = trace.take(retired, retired["cycle"] <= np.uint64(self.end_cycle))
         if len(retired):
             self.retire_ap.write(retired)
+        self.failures.flush()
+        if self.ended.is_set():
+            return
         if len(events):
             for kind, reason in ((trace.KIND_POWEROFF, RunEnd.POWEROFF),
                                  (trace.KIND_TIMEOUT, RunEnd.TIMEOUT)):

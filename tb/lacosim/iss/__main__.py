@@ -25,8 +25,11 @@ DEFAULT_MAX_INSNS = 200_000_000
 
 
 def _stream_to_stdout(data: bytes) -> None:
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:  # `make iss ... | head`: the reader is gone, the run goes on quietly
+        pass
 
 
 def trace_line(iss: Iss) -> str:

@@ -101,6 +101,7 @@ class LacosimTest(uvm_test):
         """Test-specific checks at the end of the run (subclasses)."""
 
     def report_phase(self) -> None:
+        self.failures.flush()  # what end-of-run checks found
         retired = self.env.trace.retired
         cycles = self.env.trace.end_cycle
         per_core = " ".join(f"c{c}={int(retired[c])}" for c in range(self.cfg.cores))
@@ -115,7 +116,9 @@ class LacosimTest(uvm_test):
         (Path(self.cfg.run_dir) / "coverage.json").write_text(self.coverage.to_json())
         stats = {"cycles": cycles, "retired": int(retired.sum()), "seconds": self.run_seconds,
                  "python_seconds": self.env.trace.python_seconds, "batches": self.env.trace.batches,
-                 "end": self.env.trace.end_reason, "failures": len(self.failures.failures)}
+                 "end": self.env.trace.end_reason, "failures": len(self.failures.failures),
+                 # where the first failure with a cycle happened: AUTO_WAVES=1 re-runs the seed around it
+                 "failure_cycle": next((f.cycle for f in self.failures.failures if f.cycle is not None), None)}
         (Path(self.cfg.run_dir) / "stats.json").write_text(json.dumps(stats))
 
     # ------------------------------------------------------------------------------------------
