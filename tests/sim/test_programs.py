@@ -56,6 +56,7 @@ def test_hello_test_passes_and_prints_greeting():
     assert res.returncode == 0, res.output[-4000:]
     assert "Hello from lacosim!" in res.output
     assert "PASSED" in res.output
+    assert "Verilog $finish" not in res.output   # Verilator's line at every run's end is gone (vl_finish)
 
 
 def test_trace_log_lists_every_retired_instruction():

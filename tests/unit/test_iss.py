@@ -675,3 +675,26 @@ def test_uart_thre_interrupt_follows_la_uart():
     assert not u.irq and u.load(soc.UART_IIR, 0) == soc.UART_IIR_NONE
     u.store(soc.UART_THR, 0, 0x42)                        # pending but not enabled: no line
     assert not u.irq
+
+
+def test_looping_through_exceptions_keeps_memory_bounded():
+    """A program that takes the same exception forever (syscall, handler = ertn back to it) grew to 12 GB:
+    the translated word re-raised one Trap object whose traceback chained on every raise."""
+    import gc
+    import tracemalloc
+
+    from lacosim.iss.csr import CSR_EENTRY
+    handler = BASE + 0x1000
+    iss = make_iss([encode("syscall", code=0)])
+    iss.memory.write(handler, encode("ertn").to_bytes(4, "little"))
+    iss.csr.values[CSR_EENTRY] = handler
+    iss.run_for(2000)  # warm up: translations exist
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    iss.run_for(200_000)
+    gc.collect()
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert iss.retired > 200_000
+    assert grown < 1_000_000, f"100k exceptions left {grown} bytes behind"

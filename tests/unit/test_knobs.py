@@ -51,3 +51,11 @@ def test_a_test_minimum_core_count_is_enforced():
                           "CORES=1"], cwd=REPO, capture_output=True, text=True, check=False, timeout=120)
     assert res.returncode == 2
     assert "CORES=1: TEST=ipi_ecfg needs at least 2 cores" in res.stderr
+
+
+def test_elf_runs_with_the_same_file_name_get_their_own_run_directories(tmp_path):
+    """`ELF=` runs all shared build/run/elf-<stem>: two programs named prog.elf overwrote each other."""
+    from lacosim.runner import elf_run_name
+    a, b = tmp_path / "a" / "prog.elf", tmp_path / "b" / "prog.elf"
+    assert elf_run_name(a) != elf_run_name(b)
+    assert elf_run_name(a).startswith("elf-prog-") and elf_run_name(a) == elf_run_name(a)
