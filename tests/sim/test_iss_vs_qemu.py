@@ -20,7 +20,7 @@ from lacosim.qemu import qemu_available, run_qemu
 
 from sim.conftest import REPO, SW_BUILD
 
-BROKEN = {"bad_hang", "bad_no_handler", "bad_double_fault"}  # programs that must fail
+BROKEN = {"bad_hang", "bad_no_handler", "bad_double_fault", "bad_stack_overflow"}  # programs that must fail
 # program -> why QEMU 7.2 prints something else; the model must print the program's own PASS line instead
 QEMU_DIFFERS = {
     "bad_illegal": "fadd.d is INE on this core (architecture.md 4.10); QEMU raises FPD",
