@@ -3,6 +3,8 @@ seed-bug software build and planted timer bug is caught by the scoreboard named 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sim.conftest import run_lacosim
@@ -17,6 +19,12 @@ def test_host_test_passes(test):
     res = run_lacosim("--test", test, "--seed", "20261124")
     assert res.returncode == 0, res.output[-5000:]
     assert f"TEST={test} SEED=20261124 PASSED" in res.output
+    dists = json.loads((res.run_dir / "stats.json").read_text()).get("distributions", {})
+    if test == "ipi_ecfg":   # what the regression report plots: measured by the scoreboards
+        latencies = dists["IPI latency: send to interrupt taken (cycles)"]
+        assert latencies and all(0 < c < 1000 for c in latencies), latencies
+    if test.startswith("host_timer"):
+        assert set(dists["timer error: TI rise - predicted expiry (cycles)"]) == {0}  # every TI on time
 
 
 def test_ipi_ecfg_seed_bug_is_caught_by_the_ipi_scoreboard():

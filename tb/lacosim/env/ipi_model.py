@@ -52,6 +52,10 @@ class IpiModel:
         self.require_delivery = require_delivery
         self.sends: list[Send] = []
 
+    def latencies(self) -> list[int]:
+        """Cycles from each delivered send (its IPI_SEND/IPI_SET write retiring) to the IPI being taken."""
+        return [s.delivered - s.cycle for s in self.sends if s.delivered is not None]
+
     # -- inputs ------------------------------------------------------------------------------
     def iocsr_write(self, cycle: int, core: int, addr: int, value: int) -> list[str]:
         st = self.cores[core]

@@ -48,6 +48,7 @@ class TimerScoreboard(uvm_subscriber):
         self.cores = [CoreTimerCheck() for _ in range(self.cfg.cores)]
         self.cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.last_cycle = 0
+        self.ti_errors: list[int] = []  # observed TI rise - nearest predicted expiry, per rise (report plots)
         self.failed = 0
         self._batch: np.ndarray | None = None
         self._idx = -1
@@ -93,8 +94,10 @@ class TimerScoreboard(uvm_subscriber):
     def _ti_change(self, rec: np.void, st: CoreTimerCheck, level: bool) -> None:
         cycle, core = int(rec["cycle"]), int(rec["core"])
         if level:
+            nearby = st.predictor.expiries(max(0, cycle - 100_000), cycle + 100_000)
+            if nearby:
+                self.ti_errors.append(min((cycle - e for e in nearby), key=abs))
             if cycle not in st.predictor.expiries(cycle, cycle):
-                nearby = st.predictor.expiries(max(0, cycle - 100_000), cycle + 100_000)
                 self._fail(core, cycle, "TI rose when no timer expiry was due",
                            f"observed ESTAT.IS[11] 0->1 at cycle {cycle}; predicted expiries near it: "
                            f"{nearby[:8]}; timer configuration in force: {st.predictor.config_at(cycle)}")
