@@ -47,6 +47,7 @@ def test_an_exception_with_no_handler_installed_fails():
     assert res.returncode == 1, res.output[-3000:]
     assert "illegal instruction with no exception handler installed (EENTRY = 0)" in res.output, \
         res.output[-3000:]
+    assert res.output.count("FAIL [") == 1, res.output[-3000:]
     assert "<undefined_insn>" in res.output
 
 
@@ -54,6 +55,7 @@ def test_a_handler_that_faults_at_its_first_instruction_is_a_double_fault():
     res = run_lacosim(f"ELF={program('bad_double_fault')}")
     assert res.returncode == 1, res.output[-3000:]
     assert "double fault: the SYS handler's first instruction raised INE" in res.output, res.output[-3000:]
+    assert res.output.count("FAIL [") == 1, res.output[-3000:]
     assert "<broken_handler>" in res.output
 
 
@@ -78,4 +80,6 @@ def test_a_stack_overflow_is_caught_at_the_guard_page():
     res = run_lacosim(f"ELF={program('bad_stack_overflow')}", "SEED=1")
     assert res.returncode == 1, res.output[-3000:]
     assert "FAIL [stack] stack overflow: an access to a stack guard page" in res.output, res.output[-3000:]
+    # the first failure printed is the overflow, not the wreckage it causes later (code overwritten: INE)
+    assert res.output.index("FAIL [") == res.output.index("FAIL [stack]"), res.output[-3000:]
     assert "guard page below core 0's stack" in res.output and "<deep" in res.output

@@ -36,6 +36,8 @@ def test_planted_bug_fails_lockstep_with_a_useful_report(bug):
     out = res.output
     assert res.returncode == 1, f"BUG={bug} went unnoticed:\n{out[-3000:]}"
     assert "FAIL [lockstep]" in out, out[-3000:]
+    # the bug is caught by lockstep first, not by some consequence another checker noticed earlier
+    assert out.index("FAIL [") == out.index("FAIL [lockstep]"), out[-3000:]
     report = out[out.index("FAIL [lockstep]"):]
     assert "<-- differs" in report                                    # expected vs observed, marked
     assert "(cycle " in report and "core 0" in report and "pc 0x" in report
