@@ -14,8 +14,10 @@
  * Output identical on QEMU 7.2 (-smp 2) and the RTL.
  *
  * Parameters (uint64_t, ELF symbols in .data):
- *   idle_timer_initval  default 20000  one-shot InitVal for A and C; multiple of 4, >= 1000
- *   ipi_delay           default 2000   core 1's delay loop before each IPI (about 3 instructions each)
+ *   idle_timer_initval  default 2000000  one-shot InitVal for A and C; multiple of 4, >= 1000
+ *   ipi_delay           default 1000000  core 1's delay loop before each IPI (about 3 instructions each)
+ * The defaults are what QEMU runs (test_iss_vs_qemu.py): it runs SMP on host wall-clock time, so they leave
+ * core 0 milliseconds to reach its idle even on a loaded machine. The RTL test seeds small values.
  * Cost on the RTL: about 2 x idle_timer_initval + 2 x 3 x ipi_delay + 15000 cycles.
  * Success: last line "host_idle_wake: PASS".
  */
@@ -30,8 +32,8 @@
 #include "timer.h"
 #include "trap.h"
 
-PARAM(idle_timer_initval, 20000);
-PARAM(ipi_delay, 2000);
+PARAM(idle_timer_initval, 2000000);
+PARAM(ipi_delay, 1000000);
 
 #define WAKE_VECTOR 1
 

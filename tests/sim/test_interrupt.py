@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.conftest import REPO, program
+from sim.conftest import REPO, first_failure_first, program
 
 
 def test_ctrl_c_stops_cleanly_and_marks_the_run():
@@ -37,9 +37,9 @@ def test_ctrl_c_stops_cleanly_and_marks_the_run():
     os.killpg(proc.pid, signal.SIGINT)  # what the terminal does on Ctrl-C: the whole process group
     out, _ = proc.communicate(timeout=120)
     out = "".join(lines) + out
-    assert proc.returncode == 130, out[-3000:]
-    assert "Traceback" not in out and "KeyboardInterrupt" not in out, out[-3000:]
-    assert out.count("lacosim: interrupted (Ctrl-C)") == 1, out[-3000:]
+    assert proc.returncode == 130, first_failure_first(out)
+    assert "Traceback" not in out and "KeyboardInterrupt" not in out, first_failure_first(out)
+    assert out.count("lacosim: interrupted (Ctrl-C)") == 1, first_failure_first(out)
     run = Path(run_dir)
     assert (run / "INTERRUPTED").exists()
     assert json.loads((run / "stats.json").read_text())["end"] == "interrupted"

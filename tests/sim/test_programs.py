@@ -31,7 +31,7 @@ def test_rtl_matches_qemu(name):
     expected = run_qemu(elf)
     assert len(expected) > 20, f"QEMU printed almost nothing for {name}: {expected!r}"
     res = run_lacosim("--elf", str(elf))
-    assert res.returncode == 0, res.output[-4000:]
+    assert res.returncode == 0, res.report
     observed = res.uart
     if observed != expected:
         exp_lines, obs_lines = expected.splitlines(), observed.splitlines()
@@ -47,13 +47,13 @@ def test_rtl_matches_qemu(name):
 def test_rtl_passes_the_programs_qemu_cannot_run(name):
     elf = program(name)
     res = run_lacosim(f"ELF={elf}")
-    assert res.returncode == 0, res.output[-4000:]
-    assert f"{name}: PASS".encode() in res.uart, res.output[-4000:]
+    assert res.returncode == 0, res.report
+    assert f"{name}: PASS".encode() in res.uart, res.report
 
 
 def test_hello_test_passes_and_prints_greeting():
     res = run_lacosim("--test", "hello", "--seed", "1")
-    assert res.returncode == 0, res.output[-4000:]
+    assert res.returncode == 0, res.report
     assert "Hello from lacosim!" in res.output
     assert "PASSED" in res.output
     assert "Verilog $finish" not in res.output   # Verilator's line at every run's end is gone (vl_finish)
@@ -61,7 +61,7 @@ def test_hello_test_passes_and_prints_greeting():
 
 def test_trace_log_lists_every_retired_instruction():
     res = run_lacosim("--test", "hello", "--seed", "3", "--trace")
-    assert res.returncode == 0, res.output[-3000:]
+    assert res.returncode == 0, res.report
     text = (res.run_dir / "trace.log").read_text()
     header = [ln for ln in text.splitlines() if ln.startswith("#")]
     lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
@@ -75,7 +75,7 @@ def test_trace_log_lists_every_retired_instruction():
 
 def test_trace_log_names_csrs_and_shows_traps_inline():
     res = run_lacosim("TEST=priv_exc", "SEED=1", "TRACE=1")
-    assert res.returncode == 0, res.output[-3000:]
+    assert res.returncode == 0, res.report
     text = (res.run_dir / "trace.log").read_text()
     assert "EENTRY<=0x" in text                      # a CSR write by name with its value
     assert " EXC SYS" in text and " ERTN" in text    # traps and returns inline

@@ -23,7 +23,7 @@ from lacosim.randgen.generator import GeneratorConfig
 from lacosim.randgen.paging import TlbMode
 from lacosim.randgen.program import RandomProgram, build_elf, build_program
 
-from sim.conftest import REPO, run_lacosim
+from sim.conftest import REPO, first_failure_first, run_lacosim
 
 OUT = REPO / "build" / "randgen"
 FIXED_SEEDS = (1, 2, 3)
@@ -81,7 +81,7 @@ def check_rtl_matches_qemu(seed: int, length: int, paging: bool | None = False) 
     res = run_lacosim("--elf", str(elf))
     repro = (f"regenerate: python -m lacosim.randgen --seed {seed} --count 1 {program.regenerate_flags}; "
              f"rerun: make sim ELF={elf}")
-    assert res.returncode == 0, f"seed {seed}, program {elf}: the RTL run failed\n{res.output[-4000:]}\n{repro}"
+    assert res.returncode == 0, f"seed {seed}, program {elf}: the RTL run failed\n{res.report}\n{repro}"
     observed = res.uart
     if observed != expected:
         line, exp, obs = first_difference(expected, observed)
@@ -187,7 +187,7 @@ def test_iss_paging_program_matches_qemu(seed):
     _, elf = build(seed, FIXED_LENGTH, paging=True)
     expected = run_qemu(elf)
     res = run_iss(elf)
-    assert res.returncode == 0, f"seed {seed}: the model failed on {elf}: {res.stderr.decode()[-2000:]}"
+    assert res.returncode == 0, f"seed {seed}: the model failed on {elf}: {first_failure_first(res.stderr.decode())}"
     if res.stdout != expected:
         line, exp, obs = first_difference(expected, res.stdout)
         pytest.fail(f"seed {seed}, {elf}: the model differs from QEMU at line {line}:\n"
