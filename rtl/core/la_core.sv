@@ -13,6 +13,12 @@
 // younger and lets IF refetch from the handler (or ERA, or pc+4 after a serialising instruction)
 // in the next cycle. la_csr holds the privileged state and the timer (la_timer); la_tlb the MTLB,
 // looked up by IF and EX and maintained by the instruction committing in WB (docs/design.md 9).
+//
+// LVZ (docs/design.md 12): la_csr twice, the root bank (u_csr) and the guest bank (u_gcsr, the same
+// module with Guest = 1). GSTAT.VM (in the root bank) says which bank the pipeline runs on: PLV, DA,
+// DMW, MISC and the TLB context come from it, its system operations commit to it, and its exceptions
+// enter it, except exits (exc_root, root interrupts) which enter the root bank. Root gcsr* commit to
+// the guest bank as host accesses. Mode changes only at WB (ertn, traps), which flushes.
 module la_core import la_pkg::*; #(
   parameter int unsigned CoreId = 0
 ) (
@@ -50,7 +56,7 @@ module la_core import la_pkg::*; #(
   output retire_t     retire_o
 );
   // IF/ID
-  logic        id_valid, id_fexc;
+  logic        id_valid, id_fexc, id_froot;
   exc_cause_e  id_fcause;
   logic [63:0] id_pc, id_pc_pa;
   // pipeline registers
@@ -68,15 +74,30 @@ module la_core import la_pkg::*; #(
   // control
   logic        id_hazard, ex_stall, ex_redirect, mem_flush, flush, sleep;
   logic [63:0] ex_redirect_pc, flush_pc;
-  // privileged state
+  // privileged state: per bank (_r root, _g guest) and of the current mode
   logic        commit, trap, trap_int, ie, da, rdtime_ipe, int_req, wake;
   logic [1:0]  plv;
   logic [3:0]  int_no;
-  logic [12:0] irq_is;
   logic [3:0][63:0] dmw;
   logic [63:0] csr_rdata, csr_rdata2, csr_wdata, trap_vector, ertn_pc;
+  logic        vm, pvm, to_guest, commit_r, commit_g, trap_r, trap_g, ll_clear_r, ll_clear_g;
+  logic        ie_r, ie_g, da_r, da_g, rdtime_ipe_r, rdtime_ipe_g, int_req_r, int_req_g;
+  logic        wake_g;
+  logic [1:0]  plv_r, plv_g;
+  logic [3:0]  int_no_r, int_no_g;
+  logic [12:0] is_r, is_g;
+  logic [3:0][63:0] dmw_r, dmw_g;
+  logic [63:0] rdata_r, rdata_g, rdata2_r, rdata2_g, wdata_r, wdata_g, tvec_r, tvec_g;
+  logic [63:0] ertn_pc_r, ertn_pc_g;
+  logic [7:0]  gid;
+  logic [63:0] gcfg, gcntc;
+  logic [15:0] gintc;   // VIP, PIP (HC has no effect: decision 3)
+  logic [23:0] gtlbc;
   // TLB
   logic        if_tlb_req, if_tlb_exc, ex_tlb_req, ex_tlb_exc, tlb_srch_hit, tlb_we;
+  logic        if_tlb_s2, ex_tlb_s2, if_tlb_s2f, ex_tlb_s2f;
+  logic [47:0] if_tlb_gpa, ex_tlb_gpa;
+  logic [7:0]  rgid;
   exc_cause_e  if_tlb_cause, ex_tlb_cause;
   logic [47:0] if_tlb_va, if_tlb_pa, ex_tlb_va, ex_tlb_pa;
   logic [47:13] tlb_srch_vpn;
@@ -85,11 +106,14 @@ module la_core import la_pkg::*; #(
   tlb_op_e     tlb_op;
   tlb_entry_t  tlb_wentry, tlb_rentry;
   logic [15:0] tlb_srch_idx, tlb_widx;
-  logic [9:0]  asid;
-  logic [2:0]  dwpl;
-  logic [29:0] pwcl;
-  logic [23:0] pwch;
-  logic [63:0] tlbrbadv;
+  logic [9:0]  asid, asid_r, asid_g;
+  logic [2:0]  dwpl, dwpl_r, dwpl_g;
+  logic [29:0] pwcl, pwcl_r, pwcl_g;
+  logic [23:0] pwch, pwch_r, pwch_g;
+  logic [63:0] tlbrbadv, tlbrbadv_r, tlbrbadv_g;
+  logic [TLB_IDX_W-1:0] tlb_index_r, tlb_index_g;
+  logic [47:13] tlb_srch_vpn_r, tlb_srch_vpn_g;
+  tlb_entry_t  tlb_wentry_r, tlb_wentry_g;
 
   la_if_stage u_if_stage (
     .clk_i,
@@ -102,20 +126,25 @@ module la_core import la_pkg::*; #(
     .redirect_i    (ex_redirect),
     .redirect_pc_i (ex_redirect_pc),
     .stall_i       (id_hazard || ex_stall),
+    .vm_i          (vm),
     .da_i          (da),
     .plv_i         (plv),
     .dmw_i         (dmw[1:0]),
     .tlb_req_o     (if_tlb_req),
+    .tlb_s2_o      (if_tlb_s2),
     .tlb_va_o      (if_tlb_va),
     .tlb_exc_i     (if_tlb_exc),
     .tlb_cause_i   (if_tlb_cause),
     .tlb_pa_i      (if_tlb_pa),
+    .tlb_s2_i      (if_tlb_s2f),
+    .tlb_gpa_i     (if_tlb_gpa),
     .imem_req_o,
     .imem_addr_o,
     .id_valid_o    (id_valid),
     .id_pc_o       (id_pc),
     .id_fexc_o     (id_fexc),
     .id_fcause_o   (id_fcause),
+    .id_froot_o    (id_froot),
     .id_pc_pa_o    (id_pc_pa)
   );
 
@@ -126,6 +155,7 @@ module la_core import la_pkg::*; #(
     .pc_i           (id_pc),
     .fexc_i         (id_fexc),
     .fcause_i       (id_fcause),
+    .froot_i        (id_froot),
     .pc_pa_i        (id_pc_pa),
     .insn_i         (imem_rdata_i),
     .rf_raddr_a_o   (rf_raddr_a),
@@ -179,16 +209,22 @@ module la_core import la_pkg::*; #(
     .da_i          (da),
     .dmw_i         (dmw),
     .rdtime_ipe_i  (rdtime_ipe),
+    .vm_i          (vm),
+    .gcfg_i        (gcfg),
+    .toti_i        (gtlbc[GTLBC_TOTI]),
     .int_req_i     (int_req),
     .pwcl_i        (pwcl),
     .pwch_i        (pwch),
     .tlbrbadv_i    (tlbrbadv),
     .tlb_req_o     (ex_tlb_req),
+    .tlb_s2_o      (ex_tlb_s2),
     .tlb_va_o      (ex_tlb_va),
     .tlb_acc_o     (ex_tlb_acc),
     .tlb_exc_i     (ex_tlb_exc),
     .tlb_cause_i   (ex_tlb_cause),
     .tlb_pa_i      (ex_tlb_pa),
+    .tlb_s2_i      (ex_tlb_s2f),
+    .tlb_gpa_i     (ex_tlb_gpa),
     .fwd_we_o      (ex_fwd_we),
     .fwd_wa_o      (ex_fwd_wa),
     .fwd_late_o    (ex_fwd_late),
@@ -226,74 +262,197 @@ module la_core import la_pkg::*; #(
     .mem_wb_o      (mem_wb)
   );
 
-  la_csr #(.CoreId(CoreId)) u_csr (
+  // Which bank the instruction in WB commits to or traps into (design.md 12.2, 12.5)
+  assign to_guest = vm || mem_wb.gcsr;
+  assign commit_r = commit && !to_guest;
+  assign commit_g = commit && to_guest;
+  assign trap_r   = trap && (!vm || (trap_int ? int_req_r : mem_wb.exc_root));
+  assign trap_g   = trap && !trap_r;
+
+  la_csr #(.CoreId(CoreId), .Guest(1'b0)) u_csr (
     .clk_i,
     .rst_ni,
-    .irq_hwi_i,
-    .irq_ipi_i,
     .llbit_i,
-    .ll_clear_o,
-    .commit_i      (commit),
     .op_i          (mem_wb.sys_op),
     .csr_num_i     (mem_wb.insn[23:10]),
     .rj_i          (mem_wb.sys_rj),
     .rd_i          (mem_wb.sys_rd),
     .pte_i         (mem_wb.result),
-    .rdata_o       (csr_rdata),
-    .rdata2_o      (csr_rdata2),
-    .csr_wdata_o   (csr_wdata),
-    .trap_i        (trap),
     .trap_int_i    (trap_int),
     .trap_cause_i  (mem_wb.exc_cause),
     .trap_pc_i     (mem_wb.pc),
     .trap_badv_i   (mem_wb.badv),
     .trap_insn_i   (mem_wb.insn),
     .trap_fetch_i  (mem_wb.fexc),
-    .trap_vector_o (trap_vector),
-    .ertn_pc_o     (ertn_pc),
-    .plv_o         (plv),
-    .ie_o          (ie),
-    .da_o          (da),
-    .dmw_o         (dmw),
-    .rdtime_ipe_o  (rdtime_ipe),
-    .is_o          (irq_is),
-    .int_req_o     (int_req),
-    .wake_o        (wake),
-    .int_no_o      (int_no),
-    .asid_o        (asid),
-    .dwpl_o        (dwpl),
-    .pwcl_o        (pwcl),
-    .pwch_o        (pwch),
-    .tlbrbadv_o    (tlbrbadv),
-    .tlb_index_o   (tlb_index),
-    .tlb_srch_vpn_o(tlb_srch_vpn),
-    .tlb_wentry_o  (tlb_wentry),
     .tlb_srch_hit_i(tlb_srch_hit),
     .tlb_srch_idx_i(tlb_srch_idx),
-    .tlb_rentry_i  (tlb_rentry)
+    .tlb_rentry_i  (tlb_rentry),
+    .irq_hwi_i,
+    .irq_ipi_i,
+    .host_i        (1'b0),
+    .cnt_offset_i  ('0),
+    .ll_clear_o    (ll_clear_r),
+    .commit_i      (commit_r),
+    .rdata_o       (rdata_r),
+    .rdata2_o      (rdata2_r),
+    .csr_wdata_o   (wdata_r),
+    .trap_i        (trap_r),
+    .trap_vector_o (tvec_r),
+    .ertn_pc_o     (ertn_pc_r),
+    .plv_o         (plv_r),
+    .ie_o          (ie_r),
+    .da_o          (da_r),
+    .dmw_o         (dmw_r),
+    .rdtime_ipe_o  (rdtime_ipe_r),
+    .is_o          (is_r),
+    .int_req_o     (int_req_r),
+    .wake_o        (wake),
+    .int_no_o      (int_no_r),
+    .asid_o        (asid_r),
+    .dwpl_o        (dwpl_r),
+    .pwcl_o        (pwcl_r),
+    .pwch_o        (pwch_r),
+    .tlbrbadv_o    (tlbrbadv_r),
+    .tlb_index_o   (tlb_index_r),
+    .tlb_srch_vpn_o(tlb_srch_vpn_r),
+    .tlb_wentry_o  (tlb_wentry_r),
+    .vm_o          (vm),
+    .pvm_o         (pvm),
+    .gid_o         (gid),
+    .gcfg_o        (gcfg),
+    .gintc_o       (gintc),
+    .gcntc_o       (gcntc),
+    .gtlbc_o       (gtlbc)
   );
+
+  la_csr #(.CoreId(CoreId), .Guest(1'b1)) u_gcsr (
+    .clk_i,
+    .rst_ni,
+    .llbit_i,
+    .op_i          (mem_wb.sys_op),
+    .csr_num_i     (mem_wb.insn[23:10]),
+    .rj_i          (mem_wb.sys_rj),
+    .rd_i          (mem_wb.sys_rd),
+    .pte_i         (mem_wb.result),
+    .trap_int_i    (trap_int),
+    .trap_cause_i  (mem_wb.exc_cause),
+    .trap_pc_i     (mem_wb.pc),
+    .trap_badv_i   (mem_wb.badv),
+    .trap_insn_i   (mem_wb.insn),
+    .trap_fetch_i  (mem_wb.fexc),
+    .tlb_srch_hit_i(tlb_srch_hit),
+    .tlb_srch_idx_i(tlb_srch_idx),
+    .tlb_rentry_i  (tlb_rentry),
+    .irq_hwi_i     (gintc[7:0] | (gintc[15:8] & irq_hwi_i)),  // design.md 12.3 (decision 3)
+    .irq_ipi_i     (1'b0),
+    .host_i        (!vm),
+    .cnt_offset_i  (gcntc),
+    .ll_clear_o    (ll_clear_g),
+    .commit_i      (commit_g),
+    .rdata_o       (rdata_g),
+    .rdata2_o      (rdata2_g),
+    .csr_wdata_o   (wdata_g),
+    .trap_i        (trap_g),
+    .trap_vector_o (tvec_g),
+    .ertn_pc_o     (ertn_pc_g),
+    .plv_o         (plv_g),
+    .ie_o          (ie_g),
+    .da_o          (da_g),
+    .dmw_o         (dmw_g),
+    .rdtime_ipe_o  (rdtime_ipe_g),
+    .is_o          (is_g),
+    .int_req_o     (int_req_g),
+    .wake_o        (wake_g),
+    .int_no_o      (int_no_g),
+    .asid_o        (asid_g),
+    .dwpl_o        (dwpl_g),
+    .pwcl_o        (pwcl_g),
+    .pwch_o        (pwch_g),
+    .tlbrbadv_o    (tlbrbadv_g),
+    .tlb_index_o   (tlb_index_g),
+    .tlb_srch_vpn_o(tlb_srch_vpn_g),
+    .tlb_wentry_o  (tlb_wentry_g),
+    .vm_o          (unused_g.vm),
+    .pvm_o         (unused_g.pvm),
+    .gid_o         (unused_g.gid),
+    .gcfg_o        (unused_g.gcfg),
+    .gintc_o       (unused_g.gintc),
+    .gcntc_o       (unused_g.gcntc),
+    .gtlbc_o       (unused_g.gtlbc)
+  );
+
+  // The guest bank's LVZ outputs are constant 0 (Guest = 1 has no LVZ CSRs)
+  struct packed {
+    logic vm, pvm;
+    logic [7:0] gid;
+    logic [63:0] gcfg, gcntc;
+    logic [15:0] gintc;
+    logic [23:0] gtlbc;
+  } unused_g;
+  logic unused_lvz;
+  assign unused_lvz = ^{unused_g, wake_g};
+
+  // The current mode's view
+  assign plv         = vm ? plv_g : plv_r;
+  assign ie          = vm ? ie_g : ie_r;
+  assign da          = vm ? da_g : da_r;
+  assign dmw         = vm ? dmw_g : dmw_r;
+  assign rdtime_ipe  = vm ? rdtime_ipe_g : rdtime_ipe_r;
+  assign asid        = vm ? asid_g : asid_r;
+  assign dwpl        = vm ? dwpl_g : dwpl_r;
+  assign pwcl        = vm ? pwcl_g : pwcl_r;
+  assign pwch        = vm ? pwch_g : pwch_r;
+  assign tlbrbadv    = vm ? tlbrbadv_g : tlbrbadv_r;
+  assign tlb_index   = vm ? tlb_index_g : tlb_index_r;
+  assign tlb_srch_vpn = vm ? tlb_srch_vpn_g : tlb_srch_vpn_r;
+  // Root TLB instructions tag and match with rgid (12.6); guest ones write bank 1 of GSTAT.GID
+  assign rgid = gtlbc[GTLBC_USETGID] ? gtlbc[23:16] : pvm ? gid : 8'd0;
+  always_comb begin
+    tlb_wentry       = vm ? tlb_wentry_g : tlb_wentry_r;
+    tlb_wentry.gid   = vm ? gid : rgid;
+    tlb_wentry.gbank = vm;
+  end
+  // Root interrupts first; in guest mode they exit (12.3). Guest interrupts only in guest mode.
+  assign int_req     = int_req_r || (vm && int_req_g);
+  assign int_no      = int_req_r ? int_no_r : int_no_g;
+  assign csr_rdata   = to_guest ? rdata_g : rdata_r;
+  assign csr_rdata2  = to_guest ? rdata2_g : rdata2_r;
+  assign csr_wdata   = to_guest ? wdata_g : wdata_r;
+  assign trap_vector = trap_r ? tvec_r : tvec_g;
+  assign ertn_pc     = vm ? ertn_pc_g : ertn_pc_r;
+  assign ll_clear_o  = ll_clear_r || ll_clear_g;
 
   la_tlb #(.Entries(TLB_ENTRIES), .CoreId(CoreId)) u_tlb (
     .clk_i,
     .rst_ni,
     .tlb_seed_i,
     .asid_i        (asid),
-    .gid_i         (8'd0),   // LVZ: current GID / guest bank, root until LVZ exists
-    .gbank_i       (1'b0),
+    .vm_i          (vm),
+    .gid_i         (gid),
+    .root_asid_i   (asid_r),
+    .part_num_i    (gtlbc[5:0]),
     .plv_i         (plv),
     .dwpl_i        (dwpl),
     .if_req_i      (if_tlb_req),
+    .if_s2_i       (if_tlb_s2),
     .if_va_i       (if_tlb_va),
     .if_exc_o      (if_tlb_exc),
     .if_cause_o    (if_tlb_cause),
     .if_pa_o       (if_tlb_pa),
+    .if_s2_o       (if_tlb_s2f),
+    .if_gpa_o      (if_tlb_gpa),
     .ex_req_i      (ex_tlb_req),
+    .ex_s2_i       (ex_tlb_s2),
     .ex_va_i       (ex_tlb_va),
     .ex_acc_i      (ex_tlb_acc),
     .ex_exc_o      (ex_tlb_exc),
     .ex_cause_o    (ex_tlb_cause),
     .ex_pa_o       (ex_tlb_pa),
+    .ex_s2_o       (ex_tlb_s2f),
+    .ex_gpa_o      (ex_tlb_gpa),
     .op_i          (tlb_op),
+    .op_guest_i    (vm),
+    .op_gid_i      (vm ? gid : rgid),
     .inv_op_i      (mem_wb.insn[4:0]),
     .inv_asid_i    (mem_wb.sys_rj[9:0]),
     .op_vpn_i      (tlb_op == TLBOP_INV ? mem_wb.sys_rd[47:13] : tlb_srch_vpn),
@@ -317,7 +476,10 @@ module la_core import la_pkg::*; #(
     .ertn_pc_i     (ertn_pc),
     .plv_i         (plv),
     .ie_i          (ie),
-    .is_i          (irq_is),
+    .is_i          (is_r),
+    .vm_i          (vm),
+    .is_g_i        (is_g),
+    .exit_i        (vm && trap_r),
     .tlb_we_i      (tlb_we),
     .tlb_idx_i     (tlb_widx),
     .tlb_op_o      (tlb_op),

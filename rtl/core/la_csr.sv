@@ -14,17 +14,29 @@
 // undefined are 0. Unknown CSRs read 0 and ignore writes. 32-bit CSRs are sign-extended into rd
 // (spec section 1; only BADI, TLBIDX, PWCL and TID can have bit 31 set).
 //
+// LVZ (design.md 12): the guest bank is this module again with Guest = 1: only the CSRs of
+// la_pkg::csr_in_guest_bank exist in it (others read 0, ignore writes), it has its own timer, and
+// its ESTAT.IS is composed from GINTC (hwi_i = VIP | PIP & HWI), its timer and a root-set IPI latch.
+// host_i marks a root gcsr* access, which may also write guest ESTAT.IS[11]/[12] and TVAL. The root
+// bank (Guest = 0) alone holds the LVZ CSRs (GSTAT with the mode bit VM, GCFG, GINTC, GCNTC, GTLBC,
+// TRGP): its ertn enters guest mode from PVM (or TLBRPRMD[3] after a refill) and a trap it takes while
+// VM = 1 is an exit (VM = 0, PVM = 1, TLBRPRMD[3] = 1 for a stage-2 refill).
+//
 // TLB side (design.md section 9): the TLB refill entry (9.3), BADV/TLBEHI of PIL..PPI, the CSR
 // effects of tlbsrch/tlbrd/ldpte at commit, and the entry tlbwr/tlbfill write, taken from the refill
 // registers (TLBREHI, TLBRELO0/1) while TLBRERA.IsTLBR = 1, else from TLBEHI, TLBIDX.PS, TLBELO0/1.
 module la_csr import la_pkg::*; #(
-  parameter int unsigned CoreId = 0
+  parameter int unsigned CoreId = 0,
+  parameter bit          Guest  = 1'b0
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
-  // interrupt lines (design.md 7.1), sampled into ESTAT.IS every cycle
+  // interrupt lines (design.md 7.1), sampled into ESTAT.IS every cycle (guest bank: hwi from GINTC,
+  // ipi unused)
   input  logic [7:0]       irq_hwi_i,
   input  logic             irq_ipi_i,
+  input  logic             host_i,      // guest bank: the access is a root gcsr*
+  input  logic [63:0]      cnt_offset_i, // added to the rdtime read-out (guest bank: GCNTC)
   // LL bit of this core (in the RAM)
   input  logic             llbit_i,
   output logic             ll_clear_o,
@@ -69,7 +81,15 @@ module la_csr import la_pkg::*; #(
   output tlb_entry_t       tlb_wentry_o,   // tlbwr/tlbfill
   input  logic             tlb_srch_hit_i,
   input  logic [15:0]      tlb_srch_idx_i,
-  input  tlb_entry_t       tlb_rentry_i    // tlbrd
+  input  tlb_entry_t       tlb_rentry_i,   // tlbrd
+  // LVZ state (root bank; the guest bank drives 0)
+  output logic             vm_o,           // GSTAT.VM: executing in guest mode
+  output logic             pvm_o,
+  output logic [7:0]       gid_o,          // GSTAT.GID
+  output logic [63:0]      gcfg_o,
+  output logic [15:0]      gintc_o,        // VIP, PIP
+  output logic [63:0]      gcntc_o,
+  output logic [23:0]      gtlbc_o
 );
   // Writable fields
   localparam logic [63:0] FM_CRMD   = 64'h3FF;
@@ -94,7 +114,13 @@ module la_csr import la_pkg::*; #(
   localparam logic [63:0] FM_TLBRENTRY = 64'h0000_FFFF_FFFF_F000;
   localparam logic [63:0] FM_TLBRERA = 64'hFFFF_FFFF_FFFF_FFFD;
   localparam logic [63:0] FM_TLBREHI = 64'h0000_FFFF_FFFF_E03F;
-  localparam logic [63:0] FM_TLBRPRMD = 64'h17;
+  localparam logic [63:0] FM_TLBRPRMD = Guest ? 64'h17 : 64'h1F;  // [3]: refill taken in guest mode
+  localparam logic [63:0] FM_GSTAT  = 64'h00FF_0002;     // PVM, GID (VM, GIDBITS read-only)
+  localparam logic [63:0] FM_GCFG   = 64'h0030_AAB0;     // MATC SIT TIT TOE TOP TORU GCI
+  localparam logic [63:0] FM_GINTC  = 64'h00FF_FFFF;     // VIP PIP HC
+  localparam logic [63:0] FM_GTLBC  = 64'h00FF_303F;     // GMTLBNum USETGID TOTI TGID
+  localparam logic [63:0] FM_ESTAT_HOST = 64'h1803;      // root gcsr*: SWI, guest TI and IPI
+  localparam logic [63:0] FM_TVAL_HOST  = 64'((1 << TIMER_BITS) - 1);
   localparam logic [63:0] FM_DMW    = 64'hF000_0000_0000_003F;
 
   logic [9:0]                crmd_q;
@@ -110,6 +136,11 @@ module la_csr import la_pkg::*; #(
   logic [NUM_SAVE-1:0][63:0] save_q;
   logic [3:0][63:0]          dmw_q;
   logic                      klo_q;
+  // LVZ (root bank only)
+  logic                      vm_q, pvm_q, gipi_q, trgp_gtlb_q;
+  logic [7:0]                gid_q, trgp_rid_q;
+  logic [63:0]               gcfg_q, gcntc_q;
+  logic [23:0]               gintc_q, gtlbc_q;
 
   logic [63:0]           counter;
   logic [TIMER_BITS-1:0] tcfg, tval;
@@ -183,8 +214,21 @@ module la_csr import la_pkg::*; #(
         CSR_TLBRELO1: begin raw = tlbrelo1_q;             fmask = FM_TLBELO; end
         CSR_TLBREHI:  begin raw = tlbrehi_q;              fmask = FM_TLBREHI; end
         CSR_TLBRPRMD: begin raw = tlbrprmd_q;             fmask = FM_TLBRPRMD; end
+        CSR_GSTAT:  begin raw = GSTAT_RESET | 64'({gid_q, 14'd0, pvm_q, vm_q}); fmask = FM_GSTAT; end
+        CSR_GCFG:   begin raw = gcfg_q | GCFG_RO;         fmask = FM_GCFG;   end
+        CSR_GINTC:  begin raw = 64'(gintc_q);             fmask = FM_GINTC;  end
+        CSR_GCNTC:  begin raw = gcntc_q;                  fmask = '1;        end
+        CSR_GTLBC:  begin raw = 64'(gtlbc_q);             fmask = FM_GTLBC;  end
+        CSR_TRGP:   raw = 64'({trgp_rid_q, 15'd0, trgp_gtlb_q});
         default: ;
       endcase
+    end
+    if (Guest && host_i && csr_num_i == CSR_ESTAT) fmask = FM_ESTAT_HOST;
+    if (Guest && host_i && csr_num_i == CSR_TVAL)  fmask = FM_TVAL_HOST;
+    if (Guest && !csr_in_guest_bank(csr_num_i)) begin
+      raw    = '0;
+      fmask  = '0;
+      sext32 = 1'b0;
     end
   end
 
@@ -204,7 +248,7 @@ module la_csr import la_pkg::*; #(
   assign csr_wdata_o = op_i == SYS_CSRXCHG ? (rd_i & rj_i) | (cur & ~rj_i) : rd_i;
 
   logic [63:0] time_v;
-  assign time_v   = counter + cntc_q;  // CNTC compensates the read-out only (spec 3.1)
+  assign time_v   = counter + cntc_q + cnt_offset_i;  // CNTC (and GCNTC) compensate the read-out only
   assign rdata2_o = sext_if(tid_q, 1'b1);
 
   always_comb begin
@@ -228,19 +272,25 @@ module la_csr import la_pkg::*; #(
 
   // ---------------------------------------------------------------------------------------------
   // Timer and interrupt lines
+  logic ti_host_we;  // root gcsr* write reaching guest ESTAT.IS[11]
+  assign ti_host_we = Guest && host_i && write && csr_num_i == CSR_ESTAT && wmask[IRQ_TI];
   la_timer u_timer (
     .clk_i,
     .rst_ni,
     .tcfg_we_i    (write && csr_num_i == CSR_TCFG),
     .tcfg_wdata_i (wnew[TIMER_BITS-1:0]),
-    .ticlr_i      (write && csr_num_i == CSR_TICLR && (op_i != SYS_CSRXCHG || rj_i[0]) && rd_i[0]),
+    .ticlr_i      ((write && csr_num_i == CSR_TICLR && (op_i != SYS_CSRXCHG || rj_i[0]) && rd_i[0]) ||
+                   (ti_host_we && !wnew[IRQ_TI])),
+    .ti_set_i     (ti_host_we && wnew[IRQ_TI]),
+    .tval_we_i    (Guest && host_i && write && csr_num_i == CSR_TVAL),
+    .tval_wdata_i (wnew[TIMER_BITS-1:0]),
     .counter_o    (counter),
     .tcfg_o       (tcfg),
     .tval_o       (tval),
     .ti_o         (ti)
   );
 
-  assign is      = {irq_ipi_i, ti, 1'b0, irq_hwi_i, swi_q};
+  assign is      = {Guest ? gipi_q : irq_ipi_i, ti, 1'b0, irq_hwi_i, swi_q};
   assign pending = is & ecfg_q[12:0];
   assign wake_o    = pending != '0;
   assign int_req_o = crmd_q[CRMD_IE] && wake_o;
@@ -341,9 +391,24 @@ module la_csr import la_pkg::*; #(
       tlbrehi_q   <= '0;
       tlbrprmd_q  <= '0;
       dmw_q       <= '0;
+      vm_q        <= 1'b0;
+      pvm_q       <= 1'b0;
+      gid_q       <= '0;
+      gipi_q      <= 1'b0;
+      gcfg_q      <= '0;
+      gintc_q     <= '0;
+      gcntc_q     <= '0;
+      gtlbc_q     <= 24'(GTLBC_RESET_NUM);
+      trgp_gtlb_q <= 1'b0;
+      trgp_rid_q  <= '0;
     end else if (trap_i && refill) begin
-      // TLB refill (design.md 9.3): ESTAT, ERA, BADV, BADI and PRMD are untouched
-      tlbrprmd_q        <= {59'd0, crmd_q[CRMD_WE], 1'b0, crmd_q[CRMD_IE], crmd_q[1:0]};
+      // TLB refill (design.md 9.3): ESTAT, ERA, BADV, BADI and PRMD are untouched; from guest mode
+      // it is a stage-2 miss: an exit that remembers the mode for its ertn (12.5)
+      tlbrprmd_q        <= {59'd0, crmd_q[CRMD_WE], vm_q, crmd_q[CRMD_IE], crmd_q[1:0]};
+      if (vm_q) begin
+        vm_q  <= 1'b0;
+        pvm_q <= 1'b1;
+      end
       crmd_q[1:0]       <= 2'd0;
       crmd_q[CRMD_IE]   <= 1'b0;
       crmd_q[CRMD_WE]   <= 1'b0;
@@ -363,7 +428,12 @@ module la_csr import la_pkg::*; #(
       esub_q        <= trap_int_i ? 9'd0 : {8'd0, trap_cause_i[6]};
       if (badv_we) badv_q <= trap_badv_i;
       if (badi_we) badi_q <= trap_insn_i;
+      if (vm_q) begin  // an exit (root bank only: the guest bank's vm_q is 0)
+        vm_q  <= 1'b0;
+        pvm_q <= 1'b1;
+      end
     end else if (ertn) begin
+      if (!Guest) vm_q <= tlbrera_q[0] ? tlbrprmd_q[3] : pvm_q;
       if (tlbrera_q[0]) begin
         // return from a TLB refill: TLBRPRMD, back to mapped mode
         crmd_q[1:0]     <= tlbrprmd_q[1:0];
@@ -389,6 +459,10 @@ module la_csr import la_pkg::*; #(
       tlbelo0_q       <= tlb_rentry_i.e ? half_to_elo(tlb_rentry_i.lo0) : '0;
       tlbelo1_q       <= tlb_rentry_i.e ? half_to_elo(tlb_rentry_i.lo1) : '0;
       asid_q          <= tlb_rentry_i.e ? {54'd0, tlb_rentry_i.asid} : '0;
+      if (!Guest) begin  // TRGP: whose entry the root read (12.6)
+        trgp_gtlb_q <= tlb_rentry_i.gbank || tlb_rentry_i.gid != '0;
+        trgp_rid_q  <= tlb_rentry_i.gid;
+      end
     end else if (ldpte) begin
       // seq != 0 (insn[17:10]) fills the odd half; rd_i carries the PS EX worked out
       if (csr_num_i[7:0] != 8'd0) tlbrelo1_q <= pte;
@@ -403,7 +477,10 @@ module la_csr import la_pkg::*; #(
         CSR_EUEN:      euen_q      <= wnew & FM_EUEN;
         CSR_MISC:      misc_q      <= wnew & FM_MISC;
         CSR_ECFG:      ecfg_q      <= wnew & FM_ECFG;
-        CSR_ESTAT:     swi_q       <= wnew[1:0];
+        CSR_ESTAT: begin
+          swi_q <= wnew[1:0];
+          if (Guest && host_i) gipi_q <= wnew[IRQ_IPI];
+        end
         CSR_ERA:       era_q       <= wnew;
         CSR_BADV:      badv_q      <= wnew;
         CSR_EENTRY:    eentry_q    <= wnew & FM_PAGE;
@@ -429,6 +506,17 @@ module la_csr import la_pkg::*; #(
         CSR_TLBRELO1:  tlbrelo1_q  <= wnew & FM_TLBELO;
         CSR_TLBREHI:   tlbrehi_q   <= wnew & FM_TLBREHI;
         CSR_TLBRPRMD:  tlbrprmd_q  <= wnew & FM_TLBRPRMD;
+        CSR_GSTAT: begin
+          pvm_q <= wnew[1];
+          gid_q <= wnew[23:16];
+        end
+        CSR_GCFG:      gcfg_q      <= wnew & FM_GCFG;
+        CSR_GINTC:     gintc_q     <= wnew[23:0];
+        CSR_GCNTC:     gcntc_q     <= wnew;
+        CSR_GTLBC: begin  // GMTLBNum above the MTLB size stores the MTLB size
+          gtlbc_q       <= wnew[23:0] & FM_GTLBC[23:0];
+          if (wnew[5:0] > 6'(TLB_ENTRIES)) gtlbc_q[5:0] <= 6'(TLB_ENTRIES);
+        end
         default: ;     // read-only, timer (la_timer) or unknown
       endcase
     end
@@ -445,4 +533,11 @@ module la_csr import la_pkg::*; #(
   assign pwcl_o       = pwcl_q[29:0];
   assign pwch_o       = pwch_q[23:0];
   assign tlbrbadv_o   = tlbrbadv_q;
+  assign vm_o         = vm_q;
+  assign pvm_o        = pvm_q;
+  assign gid_o        = gid_q;
+  assign gcfg_o       = gcfg_q;
+  assign gintc_o      = gintc_q[15:0];
+  assign gcntc_o      = gcntc_q;
+  assign gtlbc_o      = gtlbc_q;
 endmodule

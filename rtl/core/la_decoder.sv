@@ -198,8 +198,9 @@ module la_decoder import la_pkg::*; (
                 d.illegal = 1'b1;  // no debug mode
               end
               7'd86: d.syscall = 1'b1;                                        // syscall
+              7'd87: d.hvcl    = 1'b1;                                        // hvcl (LVZ)
               7'd88, 7'd89, 7'd90, 7'd91: d = op_3r(d, ALU_ALSL, 1'b0);       // alsl.d
-              default: d.illegal = 1'b1;  // hvcl (no LVZ yet), reserved
+              default: d.illegal = 1'b1;  // reserved
             endcase
           end
           4'b0001: begin
@@ -240,10 +241,11 @@ module la_decoder import la_pkg::*; (
         endcase
       end
 
-      // Privileged group (spec-la64-lvz.md 6.2 "System / privileged"); gcsr* (LVZ) is INE for now
+      // Privileged group (spec-la64-lvz.md 6.2 "System / privileged"; LVZ rows 5.3)
       6'b000001: begin
         d.priv = 1'b1;
-        if (insn_i[25:24] == 2'b00) begin
+        if (!insn_i[25]) begin
+          // [24] = 0: csr*; [24] = 1: gcsr* (root access to the guest bank, design.md 12.2)
           // csrrd (rj=0) / csrwr (rj=1) / csrxchg (rj>=2); writes serialise (CRMD, DMW, ... steer
           // the fetch, translation and privilege checks of younger instructions)
           d.rd_we  = 1'b1;
@@ -251,8 +253,10 @@ module la_decoder import la_pkg::*; (
           d.rj_re  = rj > 5'd1;
           d.serial = rj != 5'd0;
           d.sys_op = rj == 5'd0 ? SYS_CSRRD : rj == 5'd1 ? SYS_CSRWR : SYS_CSRXCHG;
+          d.gcsr   = insn_i[24];
         end else if (insn_i[25:22] == 4'b1000) begin
-          // cacop: no caches in this model, a no-op
+          // cacop: no caches in this model, a no-op (in guest mode GCFG.GCI may trap it)
+          d.cacop = 1'b1;
         end else if (insn_i[25:18] == 8'b1001_0010 && insn_i[17:13] == 5'd0) begin
           // iocsrrd.{b,h,w,d} / iocsrwr.{b,h,w,d}: address GR[rj], [12] = write, [11:10] = size
           d = op_mem(d, insn_i[12] ? MEM_STORE : MEM_LOAD, insn_i[11:10], 1'b1, 1'b1, '0);
@@ -286,6 +290,9 @@ module la_decoder import la_pkg::*; (
             3'd4:    d.sys_op = SYS_TLBWR;
             default: d.sys_op = SYS_TLBFILL;
           endcase
+        end else if (insn_i == 32'h0648_2401) begin
+          d.serial = 1'b1;             // gtlbflush (the other gtlb* are INE: design.md 12.2)
+          d.sys_op = SYS_GTLBFLUSH;
         end else if (insn_i[25:15] == 11'b1001_0010_011) begin
           // invtlb op, rj, rk: op > 6 is INE (after IPE, decided in EX)
           d.rj_re   = 1'b1;
@@ -294,7 +301,7 @@ module la_decoder import la_pkg::*; (
           d.sys_op  = SYS_INVTLB;
           d.illegal = rd > 5'd6;
         end else begin
-          d.priv    = 1'b0;   // gcsr* (no LVZ yet), reserved: plain INE
+          d.priv    = 1'b0;   // reserved: plain INE
           d.illegal = 1'b1;
         end
       end

@@ -9,6 +9,10 @@
 // non-canonical VA is ADEM, else the TLB's data port. lddir/ldpte (9.4) read one 8-byte page-table
 // entry at a physical address built from rj, PWCL/PWCH and TLBRBADV, from here like every access.
 //
+// Guest mode (design.md 12.2): after the guest's own privilege and INE checks, the instructions the
+// hypervisor must see exit to the root (GSPR, HVC, GCSC, GCHC); exc_root marks them. With GCFG.TOE
+// every exception the guest would take itself becomes GCHC.
+//
 // Interrupts: memory and IOCSR side effects happen here, before the commit point, so the instruction
 // that will take a pending interrupt is chosen here: while CRMD.IE = 1 and (ESTAT.IS & ECFG.LIE) != 0,
 // the instruction leaving EX is marked EXC_INT and does nothing; WB takes the interrupt in its place
@@ -26,17 +30,23 @@ module la_ex_stage import la_pkg::*; (
   input  logic        da_i,
   input  logic [3:0][63:0] dmw_i,
   input  logic        rdtime_ipe_i,   // MISC.DRDTL of the current PLV
+  input  logic        vm_i,           // GSTAT.VM: the instruction runs in guest mode (LVZ)
+  input  logic [63:0] gcfg_i,         // GCFG (trap controls)
+  input  logic        toti_i,         // GTLBC.TOTI
   input  logic        int_req_i,      // CRMD.IE && (ESTAT.IS & ECFG.LIE) != 0
   input  logic [29:0] pwcl_i,         // PWCL without PTEWidth (taken as 0: 64-bit entries)
   input  logic [23:0] pwch_i,
   input  logic [63:0] tlbrbadv_i,
   // TLB data lookup (la_tlb)
   output logic        tlb_req_o,
+  output logic        tlb_s2_o,       // guest mode: stage 2 (design.md 12.6)
   output logic [47:0] tlb_va_o,
   output tlb_access_e tlb_acc_o,
   input  logic        tlb_exc_i,
   input  exc_cause_e  tlb_cause_i,
   input  logic [47:0] tlb_pa_i,
+  input  logic        tlb_s2_i,       // the fault is stage 2's: an exit, BADV = the GPA
+  input  logic [47:0] tlb_gpa_i,
   // to ID: forwarding and stall
   output logic        fwd_we_o,
   output logic [4:0]  fwd_wa_o,
@@ -63,8 +73,11 @@ module la_ex_stage import la_pkg::*; (
 );
   decoded_t    dec;
   logic [63:0] opa, opb, alu_result, md_result, result, addr, st_src, st_data, pc_plus4;
-  logic        md_done, taken, misaligned, bound_fail, addr_bad, exc, side_ok;
-  logic        direct, canonical, access;
+  logic        md_done, taken, misaligned, bound_fail, addr_bad, exc, side_ok, exc_root;
+  logic        g_spr, g_gcsc, g_csr;
+  logic [13:0] csr_n;
+  logic [1:0]  csr_new;    // the PLV a guest csrwr/csrxchg of CRMD would set
+  logic        direct, canonical, access, pw_access;
   logic [47:0] pa;
   exc_cause_e  exc_cause;
   ex_mem_t     ex_mem_q;
@@ -149,30 +162,64 @@ module la_ex_stage import la_pkg::*; (
     // Priority (spec-la64-lvz.md 2.2): fetch > decode > execute; BCE before ALE as QEMU's ldgt/stle;
     // the data TLB result last (design.md 9.2)
     exc       = 1'b1;
+    exc_root  = 1'b0;
     exc_cause = EXC_INE;
-    if (id_ex_i.fexc)                            exc_cause = id_ex_i.fexc_cause;
+    if (id_ex_i.fexc)                            {exc_root, exc_cause} = {id_ex_i.froot, id_ex_i.fexc_cause};
     else if (dec.priv && plv_i != 2'd0)          exc_cause = EXC_IPE;
-    else if (dec.illegal)                        exc_cause = EXC_INE;
+    else if (dec.illegal || (dec.hvcl && !vm_i)) exc_cause = EXC_INE;
+    else if (dec.sys_op inside {SYS_RDTIMEL, SYS_RDTIMED, SYS_RDTIMEH} && rdtime_ipe_i)
+                                                 exc_cause = EXC_IPE;
+    else if (vm_i && g_spr)                      {exc_root, exc_cause} = {1'b1, EXC_GSPR};
+    else if (vm_i && dec.hvcl)                   {exc_root, exc_cause} = {1'b1, EXC_HVC};
+    else if (vm_i && g_gcsc)                     {exc_root, exc_cause} = {1'b1, EXC_GCSC};
+    else if (vm_i && gcfg_i[GCFG_TOE] && dec.sys_op == SYS_ERTN)
+                                                 {exc_root, exc_cause} = {1'b1, EXC_GCHC};
     else if (dec.syscall)                        exc_cause = EXC_SYS;
     else if (dec.brk)                            exc_cause = EXC_BRK;
-    else if (dec.sys_op inside {SYS_RDTIMEL, SYS_RDTIMEH, SYS_RDTIMED} && rdtime_ipe_i)
-                                                 exc_cause = EXC_IPE;
     else if (bound_fail)                         exc_cause = EXC_BCE;
     else if (dec.mem_en && misaligned)           exc_cause = EXC_ALE;
     else if (dec.mem_en && addr_bad)             exc_cause = EXC_ADEM;
-    else if (tlb_req_o && tlb_exc_i)             exc_cause = tlb_cause_i;
+    else if ((tlb_req_o || tlb_s2_o) && tlb_exc_i) {exc_root, exc_cause} = {tlb_s2_i, tlb_cause_i};
     else                                         exc       = 1'b0;
+    // GCFG.TOE: what the guest would handle itself exits instead
+    if (vm_i && exc && !exc_root && gcfg_i[GCFG_TOE]) {exc_root, exc_cause} = {1'b1, EXC_GCHC};
+  end
+
+  // What a guest instruction must not do without the hypervisor (design.md 12.2); IPE and INE are
+  // the guest's own and come first
+  assign csr_n   = id_ex_i.insn[23:10];
+  assign g_csr   = dec.sys_op inside {SYS_CSRRD, SYS_CSRWR, SYS_CSRXCHG};
+  assign csr_new = dec.sys_op == SYS_CSRXCHG ? (id_ex_i.rd_v[1:0] & id_ex_i.rj_v[1:0]) |
+                                               (plv_i & ~id_ex_i.rj_v[1:0]) : id_ex_i.rd_v[1:0];
+  assign g_gcsc  = gcfg_i[GCFG_TOP] && dec.sys_op inside {SYS_CSRWR, SYS_CSRXCHG} &&
+                   csr_n == CSR_CRMD && csr_new != plv_i;
+  always_comb begin
+    logic [1:0] gci, cache_op;
+    gci      = gcfg_i[21:20];
+    cache_op = id_ex_i.insn[4:3];
+    g_spr = dec.sys_op inside {SYS_CPUCFG, SYS_IDLE, SYS_GTLBFLUSH} || dec.io_en || dec.gcsr ||
+            (g_csr && !csr_in_guest_bank(csr_n)) ||
+            (dec.cacop && !((gci == 2'd1 && cache_op == 2'd2) || (gci == 2'd2 && cache_op inside {2'd1, 2'd2}))) ||
+            (gcfg_i[GCFG_TIT] && (dec.sys_op inside {SYS_RDTIMEL, SYS_RDTIMEH, SYS_RDTIMED} ||
+                                  (g_csr && csr_n inside {[CSR_TID:CSR_TICLR]}))) ||
+            (toti_i && (dec.sys_op inside {SYS_TLBSRCH, SYS_TLBRD, SYS_TLBWR, SYS_TLBFILL, SYS_TLBCLR,
+                                           SYS_TLBFLUSH, SYS_INVTLB} || dec.pw_op != PW_NONE ||
+                        (g_csr && csr_n inside {[CSR_TLBIDX:CSR_TLBELO1], [CSR_ASID:CSR_RVACFG],
+                                                [CSR_TLBRENTRY:CSR_TLBRPRMD]}))) ||
+            (gcfg_i[GCFG_SIT] && dec.priv);
   end
 
   assign direct    = da_i || dmw_hit(dmw_i[0], addr[63:60], plv_i) ||
                      dmw_hit(dmw_i[1], addr[63:60], plv_i) || dmw_hit(dmw_i[2], addr[63:60], plv_i) ||
                      dmw_hit(dmw_i[3], addr[63:60], plv_i);
   assign canonical = va_canonical(addr[63:47]);
-  // Only a valid PG-mode access no window covers searches the TLB (DA mode never does)
+  // Only a valid PG-mode access no window covers searches the TLB (DA mode never does); in guest mode
+  // every access, the page walk's too, goes through stage 2
   assign tlb_req_o = id_ex_i.valid && dec.mem_en && !direct && canonical;
-  assign tlb_va_o  = addr[47:0];
-  assign tlb_acc_o = dec.mem_op inside {MEM_LOAD, MEM_LL} ? ACC_LOAD : ACC_STORE;
-  assign pa        = direct ? addr[PALEN-1:0] : tlb_pa_i;
+  assign tlb_s2_o  = id_ex_i.valid && vm_i && ((dec.mem_en && (direct || canonical)) || pw_access);
+  assign tlb_va_o  = dec.pw_op != PW_NONE ? pw_pa[47:0] : addr[47:0];
+  assign tlb_acc_o = dec.mem_op inside {MEM_LOAD, MEM_LL} || dec.pw_op != PW_NONE ? ACC_LOAD : ACC_STORE;
+  assign pa        = tlb_req_o || tlb_s2_o ? tlb_pa_i : addr[PALEN-1:0];
 
   // ---------------------------------------------------------------------------------------------
   // Software page walk (design.md 9.4). Dir1-4 base/width from PWCL/PWCH; ldpte's "level 0" (a huge
@@ -181,7 +228,7 @@ module la_ex_stage import la_pkg::*; (
   logic [1:0]  pw_lvl;
   logic [5:0]  pw_base, pw_width, pw_ps;
   logic [63:0] pw_rj, pw_pa, pw_result, pw_index, pw_pte;
-  logic        pw_access, pw_odd;
+  logic        pw_odd;
 
   function automatic logic [11:0] dir_bw(input logic [2:0] level, input logic [29:0] pwcl,
                                          input logic [23:0] pwch);
@@ -254,7 +301,7 @@ module la_ex_stage import la_pkg::*; (
   assign dmem_req_o   = side_ok && access;
   assign dmem_op_o    = dec.mem_op;
   assign dmem_amo_o   = dec.amo_op;
-  assign dmem_addr_o  = dec.pw_op != PW_NONE ? pw_pa : {{(64 - PALEN){1'b0}}, pa};
+  assign dmem_addr_o  = dec.pw_op != PW_NONE && !tlb_s2_o ? pw_pa : {{(64 - PALEN){1'b0}}, pa};
   assign dmem_size_o  = dec.mem_size;
   assign dmem_wdata_o = st_data;
 
@@ -283,8 +330,11 @@ module la_ex_stage import la_pkg::*; (
       ex_mem_q.exc       <= exc || int_req_i;
       ex_mem_q.exc_cause <= int_req_i ? EXC_INT : exc_cause;
       ex_mem_q.fexc      <= id_ex_i.fexc;
-      ex_mem_q.badv      <= id_ex_i.fexc ? id_ex_i.pc : addr;
-      ex_mem_q.pc_pa     <= id_ex_i.pc_pa;
+      ex_mem_q.exc_root  <= exc && exc_root && !int_req_i;
+      ex_mem_q.gcsr      <= dec.gcsr;
+      ex_mem_q.badv      <= id_ex_i.fexc ? (id_ex_i.froot ? id_ex_i.pc_pa : id_ex_i.pc) :
+                            tlb_s2_o && tlb_s2_i ? 64'(tlb_gpa_i) : addr;
+      ex_mem_q.pc_pa     <= id_ex_i.fexc ? '0 : id_ex_i.pc_pa;
       ex_mem_q.serial    <= dec.serial;
       ex_mem_q.rd2_we    <= dec.rd2_we;
       ex_mem_q.rd_we     <= dec.rd_we && !exc && !int_req_i;
@@ -297,7 +347,7 @@ module la_ex_stage import la_pkg::*; (
       ex_mem_q.mem_size  <= dec.mem_size;
       ex_mem_q.mem_sext  <= dec.mem_sext;
       ex_mem_q.mem_addr  <= dec.pw_op != PW_NONE ? pw_pa : addr;
-      ex_mem_q.mem_pa    <= dec.pw_op != PW_NONE ? pw_pa : {{(64 - PALEN){1'b0}}, pa};
+      ex_mem_q.mem_pa    <= dec.pw_op != PW_NONE && !tlb_s2_o ? pw_pa : {{(64 - PALEN){1'b0}}, pa};
       ex_mem_q.lddir     <= dec.pw_op == PW_LDDIR;
       ex_mem_q.mem_wdata <= st_data;
       ex_mem_q.sys_op    <= exc || int_req_i ? SYS_NONE : dec.sys_op;

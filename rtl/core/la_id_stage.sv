@@ -11,6 +11,7 @@ module la_id_stage import la_pkg::*; (
   input  logic [63:0] pc_i,
   input  logic        fexc_i,          // the fetch faulted: no instruction word
   input  exc_cause_e  fcause_i,
+  input  logic        froot_i,         // ... at stage 2 (LVZ): it exits to the root
   input  logic [63:0] pc_pa_i,
   input  logic [31:0] insn_i,
   // register file read ports
@@ -94,6 +95,7 @@ module la_id_stage import la_pkg::*; (
       id_ex_q.insn  <= insn;
       id_ex_q.fexc  <= fexc_i;
       id_ex_q.fexc_cause <= fcause_i;
+      id_ex_q.froot <= froot_i;
       id_ex_q.pc_pa <= pc_pa_i;
       id_ex_q.dec   <= dec;
       id_ex_q.rj_v  <= val_a;

@@ -14,6 +14,8 @@
 // mapped mode (PG) DMW0/DMW1 first (PA = VA[47:0]), else a non-canonical PC is ADEF, else the TLB's
 // fetch port (refill, PIF, PPI, PNX). A misaligned PC is ADEF. A faulting fetch issues no request,
 // ID sees the word 0, and the fault (id_fcause_o) travels with the instruction to WB.
+// Guest mode (design.md 12.6): every fetch also goes through stage 2 (la_tlb); a stage-2 fault
+// exits to the root (id_froot_o) with BADV = the GPA, which then rides in id_pc_pa_o.
 module la_if_stage import la_pkg::*; (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -25,25 +27,30 @@ module la_if_stage import la_pkg::*; (
   input  logic        redirect_i,
   input  logic [63:0] redirect_pc_i,
   input  logic        stall_i,        // ID keeps its instruction
+  input  logic        vm_i,           // guest mode: stage 2 for every fetch
   input  logic        da_i,           // CRMD.DA
   input  logic [1:0]  plv_i,
   input  logic [1:0][63:0] dmw_i,     // DMW0, DMW1 (the fetch windows)
   // TLB fetch lookup (la_tlb)
   output logic        tlb_req_o,
+  output logic        tlb_s2_o,
   output logic [47:0] tlb_va_o,
   input  logic        tlb_exc_i,
   input  exc_cause_e  tlb_cause_i,
   input  logic [47:0] tlb_pa_i,
+  input  logic        tlb_s2_i,       // the fault is stage 2's
+  input  logic [47:0] tlb_gpa_i,
   output logic        imem_req_o,
   output logic [63:0] imem_addr_o,
   output logic        id_valid_o,     // the word on imem_rdata_i is an instruction at id_pc_o
   output logic [63:0] id_pc_o,
   output logic        id_fexc_o,      // ... or the fetch of id_pc_o faulted
   output exc_cause_e  id_fcause_o,    // ADEF, EXC_TLBR, PIF, PPI, PNX
+  output logic        id_froot_o,     // ... a stage-2 fault: it exits to the root
   output logic [63:0] id_pc_pa_o      // physical address of the word (0 after a fault)
 );
-  logic        boot_q, refetch_q, sleep_q, fetch, fexc_d, aligned, direct, canonical;
-  logic        id_valid_q, id_valid_d, id_fexc_q;
+  logic        boot_q, refetch_q, sleep_q, fetch, fexc_d, aligned, direct, canonical, tlb_used;
+  logic        id_valid_q, id_valid_d, id_fexc_q, froot_d, id_froot_q;
   exc_cause_e  fcause_d, id_fcause_q;
   logic [47:0] pa_d;
   logic [63:0] id_pc_q, id_pc_d, refetch_pc_q, id_pc_pa_q;
@@ -73,10 +80,13 @@ module la_if_stage import la_pkg::*; (
                      dmw_hit(dmw_i[1], id_pc_d[63:60], plv_i);
   assign canonical = va_canonical(id_pc_d[63:47]);
   assign tlb_req_o = fetch && aligned && !direct && canonical;
+  assign tlb_s2_o  = fetch && aligned && vm_i && (direct || canonical);
+  assign tlb_used  = tlb_req_o || tlb_s2_o;
   assign tlb_va_o  = id_pc_d[47:0];
-  assign fexc_d    = !aligned || (!direct && (!canonical || tlb_exc_i));
-  assign fcause_d  = !aligned || !canonical || direct ? EXC_ADEF : tlb_cause_i;
-  assign pa_d      = direct ? id_pc_d[PALEN-1:0] : tlb_pa_i;
+  assign fexc_d    = !aligned || (!direct && !canonical) || (tlb_used && tlb_exc_i);
+  assign fcause_d  = !aligned || (!direct && !canonical) ? EXC_ADEF : tlb_cause_i;
+  assign froot_d   = aligned && tlb_used && tlb_exc_i && tlb_s2_i;
+  assign pa_d      = tlb_used ? tlb_pa_i : id_pc_d[PALEN-1:0];
 
   assign imem_req_o  = fetch && !fexc_d;
   assign imem_addr_o = {{(64 - PALEN){1'b0}}, pa_d};  // pa_d[1:0] = 0 whenever a request leaves
@@ -89,6 +99,7 @@ module la_if_stage import la_pkg::*; (
       sleep_q      <= 1'b0;
       id_valid_q   <= 1'b0;
       id_fexc_q    <= 1'b0;
+      id_froot_q   <= 1'b0;
       id_fcause_q  <= EXC_ADEF;
       id_pc_pa_q   <= '0;
       id_pc_q      <= '0;
@@ -97,7 +108,10 @@ module la_if_stage import la_pkg::*; (
       id_valid_q <= id_valid_d;
       id_fexc_q  <= id_valid_d && fexc_d;
       id_fcause_q <= fcause_d;
-      id_pc_pa_q <= fexc_d ? '0 : {{(64 - PALEN){1'b0}}, pa_d};
+      id_froot_q <= froot_d;
+      // after a fault 0, except a stage-2 fault: the GPA (its BADV; la_ex_stage clears it)
+      id_pc_pa_q <= froot_d ? {{(64 - PALEN){1'b0}}, tlb_gpa_i} :
+                    fexc_d ? '0 : {{(64 - PALEN){1'b0}}, pa_d};
       id_pc_q    <= id_pc_d;
       if (flush_i) begin
         refetch_q    <= 1'b1;
@@ -116,5 +130,6 @@ module la_if_stage import la_pkg::*; (
   assign id_pc_o    = id_pc_q;
   assign id_fexc_o  = id_fexc_q;
   assign id_fcause_o = id_fcause_q;
+  assign id_froot_o = id_froot_q;
   assign id_pc_pa_o = id_pc_pa_q;
 endmodule

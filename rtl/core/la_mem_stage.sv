@@ -83,6 +83,8 @@ module la_mem_stage import la_pkg::*; (
       mem_wb_q.badv      <= ex_mem_i.badv;
       mem_wb_q.pc_pa     <= ex_mem_i.pc_pa;
       mem_wb_q.serial    <= ex_mem_i.serial;
+      mem_wb_q.exc_root  <= ex_mem_i.exc_root;
+      mem_wb_q.gcsr      <= ex_mem_i.gcsr;
       mem_wb_q.rd2_we    <= ex_mem_i.rd2_we;
       mem_wb_q.iocsr     <= ex_mem_i.io_en;
       mem_wb_q.rd_we     <= ex_mem_i.rd_we;

@@ -145,6 +145,11 @@ package la_pkg;
     logic [15:0] tlb_idx;
     logic [63:0] mem_pa;         // physical address of the data/IOCSR access (IOCSR: = mem_addr) or 0
     logic [63:0] pc_pa;          // physical address of the instruction word (0: interrupt, fetch fault)
+    // v4 (design.md 12.7)
+    logic        guest;          // GSTAT.VM before the instruction
+    logic        gcsr;           // the CSR fields describe a guest-bank access
+    logic        exit_root;      // a trap taken to the root from guest mode
+    logic [12:0] irq_is_g;       // the guest bank's ESTAT.IS this cycle
   } retire_t;
 
   // -----------------------------------------------------------------------------------------------
@@ -192,6 +197,26 @@ package la_pkg;
   localparam logic [13:0] CSR_TLBRPRMD  = 14'h08F;
   localparam logic [13:0] CSR_DMW0      = 14'h180;  // DMW0..DMW3 = 0x180..0x183
   localparam int unsigned NUM_SAVE  = 16;
+  // LVZ root-only CSRs (design.md 12.1): they exist in the root bank only
+  localparam logic [13:0] CSR_GTLBC     = 14'h015;
+  localparam logic [13:0] CSR_TRGP      = 14'h016;
+  localparam logic [13:0] CSR_GSTAT     = 14'h050;
+  localparam logic [13:0] CSR_GCFG      = 14'h051;
+  localparam logic [13:0] CSR_GINTC     = 14'h052;
+  localparam logic [13:0] CSR_GCNTC     = 14'h053;
+  localparam logic [63:0] GSTAT_RESET   = 64'h80;          // GIDBITS = 8 (TLB GID[7:0])
+  localparam logic [63:0] GCFG_RO       = 64'h0007_5543;   // MATP, SITP..TORUP, GCIP
+  localparam int unsigned GTLBC_RESET_NUM = 16;            // the guest's MTLB partition (12.6)
+  localparam int unsigned GCFG_SIT = 7, GCFG_TIT = 9, GCFG_TOE = 11, GCFG_TOP = 13;
+  localparam int unsigned GTLBC_USETGID = 12, GTLBC_TOTI = 13;
+
+  // The guest bank holds copies of these CSRs only (design.md 12.1, spec-la64-lvz.md 5.2): a guest
+  // csr* of anything else is GSPR, a root gcsr* of anything else reads 0 and writes nothing.
+  function automatic logic csr_in_guest_bank(input logic [13:0] n);
+    return n inside {[14'h000:14'h008], 14'h00C, [14'h010:14'h013], [14'h018:14'h023],
+                     [14'h030:14'h037], [14'h040:14'h044], 14'h060, [14'h088:14'h08F],
+                     [14'h180:14'h183]};
+  endfunction
 
   // -----------------------------------------------------------------------------------------------
   // TLB (design.md section 9). One fully associative MTLB; a power of two so that an index is
@@ -248,8 +273,9 @@ package la_pkg;
   typedef enum logic [1:0] { ACC_FETCH, ACC_LOAD, ACC_STORE } tlb_access_e;
 
   // Maintenance operation of the instruction committing in WB
-  typedef enum logic [2:0] {
-    TLBOP_NONE, TLBOP_SRCH, TLBOP_RD, TLBOP_WR, TLBOP_FILL, TLBOP_CLR, TLBOP_FLUSH, TLBOP_INV
+  typedef enum logic [3:0] {
+    TLBOP_NONE, TLBOP_SRCH, TLBOP_RD, TLBOP_WR, TLBOP_FILL, TLBOP_CLR, TLBOP_FLUSH, TLBOP_INV,
+    TLBOP_GFLUSH
   } tlb_op_e;
 
   // Canonical 48-bit VA (VALEN = 48): VA[63:47] all equal
@@ -279,8 +305,8 @@ package la_pkg;
   // ARCH=LA64, PAGING, IOCSR, PALEN-1=47, VALEN-1=47, UAL=0, RI, EP, RPLV, HP, CRC32 (as QEMU's la464)
   localparam logic [63:0] CPUCFG1_VAL  = 64'(2 | (1 << 2) | (1 << 3) | (47 << 4) | (47 << 12) |
                                              (1 << 21) | (1 << 22) | (1 << 23) | (1 << 24) | (1 << 25));
-  // LLFTP (constant timer), LLFTP_VER=1; no FP; LVZ (bit 10) = 0 until LVZ exists
-  localparam logic [63:0] CPUCFG2_VAL  = 64'((1 << 14) | (1 << 15));
+  // LVZ (bit 10) with LVZVER 1 (design.md 12.1), LLFTP (constant timer), LLFTP_VER=1; no FP
+  localparam logic [63:0] CPUCFG2_VAL  = 64'((1 << 10) | (1 << 11) | (1 << 14) | (1 << 15));
   // The stable counter ticks once per core clock (architecture.md section 3): 100 MHz x 1 / 1
   localparam logic [63:0] CPUCFG4_VAL  = 64'd100_000_000;
   localparam logic [63:0] CPUCFG5_VAL  = 64'h0001_0001;
@@ -316,6 +342,10 @@ package la_pkg;
     EXC_BRK  = 7'h0C,
     EXC_INE  = 7'h0D,
     EXC_IPE  = 7'h0E,
+    EXC_GSPR = 7'h16,  // LVZ exits (design.md 12.2)
+    EXC_HVC  = 7'h17,
+    EXC_GCSC = 7'h18,
+    EXC_GCHC = 7'h58,
     EXC_TLBR = 7'h3F   // TLB refill: own entry (TLBRENTRY), trace ecode 0x3F (design.md 9.3)
   } exc_cause_e;
 
@@ -350,7 +380,8 @@ package la_pkg;
     SYS_NONE, SYS_CSRRD, SYS_CSRWR, SYS_CSRXCHG, SYS_RDTIMEL, SYS_RDTIMEH, SYS_RDTIMED, SYS_CPUCFG,
     SYS_ERTN, SYS_IDLE,
     SYS_TLBSRCH, SYS_TLBRD, SYS_TLBWR, SYS_TLBFILL, SYS_TLBCLR, SYS_TLBFLUSH, SYS_INVTLB,
-    SYS_LDPTE    // the page-table entry (read in EX) goes to TLBRELO0/1 and TLBREHI.PS at commit
+    SYS_LDPTE,   // the page-table entry (read in EX) goes to TLBRELO0/1 and TLBREHI.PS at commit
+    SYS_GTLBFLUSH
   } sys_op_e;
 
   // Software page walk (design.md 9.4): a physical 8-byte read from EX, address from rj and CSRs
@@ -364,6 +395,9 @@ package la_pkg;
     logic       priv;        // privileged: IPE at PLV != 0 (takes precedence over `illegal`)
     logic       syscall;     // SYS
     logic       brk;         // BRK
+    logic       gcsr;        // gcsrrd/gcsrwr/gcsrxchg: sys_op CSR* on the guest bank (LVZ)
+    logic       hvcl;        // HVC in guest mode, INE in root mode (design.md 12.2)
+    logic       cacop;
     logic       serial;      // changes state younger instructions depend on: WB refetches after it
     logic       rd2_we;      // rdtime* with rj != r0: rj <- TID
     logic       io_en;       // iocsrrd/iocsrwr: mem_op LOAD/STORE, mem_size, mem_sext as loads
@@ -398,6 +432,7 @@ package la_pkg;
     logic        valid;
     logic        fexc;       // fetch exception: ADEF, TLB refill, PIF, PPI, PNX (fexc_cause)
     exc_cause_e  fexc_cause;
+    logic        froot;      // ... of stage 2: an exit, pc_pa holds the GPA (design.md 12.6)
     decoded_t    dec;
     logic [31:0] insn;
     logic [63:0] pc;
@@ -411,6 +446,8 @@ package la_pkg;
     logic        exc;
     exc_cause_e  exc_cause;
     logic        fexc;       // the exception is a fetch fault (no instruction word: BADI kept)
+    logic        exc_root;   // guest mode: the exception exits to the root (design.md 12.2, 12.5)
+    logic        gcsr;       // the system operation reaches the guest bank from the root
     logic        serial;
     logic        rd2_we;
     logic        rd_we;
@@ -441,6 +478,8 @@ package la_pkg;
     logic        exc;
     exc_cause_e  exc_cause;
     logic        fexc;
+    logic        exc_root;
+    logic        gcsr;
     logic        serial;
     logic        rd2_we;
     logic        rd_we;

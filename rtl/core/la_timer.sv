@@ -9,12 +9,19 @@
 //     stays 1).
 //   - TICLR.CLR committing in cycle c clears TI from c+1 on, unless TI rises at that same edge.
 //     Neither a TCFG write nor anything else clears TI.
+//   - Guest timer only (design.md 12.4; the root's TVAL is read-only): a root gcsr write of TVAL
+//     committing in c sets TVAL from c+1; 0 fires at the next edge like a one-shot whatever
+//     TCFG.Periodic says (TI from c+2, TVAL all ones, held); a non-zero value counts down while En.
+//     A root gcsr write of guest ESTAT.IS[11] = 1 raises TI (ti_set_i), = 0 clears it (ticlr_i).
 module la_timer import la_pkg::*; (
   input  logic                  clk_i,
   input  logic                  rst_ni,
   input  logic                  tcfg_we_i,    // TCFG write commits this cycle
   input  logic [TIMER_BITS-1:0] tcfg_wdata_i, // its new value
   input  logic                  ticlr_i,      // TICLR.CLR = 1 written this cycle
+  input  logic                  ti_set_i,     // guest bank: root writes ESTAT.IS[11] = 1
+  input  logic                  tval_we_i,    // guest bank: root writes TVAL
+  input  logic [TIMER_BITS-1:0] tval_wdata_i,
   output logic [63:0]           counter_o,
   output logic [TIMER_BITS-1:0] tcfg_o,
   output logic [TIMER_BITS-1:0] tval_o,
@@ -22,7 +29,7 @@ module la_timer import la_pkg::*; (
 );
   logic [63:0]           counter_q;
   logic [TIMER_BITS-1:0] tcfg_q, tval_q;
-  logic                  run_q, ti_q, expire;
+  logic                  run_q, ti_q, expire, fire_q;
 
   function automatic logic [TIMER_BITS-1:0] initval(input logic [TIMER_BITS-1:2] tcfg_val);
     return {tcfg_val, 2'b00};
@@ -37,16 +44,24 @@ module la_timer import la_pkg::*; (
       tval_q    <= '0;
       run_q     <= 1'b0;
       ti_q      <= 1'b0;
+      fire_q    <= 1'b0;
     end else begin
       counter_q <= counter_q + 64'd1;
-      if (expire)       ti_q <= 1'b1;
-      else if (ticlr_i) ti_q <= 1'b0;
+      if (expire)        ti_q <= 1'b1;
+      else if (ticlr_i)  ti_q <= 1'b0;
+      else if (ti_set_i) ti_q <= 1'b1;
       if (tcfg_we_i) begin
         tcfg_q <= tcfg_wdata_i;
         tval_q <= initval(tcfg_wdata_i[TIMER_BITS-1:2]);
         run_q  <= tcfg_wdata_i[0];
+        fire_q <= 1'b0;
+      end else if (tval_we_i) begin
+        tval_q <= tval_wdata_i;
+        run_q  <= tcfg_q[0] || tval_wdata_i == '0;
+        fire_q <= tval_wdata_i == '0;
       end else if (expire) begin
-        if (tcfg_q[1]) begin
+        fire_q <= 1'b0;
+        if (tcfg_q[1] && !fire_q) begin
           tval_q <= initval(tcfg_q[TIMER_BITS-1:2]);
         end else begin
 `ifdef LACOSIM_BUG_TIMER_ONESHOT_RELOAD  // planted bug (docs/design.md section 6): one-shot restarts

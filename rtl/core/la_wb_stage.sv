@@ -23,6 +23,9 @@ module la_wb_stage import la_pkg::*; (
   input  logic [1:0]  plv_i,
   input  logic        ie_i,
   input  logic [12:0] is_i,
+  input  logic        vm_i,          // LVZ (design.md 12.7): guest mode, the guest IS, an exit
+  input  logic [12:0] is_g_i,
+  input  logic        exit_i,
   input  logic        tlb_we_i,      // la_tlb: the committing tlbwr/tlbfill writes entry tlb_idx_i
   input  logic [15:0] tlb_idx_i,
   output tlb_op_e     tlb_op_o,      // maintenance operation of the committing instruction
@@ -72,6 +75,7 @@ module la_wb_stage import la_pkg::*; (
         SYS_TLBCLR:   tlb_op_o = TLBOP_CLR;
         SYS_TLBFLUSH: tlb_op_o = TLBOP_FLUSH;
         SYS_INVTLB:   tlb_op_o = TLBOP_INV;
+        SYS_GTLBFLUSH: tlb_op_o = TLBOP_GFLUSH;
         default:      tlb_op_o = TLBOP_NONE;
       endcase
     end
@@ -96,6 +100,8 @@ module la_wb_stage import la_pkg::*; (
     retire_o.plv    = plv_i;
     retire_o.ie     = ie_i;
     retire_o.irq_is = is_i;
+    retire_o.irq_is_g = is_g_i;
+    retire_o.guest  = vm_i;
     retire_o.pc_pa  = take_int ? '0 : mem_wb_i.pc_pa;  // fetch faults carry 0 from IF
     if (trap_o) begin
       retire_o.trap_valid    = 1'b1;
@@ -103,6 +109,7 @@ module la_wb_stage import la_pkg::*; (
       retire_o.trap_ecode    = take_int ? 6'd0 : mem_wb_i.exc_cause[5:0];
       retire_o.trap_esubcode = take_int ? 9'd0 : {8'd0, mem_wb_i.exc_cause[6]};
       retire_o.trap_intno    = take_int ? int_no_i : 4'd0;
+      retire_o.exit_root     = exit_i;
     end
     if (commit) begin
       retire_o.rd_we     = mem_wb_i.rd_we;
@@ -119,6 +126,7 @@ module la_wb_stage import la_pkg::*; (
       retire_o.iocsr     = mem_wb_i.iocsr;
       retire_o.csr_we    = mem_wb_i.sys_op inside {SYS_CSRWR, SYS_CSRXCHG};
       retire_o.csr_num   = retire_o.csr_we ? mem_wb_i.insn[23:10] : 14'd0;
+      retire_o.gcsr      = retire_o.csr_we && (vm_i || mem_wb_i.gcsr);
       retire_o.csr_wdata = retire_o.csr_we ? csr_wdata_i : '0;
       retire_o.rd2_we    = mem_wb_i.rd2_we;
       retire_o.rd2       = mem_wb_i.rd2_we ? mem_wb_i.insn[9:5] : 5'd0;

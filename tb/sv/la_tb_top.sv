@@ -100,9 +100,9 @@ module la_tb_top #(
     rst_n = 1'b1;
   end
 
-  logic [Cores-1:0][12:0] irq_is_q;  // last ESTAT.IS reported per core (IRQ events on change)
+  logic [Cores-1:0][31:0] irq_is_q;  // last ESTAT.IS word reported per core (IRQ events on change)
 
-  // Trace-record packing (docs/design.md sections 7.2 and 9.5)
+  // Trace-record packing (docs/design.md sections 7.2, 9.5 and 12.7)
   function automatic int rec_flags(input la_pkg::retire_t r);
     return {24'd0, r.rd2_we, r.csr_we, r.illegal, r.mem_size, r.mem_we, r.mem_re, r.rd_we};
   endfunction
@@ -110,10 +110,14 @@ module la_tb_top #(
     return {10'd0, r.trap_intno, r.trap_esubcode, r.trap_ecode, r.ertn, r.trap_int, r.trap_valid};
   endfunction
   function automatic int rec_mode(input la_pkg::retire_t r);
-    return {27'd0, r.iocsr, 1'b0, r.ie, r.plv};
+    return {27'd0, r.iocsr, r.guest, r.ie, r.plv};
   endfunction
   function automatic int rec_flags2(input la_pkg::retire_t r);
-    return {31'd0, r.tlb_we};
+    return {29'd0, r.exit_root, r.gcsr, r.tlb_we};
+  endfunction
+  // The irq word: [12:0] the root ESTAT.IS, [28:16] the guest bank's
+  function automatic logic [31:0] rec_irq(input la_pkg::retire_t r);
+    return {3'd0, r.irq_is_g, 3'd0, r.irq_is};
   endfunction
 
   // Observation: one DPI push per retirement and per event. Within a cycle: IRQ events first (the
@@ -124,9 +128,9 @@ module la_tb_top #(
     end else if (!sim_done) begin
       automatic logic wm = 1'b0;
       for (int c = 0; c < Cores; c++) begin
-        if (retire[c].irq_is != irq_is_q[c]) begin
-          if (lacosim_push_event(KindIrq, c, cycle, 64'(retire[c].irq_is)) != 0) wm = 1'b1;
-          irq_is_q[c] <= retire[c].irq_is;
+        if (rec_irq(retire[c]) != irq_is_q[c]) begin
+          if (lacosim_push_event(KindIrq, c, cycle, 64'(rec_irq(retire[c]))) != 0) wm = 1'b1;
+          irq_is_q[c] <= rec_irq(retire[c]);
         end
       end
       for (int c = 0; c < Cores; c++) begin
@@ -135,7 +139,7 @@ module la_tb_top #(
                                   rec_flags(retire[c]), retire[c].rd_wdata, retire[c].mem_addr,
                                   retire[c].mem_wdata, retire[c].csr_wdata, retire[c].rd2_wdata,
                                   rec_trap(retire[c]), 32'(retire[c].csr_num), rec_mode(retire[c]),
-                                  32'(retire[c].rd2), 32'(retire[c].irq_is), retire[c].mem_pa,
+                                  32'(retire[c].rd2), rec_irq(retire[c]), retire[c].mem_pa,
                                   retire[c].pc_pa, 32'(retire[c].tlb_idx), rec_flags2(retire[c])) != 0)
             wm = 1'b1;
           if (retire[c].illegal) sim_done <= 1'b1;
