@@ -343,7 +343,11 @@ module la_core import la_pkg::*; #(
     .tlb_srch_hit_i(tlb_srch_hit),
     .tlb_srch_idx_i(tlb_srch_idx),
     .tlb_rentry_i  (tlb_rentry),
+`ifdef LACOSIM_BUG_GINTC_VIP_IGNORED  // planted bug (design.md 6): injected lines never reach the guest
+    .irq_hwi_i     (gintc[15:8] & irq_hwi_i),
+`else
     .irq_hwi_i     (gintc[7:0] | (gintc[15:8] & irq_hwi_i)),  // design.md 12.3 (decision 3)
+`endif
     .irq_ipi_i     (1'b0),
     .host_i        (!vm),
     .cnt_offset_i  (gcntc),

@@ -284,6 +284,11 @@ module la_csr import la_pkg::*; #(
     .ti_set_i     (ti_host_we && wnew[IRQ_TI]),
     .tval_we_i    (Guest && host_i && write && csr_num_i == CSR_TVAL),
     .tval_wdata_i (wnew[TIMER_BITS-1:0]),
+`ifdef LACOSIM_BUG_GUEST_TIMER_STOPS_IN_ROOT  // planted bug (design.md 6): guest TVAL frozen in root mode
+    .count_i      (!(Guest && host_i)),  // host_i = root mode for the guest bank (la_core)
+`else
+    .count_i      (1'b1),
+`endif
     .counter_o    (counter),
     .tcfg_o       (tcfg),
     .tval_o       (tval),
@@ -433,7 +438,11 @@ module la_csr import la_pkg::*; #(
         pvm_q <= 1'b1;
       end
     end else if (ertn) begin
+`ifdef LACOSIM_BUG_ERTN_IGNORES_PVM  // planted bug (design.md 6): ertn never enters guest mode
+      if (!Guest) vm_q <= tlbrera_q[0] ? tlbrprmd_q[3] : 1'b0;
+`else
       if (!Guest) vm_q <= tlbrera_q[0] ? tlbrprmd_q[3] : pvm_q;
+`endif
       if (tlbrera_q[0]) begin
         // return from a TLB refill: TLBRPRMD, back to mapped mode
         crmd_q[1:0]     <= tlbrprmd_q[1:0];

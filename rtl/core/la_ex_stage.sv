@@ -197,7 +197,11 @@ module la_ex_stage import la_pkg::*; (
     logic [1:0] gci, cache_op;
     gci      = gcfg_i[21:20];
     cache_op = id_ex_i.insn[4:3];
+`ifdef LACOSIM_BUG_GUEST_CPUCFG_NATIVE  // planted bug (design.md 6): a guest cpucfg runs natively
+    g_spr = dec.sys_op inside {SYS_IDLE, SYS_GTLBFLUSH} || dec.io_en || dec.gcsr ||
+`else
     g_spr = dec.sys_op inside {SYS_CPUCFG, SYS_IDLE, SYS_GTLBFLUSH} || dec.io_en || dec.gcsr ||
+`endif
             (g_csr && !csr_in_guest_bank(csr_n)) ||
             (dec.cacop && !((gci == 2'd1 && cache_op == 2'd2) || (gci == 2'd2 && cache_op inside {2'd1, 2'd2}))) ||
             (gcfg_i[GCFG_TIT] && (dec.sys_op inside {SYS_RDTIMEL, SYS_RDTIMEH, SYS_RDTIMED} ||
@@ -333,7 +337,11 @@ module la_ex_stage import la_pkg::*; (
       ex_mem_q.exc_root  <= exc && exc_root && !int_req_i;
       ex_mem_q.gcsr      <= dec.gcsr;
       ex_mem_q.badv      <= id_ex_i.fexc ? (id_ex_i.froot ? id_ex_i.pc_pa : id_ex_i.pc) :
+`ifdef LACOSIM_BUG_S2_BADV_GVA  // planted bug (design.md 6): a stage-2 fault reports the guest VA
+                            addr;
+`else
                             tlb_s2_o && tlb_s2_i ? 64'(tlb_gpa_i) : addr;
+`endif
       ex_mem_q.pc_pa     <= id_ex_i.fexc ? '0 : id_ex_i.pc_pa;
       ex_mem_q.serial    <= dec.serial;
       ex_mem_q.rd2_we    <= dec.rd2_we;

@@ -22,6 +22,7 @@ module la_timer import la_pkg::*; (
   input  logic                  ti_set_i,     // guest bank: root writes ESTAT.IS[11] = 1
   input  logic                  tval_we_i,    // guest bank: root writes TVAL
   input  logic [TIMER_BITS-1:0] tval_wdata_i,
+  input  logic                  count_i,      // TVAL counts (always: decision 2 for the guest timer)
   output logic [63:0]           counter_o,
   output logic [TIMER_BITS-1:0] tcfg_o,
   output logic [TIMER_BITS-1:0] tval_o,
@@ -35,7 +36,7 @@ module la_timer import la_pkg::*; (
     return {tcfg_val, 2'b00};
   endfunction
 
-  assign expire = run_q && tval_q == '0;
+  assign expire = run_q && count_i && tval_q == '0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -71,7 +72,7 @@ module la_timer import la_pkg::*; (
           run_q  <= 1'b0;
 `endif
         end
-      end else if (run_q) begin
+      end else if (run_q && count_i) begin
         tval_q <= tval_q - 1'b1;
       end
     end

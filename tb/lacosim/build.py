@@ -38,6 +38,12 @@ PLANTED_BUGS = {
     "tlb_asid_ignored": "TLB entries with G = 0 match any ASID",
     "tlb_odd_even_swap": "for 16 KiB TLB entries (PS = 14) the even/odd half is chosen by the wrong parity",
     "tlb_no_pme": "a store to a page with D = 0 is not raised as PME",
+    # LVZ (issue 8)
+    "guest_timer_stops_in_root": "the guest timer's TVAL stops counting while the core runs in root mode",
+    "gintc_vip_ignored": "GINTC.VIP is not reflected in the guest ESTAT.IS[9:2]",
+    "ertn_ignores_pvm": "a root ertn with GSTAT.PVM = 1 stays in root mode",
+    "guest_cpucfg_native": "cpucfg in guest mode runs natively instead of raising GSPR",
+    "s2_badv_gva": "a stage-2 fault reports the guest virtual address in BADV instead of the GPA",
 }
 
 
