@@ -56,3 +56,35 @@ def test_disable_stops_a_pending_expiry():
     t.write_tcfg(100 | 1, retire_cycle=0)
     t.write_tcfg(0, retire_cycle=20)
     assert t.expiries(0, 1000) == []
+
+
+# --- the guest timer: root writes of TVAL (design.md 12.4) -------------------------------------------
+def test_tval_write_of_zero_fires_within_two_ticks_and_leaves_all_ones():
+    t = TimerPredictor()
+    t.write_tcfg(1000 | 3, 10)           # periodic: the forced fire must still behave as a one-shot
+    t.write_tval(0, 100)                 # retires at 100: TVAL = 0 at 101, TI visible at 102
+    assert t.expiries(100, 5000) == [102]
+    assert t.tval(102) == TVAL_ALL_ONES and t.tval(4000) == TVAL_ALL_ONES
+
+
+def test_tval_write_counts_down_then_follows_periodic():
+    t = TimerPredictor()
+    t.write_tcfg(100 | 3, 0)
+    t.write_tval(40, 50)                 # 40 from cycle 51: expiry at 51 + 40 + 1, then every 101
+    assert t.expiries(51, 400) == [92, 193, 294, 395]
+    assert t.tval(51) == 40 and t.tval(91) == 0 and t.tval(92) == 100
+
+
+def test_tval_write_is_held_while_the_timer_is_disabled():
+    t = TimerPredictor()
+    t.write_tcfg(100, 0)                 # En = 0
+    t.write_tval(40, 50)
+    assert t.expiries(0, 10_000) == [] and t.tval(9000) == 40
+
+
+def test_tval_write_keeps_the_tcfg_of_before_a_zero_fire():
+    t = TimerPredictor()
+    t.write_tcfg(100 | 3, 0)
+    t.write_tval(0, 10)                  # fire: a one-shot
+    t.write_tval(20, 30)                 # back to periodic of InitVal 100 after 20 ticks
+    assert t.expiries(31, 200) == [52, 153]

@@ -32,6 +32,10 @@ PLAN: dict[str, list[str]] = {
     "tlb": [*TLB_EXCEPTIONS, *(f"invtlb op {op}" for op in range(7)),
             *(f"page {page_size_name(ps)}" for ps in TLB_PLANNED_PAGE_SIZES),
             "refill from PLV0", "refill from PLV3"],
+    # LVZ (design.md 12): the guest timer scoreboard, the GINTC scoreboard
+    "guest-timer": ["tcfg one-shot", "tcfg periodic", "tcfg disable", "ticlr", "TI rise", "tval read",
+                    "tval written", "tval written 0 (fire)", "TI set by the root", "TI cleared by the root"],
+    "gintc": [*(f"VIP{n}" for n in range(8)), *(f"PIP{n}" for n in range(8)), "guest line asserted"],
 }
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pyuvm import ConfigDB, uvm_env
 
+from lacosim.env.gintc_scoreboard import GintcScoreboard
 from lacosim.env.ipi_scoreboard import IpiScoreboard
 from lacosim.env.iss_scoreboard import IssScoreboard
 from lacosim.env.retire_monitor import RetireMonitor
-from lacosim.env.timer_scoreboard import TimerScoreboard
+from lacosim.env.timer_scoreboard import GuestTimerScoreboard, TimerScoreboard
 from lacosim.env.trace_monitor import TraceMonitor
 from lacosim.env.trap_monitor import TrapMonitor
 from lacosim.env.uart_monitor import UartMonitor
@@ -21,6 +22,8 @@ class LaEnv(uvm_env):
         self.lockstep = IssScoreboard.create("lockstep", self)
         self.traps = TrapMonitor.create("traps", self)
         self.timer = TimerScoreboard.create("timer", self)
+        self.guest_timer = GuestTimerScoreboard.create("guest_timer", self)
+        self.gintc = GintcScoreboard.create("gintc", self)
         self.ipi = IpiScoreboard.create("ipi", self)
         ConfigDB().set(None, "*", "trace_monitor", self.trace)
         ConfigDB().set(None, "*", "uart_monitor", self.uart)
@@ -32,4 +35,6 @@ class LaEnv(uvm_env):
         self.trace.event_ap.connect(self.uart.analysis_export)
         self.trace.trace_ap.connect(self.traps.analysis_export)
         self.trace.trace_ap.connect(self.timer.analysis_export)
+        self.trace.trace_ap.connect(self.guest_timer.analysis_export)
+        self.trace.trace_ap.connect(self.gintc.analysis_export)
         self.trace.trace_ap.connect(self.ipi.analysis_export)

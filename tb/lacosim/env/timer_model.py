@@ -6,6 +6,8 @@ Time base: trace cycles (the stable counter ticks once per cycle). A TCFG write 
 loads TVAL = InitVal in cycle c+1; while En = 1 TVAL drops by one per cycle; in the cycle after TVAL is 0
 TI is visible (c + InitVal + 2 for the first expiry); periodic timers reload InitVal then (period
 InitVal + 1), one-shot timers hold TVAL at all ones (48 bits) with En still 1.
+The guest timer (design.md 12.4) adds root writes of TVAL: the value counts down from c+1 as a TCFG
+write's InitVal would (held while En = 0); 0 fires at once like a one-shot whatever Periodic says.
 """
 
 from __future__ import annotations
@@ -22,30 +24,43 @@ TCFG_PERIODIC = 2
 @dataclass(frozen=True)
 class TimerConfig:
     """A TCFG write: what was written and the first cycle it is in force."""
-    start: int          # cycle in which TVAL = InitVal
+    start: int          # cycle in which TVAL = first
     enabled: bool
     periodic: bool
     initval: int
+    first: int          # TVAL in cycle `start`: InitVal after a TCFG write, the value of a TVAL write
 
     @staticmethod
     def from_write(value: int, retire_cycle: int) -> TimerConfig:
+        initval = value & INITVAL_MASK
         return TimerConfig(start=retire_cycle + 1, enabled=bool(value & TCFG_EN),
-                           periodic=bool(value & TCFG_PERIODIC), initval=value & INITVAL_MASK)
+                           periodic=bool(value & TCFG_PERIODIC), initval=initval, first=initval)
+
+    @staticmethod
+    def from_tval_write(value: int, retire_cycle: int, tcfg: int) -> TimerConfig:
+        """A root write of the guest TVAL while TCFG holds `tcfg`."""
+        value &= TVAL_ALL_ONES
+        initval = tcfg & INITVAL_MASK
+        if value == 0:  # fires at the next edge and stops, as a one-shot
+            return TimerConfig(retire_cycle + 1, True, False, initval, 0)
+        return TimerConfig(retire_cycle + 1, bool(tcfg & TCFG_EN), bool(tcfg & TCFG_PERIODIC), initval, value)
 
     def tval(self, cycle: int) -> int:
         """TVAL as a csrrd retiring in `cycle` reads it (cycle >= start)."""
         if not self.enabled:
-            return self.initval
+            return self.first
         k = cycle - self.start
+        if k <= self.first:
+            return self.first - k
         if self.periodic:
-            return self.initval - k % (self.initval + 1)
-        return self.initval - k if k <= self.initval else TVAL_ALL_ONES
+            return self.initval - (k - self.first - 1) % (self.initval + 1)
+        return TVAL_ALL_ONES
 
     def expiries(self, after: int, upto: int) -> list[int]:
         """Cycles in [after, upto] in which TI becomes visible because of this configuration."""
         if not self.enabled:
             return []
-        first = self.start + self.initval + 1
+        first = self.start + self.first + 1
         if not self.periodic:
             return [first] if after <= first <= upto else []
         period = self.initval + 1
@@ -58,9 +73,14 @@ class TimerPredictor:
 
     def __init__(self) -> None:
         self.configs: list[TimerConfig] = []
+        self.tcfg = 0  # the last TCFG written (a TVAL write keeps its En, Periodic and InitVal)
 
     def write_tcfg(self, value: int, retire_cycle: int) -> None:
+        self.tcfg = value
         self.configs.append(TimerConfig.from_write(value, retire_cycle))
+
+    def write_tval(self, value: int, retire_cycle: int) -> None:
+        self.configs.append(TimerConfig.from_tval_write(value, retire_cycle, self.tcfg))
 
     def config_at(self, cycle: int) -> TimerConfig | None:
         for cfg in reversed(self.configs):

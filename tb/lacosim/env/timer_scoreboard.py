@@ -1,6 +1,11 @@
 """Timer scoreboard: predicts from every TCFG/TICLR write the exact cycle each core's TI must rise and
 fall and what every TVAL read returns (lacosim.env.timer_model), and checks the trace against it.
 Independent of the reference model: it reads only CSR writes, TVAL reads and IRQ (ESTAT.IS) events.
+
+One class for both timers of a core: `TimerScoreboard` follows the root bank, `GuestTimerScoreboard`
+the guest bank's (design.md 12.4): its CSR writes are the guest-bank ones (flags2.gcsr), its TI is the
+guest IS[11] of the irq word, its TVAL reads are gcsrrd from the root or csrrd in guest mode, and the
+root also writes its TVAL (0 fires) and its TI through ESTAT.IS[11].
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.timer_model import TVAL_ALL_ONES, TimerPredictor
 
-TI = 1 << 11
 MAX_REPORTS = 5
+CSRRD_OP = 0x0400_0000   # insn[31:24] of csrrd/csrwr/csrxchg
+GCSRRD_OP = 0x0500_0000  # ... of gcsrrd/gcsrwr/gcsrxchg
 
 
 class CoreTimerCheck:
@@ -30,6 +36,7 @@ class CoreTimerCheck:
         self.rises: set[int] = set()
         self.checked_upto = 0                   # expiries before this cycle have been checked
         self.fall_due: list[int] = []           # cycles a TICLR must have lowered TI by
+        self.set_due: list[int] = []            # cycles a root write of guest IS[11] = 1 raises TI
 
     def level_at(self, cycle: int) -> bool:
         return self.levels[bisect.bisect_right(self.level_cycles, cycle) - 1]
@@ -42,6 +49,10 @@ class CoreTimerCheck:
 
 
 class TimerScoreboard(uvm_subscriber):
+    CHECK = "timer"
+    TI = 1 << 11           # in the irq word
+    GUEST = False
+
     def build_phase(self) -> None:
         self.cfg: RunConfig = ConfigDB().get(self, "", "run_config")
         self.failures: FailureLog = ConfigDB().get(self, "", "failures")
@@ -54,11 +65,18 @@ class TimerScoreboard(uvm_subscriber):
         self._idx = -1
 
     def write(self, batch: np.ndarray) -> None:
-        kinds, flags, csrs = batch["kind"], batch["flags"], batch["csr"]
-        csr_w = (kinds == trace.KIND_RETIRE) & ((flags & trace.FLAG_CSR_WE) != 0) \
-            & ((csrs == trace.CSR_TCFG) | (csrs == trace.CSR_TICLR))
-        tval_read = (kinds == trace.KIND_RETIRE) & ((flags & trace.FLAG_RD_WE) != 0) \
-            & ((batch["insn"] & 0xFF00_0000) == 0x0400_0000) & (((batch["insn"] >> 10) & 0x3FFF) == trace.CSR_TVAL)
+        kinds, flags, csrs, insn = batch["kind"], batch["flags"], batch["csr"], batch["insn"]
+        retire = kinds == trace.KIND_RETIRE
+        guest_mode = (batch["mode"] & trace.MODE_GUEST) != 0
+        to_bank = ((batch["flags2"] & trace.FLAG2_GCSR) != 0) == self.GUEST
+        watched = (csrs == trace.CSR_TCFG) | (csrs == trace.CSR_TICLR)
+        if self.GUEST:  # the root's writes of the guest TVAL and of guest ESTAT.IS[11]
+            watched |= ~guest_mode & ((csrs == trace.CSR_TVAL) | (csrs == trace.CSR_ESTAT))
+        csr_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & to_bank & watched
+        op = insn & 0xFF00_0000
+        bank_read = ((op == GCSRRD_OP) & ~guest_mode) | ((op == CSRRD_OP) & guest_mode) if self.GUEST \
+            else (op == CSRRD_OP) & ~guest_mode
+        tval_read = retire & ((flags & trace.FLAG_RD_WE) != 0) & bank_read & (((insn >> 10) & 0x3FFF) == trace.CSR_TVAL)
         irq = kinds == trace.KIND_IRQ
         self._batch = batch
         for i in np.flatnonzero(csr_w | tval_read | irq):
@@ -74,21 +92,28 @@ class TimerScoreboard(uvm_subscriber):
         st = self.cores[core]
         self._check_expiries(core, cycle)
         if rec["kind"] == trace.KIND_IRQ:
-            level = bool(int(rec["rd_wdata"]) & TI)
+            level = bool(int(rec["rd_wdata"]) & self.TI)
             if level != st.level_at(cycle):
                 self._ti_change(rec, st, level)
             return
-        if int(rec["flags"]) & trace.FLAG_CSR_WE and int(rec["csr"]) == trace.CSR_TCFG:
-            value = int(rec["csr_wdata"])
+        csr = int(rec["csr"]) if int(rec["flags"]) & trace.FLAG_CSR_WE else None
+        value = int(rec["csr_wdata"])
+        if csr == trace.CSR_TCFG:
             st.predictor.write_tcfg(value, cycle)
-            self.cov.hit("timer", "tcfg periodic" if value & 2 else "tcfg one-shot" if value & 1 else "tcfg disable")
+            self.cov.hit(self.CHECK, "tcfg periodic" if value & 2 else "tcfg one-shot" if value & 1 else "tcfg disable")
             if st.level_at(cycle):
-                self.cov.hit("timer", "tcfg written while TI pending")
-        elif int(rec["flags"]) & trace.FLAG_CSR_WE and int(rec["csr"]) == trace.CSR_TICLR:
-            if int(rec["csr_wdata"]) & 1:
+                self.cov.hit(self.CHECK, "tcfg written while TI pending")
+        elif csr == trace.CSR_TICLR or (csr == trace.CSR_ESTAT and not value & self.TI):
+            if csr == trace.CSR_ESTAT or value & 1:  # a root gcsr write of guest IS[11] = 0 clears too
                 st.fall_due.append(cycle + 1)
-                self.cov.hit("timer", "ticlr")
-        if int(rec["flags"]) & trace.FLAG_RD_WE and trace.csr_insn_num(int(rec["insn"])) == trace.CSR_TVAL:
+                self.cov.hit(self.CHECK, "ticlr" if csr == trace.CSR_TICLR else "TI cleared by the root")
+        elif csr == trace.CSR_ESTAT:                 # guest IS[11] = 1 written by the root: TI from c+1
+            st.set_due.append(cycle + 1)
+            self.cov.hit(self.CHECK, "TI set by the root")
+        elif csr == trace.CSR_TVAL:
+            st.predictor.write_tval(value, cycle)
+            self.cov.hit(self.CHECK, "tval written 0 (fire)" if value == 0 else "tval written")
+        elif int(rec["flags"]) & trace.FLAG_RD_WE:   # a TVAL read (the selection in write())
             self._tval_read(rec, st)
 
     def _ti_change(self, rec: np.void, st: CoreTimerCheck, level: bool) -> None:
@@ -97,11 +122,11 @@ class TimerScoreboard(uvm_subscriber):
             nearby = st.predictor.expiries(max(0, cycle - 100_000), cycle + 100_000)
             if nearby:
                 self.ti_errors.append(min((cycle - e for e in nearby), key=abs))
-            if cycle not in st.predictor.expiries(cycle, cycle):
+            if cycle not in st.predictor.expiries(cycle, cycle) and cycle not in st.set_due:
                 self._fail(core, cycle, "TI rose when no timer expiry was due",
                            f"observed ESTAT.IS[11] 0->1 at cycle {cycle}; predicted expiries near it: "
                            f"{nearby[:8]}; timer configuration in force: {st.predictor.config_at(cycle)}")
-            self.cov.hit("timer", "TI rise")
+            self.cov.hit(self.CHECK, "TI rise")
         else:
             due = [d for d in st.fall_due if d <= cycle]
             if cycle not in due:
@@ -115,7 +140,7 @@ class TimerScoreboard(uvm_subscriber):
         cycle, core = int(rec["cycle"]), int(rec["core"])
         expected = st.predictor.tval(cycle)
         observed = int(rec["rd_wdata"])
-        self.cov.hit("timer", "tval read after expiry" if expected == TVAL_ALL_ONES else "tval read")
+        self.cov.hit(self.CHECK, "tval read after expiry" if expected == TVAL_ALL_ONES else "tval read")
         if expected is not None and observed != expected:
             self._fail(core, cycle, "TVAL read returned the wrong value",
                        f"csrrd TVAL retiring at cycle {cycle}: expected {expected:#x}, observed {observed:#x}; "
@@ -133,6 +158,11 @@ class TimerScoreboard(uvm_subscriber):
                            f"predicted TI visible at cycle {e} (design.md 7.3: TCFG write retiring at c, "
                            f"InitVal n -> TI at c+n+2); observed level at {e}: {int(st.level_at(e))}; "
                            f"configuration: {st.predictor.config_at(e - 1)}")
+        for s in [s for s in st.set_due if s < now]:
+            if not st.level_at(s):
+                self._fail(core, s, "the root's write of ESTAT.IS[11] = 1 did not raise TI",
+                           f"gcsr write retiring at cycle {s - 1}; TI still 0 at cycle {s}")
+            st.set_due.remove(s)
         for d in [d for d in st.fall_due if d < now]:
             if st.level_at(d) and d not in st.predictor.expiries(d, d):
                 self._fail(core, d, "TICLR did not clear TI",
@@ -147,7 +177,14 @@ class TimerScoreboard(uvm_subscriber):
         if self.failed == MAX_REPORTS:
             detail += f"\n(further timer failures are not reported; {MAX_REPORTS} is enough to act on)"
         retire = ConfigDB().get(self, "", "retire_monitor")
-        self.failures.add(Failure("timer", summary, detail, cycle=cycle, core=core,
+        self.failures.add(Failure(self.CHECK, summary, detail, cycle=cycle, core=core,
                                   recent=retire.recent(core, self._batch, self._idx),
                                   repro=self.cfg.repro_with_waves(cycle)))
 
+
+
+class GuestTimerScoreboard(TimerScoreboard):
+    """The guest bank's timer (design.md 12.4): counts in root and guest mode, its TI is guest IS[11]."""
+    CHECK = "guest-timer"
+    TI = 1 << (trace.IRQ_GUEST_SHIFT + 11)
+    GUEST = True
