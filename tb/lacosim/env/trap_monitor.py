@@ -24,7 +24,7 @@ from lacosim.env.coverage import ECODES, INTERRUPTS, TLB_EXCEPTIONS, Coverage
 from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.retire_monitor import format_retire
 from lacosim.isa.decoder import encode
-from lacosim.iss.csr import CSR_PWCH, CSR_PWCL, CSR_TLBIDX, CSR_TLBREHI, CSR_TLBRERA, TLBRERA_ISTLBR
+from lacosim.iss.csr import CSR_PWCH, CSR_PWCL, CSR_TLBIDX, CSR_TLBREHI, CSR_TLBRERA, TLBRERA_ISTLBR, csr_name
 from lacosim.iss.tlb import page_size_name
 
 TLBRD, TLBWR, TLBFILL = encode("tlbrd"), encode("tlbwr"), encode("tlbfill")
@@ -161,6 +161,7 @@ class TrapMonitor(uvm_subscriber):
 
     def write(self, batch: np.ndarray) -> None:
         self.tlb_coverage.write(batch)
+        self._lvz_coverage(batch)
         if self.stopped:
             return
         traps = (batch["trap"] & (trace.TRAP_VALID | trace.TRAP_ERTN)) != 0
@@ -249,10 +250,28 @@ class TrapMonitor(uvm_subscriber):
         self.stopped = True
         ConfigDB().get(self, "", "trace_monitor").stop("unexpected-exception", cycle)
 
+    def _lvz_coverage(self, batch: np.ndarray) -> None:
+        """LVZ bins (design.md 12): every guest CSR written, every exit by cause, stage-2 faults by kind."""
+        retire = batch["kind"] == trace.KIND_RETIRE
+        gcsr = retire & ((batch["flags"] & trace.FLAG_CSR_WE) != 0) & ((batch["flags2"] & trace.FLAG2_GCSR) != 0)
+        for num in np.unique(batch["csr"][gcsr]):
+            self.cov.hit("lvz", f"guest {csr_name(int(num))} written")
+        for i in np.flatnonzero(retire & ((batch["flags2"] & trace.FLAG2_EXIT) != 0)):
+            trap = int(batch["trap"][i])
+            if trap & trace.TRAP_INT:
+                self.cov.hit("lvz", "exit by a root interrupt")
+                continue
+            name = ECODES.get(trace.trap_ecode(trap), "?")
+            if name == "GCM":
+                name = "GCHC" if (trap >> trace.TRAP_ESUBCODE_SHIFT) & 1 else "GCSC"
+            self.cov.hit("lvz", f"stage-2 {name}" if name in TLB_EXCEPTIONS else f"exit {name}")
+
     def describe(self, rec: np.void) -> str:
         trap, pc, core, cycle = int(rec["trap"]), int(rec["pc"]), int(rec["core"]), int(rec["cycle"])
         sym = self.image.symbolize(pc)
         where = f"{cycle:>10} c{core} pc={pc:#x}" + (f" <{sym}>" if sym else "")
+        if int(rec["mode"]) & trace.MODE_GUEST:   # LVZ: guest mode, and whether the trap left it
+            where += " [guest" + (", EXIT to root]" if int(rec["flags2"]) & trace.FLAG2_EXIT else "]")
         plv, ie = int(rec["mode"]) & trace.MODE_PLV_MASK, int(bool(int(rec["mode"]) & trace.MODE_IE))
         if trap & trace.TRAP_VALID and trap & trace.TRAP_INT:
             n = trace.trap_intno(trap)
