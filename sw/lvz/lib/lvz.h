@@ -7,8 +7,9 @@
  * GTLBC.USETGID/TGID), and sets GSTAT.GID. lvz_enter(entry, sp, root_ie) sets PVM and ertn's into the guest
  * at `entry` with `sp`; it never returns. Every exit lands in lvz_exit_dispatch(frame) on the root's exit
  * stack: the program's lvz_on_exit(frame) is asked first (return 1 = handled, the stub then resumes the
- * guest with frame->era as it left it); otherwise the stub serves cpucfg (GSPR: the root's own value), the
- * hypercalls below (HVC, ERA += 4), and fails on anything else, printing the exit and powering off.
+ * guest with frame->era as it left it); otherwise the stub serves cpucfg (GSPR: the root's own value),
+ * idle (GSPR: returns at once, as hvisor), the hypercalls below (HVC, ERA += 4), and fails on anything
+ * else, printing the exit and powering off.
  *
  * Guest side: hypercalls with `hvcl code`, a0 in and out: LVZ_HC_EXIT (print "guest exit <a0>" and power
  * off: the program's verdict), LVZ_HC_ECHO (a0 + 1), LVZ_HC_NOP.

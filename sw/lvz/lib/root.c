@@ -69,6 +69,10 @@ void lvz_exit_dispatch(struct trap_frame *tf)
         tf->era += 4;
         return;
     }
+    if (ecode == ECODE_GSPR && (insn & 0xffff8000) == 0x06488000) {  /* idle: return at once (hvisor) */
+        tf->era += 4;
+        return;
+    }
     if (ecode == ECODE_HVC) {
         unsigned code = insn & 0x7fff;
         if (code == LVZ_HC_EXIT) {
