@@ -45,8 +45,13 @@ class IpiScoreboard(uvm_subscriber):
         iocsr_w = retire & ((mode & trace.MODE_IOCSR) != 0) & ((flags & trace.FLAG_MEM_WE) != 0)
         if iocsr_w.any():  # rare: compare addresses only then
             iocsr_w &= np.isin(batch["mem_addr"], IPI_REGS)
-        ecfg_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == trace.CSR_ECFG)
-        intr = retire & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_INT)) == (trace.TRAP_VALID | trace.TRAP_INT))
+        # the physical IPI block is the root's: the guest bank's ECFG and the interrupts the guest takes
+        # itself (design.md 12.3) are not its business; an exit by a root interrupt is
+        root_bank = (batch["flags2"] & trace.FLAG2_GCSR) == 0
+        to_root = ((mode & trace.MODE_GUEST) == 0) | ((batch["flags2"] & trace.FLAG2_EXIT) != 0)
+        ecfg_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == trace.CSR_ECFG) & root_bank
+        intr = retire & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_INT)) == (trace.TRAP_VALID | trace.TRAP_INT)) \
+            & to_root
         irq = kinds == trace.KIND_IRQ
         self._batch = batch
         for i in np.flatnonzero(iocsr_w | ecfg_w | intr | irq):

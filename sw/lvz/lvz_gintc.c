@@ -1,0 +1,162 @@
+/* lvz_gintc: interrupts into the guest (docs/design.md 12.3; architecture.md decision 3).
+ * 1 core, guest GID 1, the root stub of lib/lvz.h. g_line (seeded) picks the HWI line.
+ *
+ *   A  GINTC.VIP[n]: the guest sees ESTAT.IS[n+2] and takes HWIn inside the guest; clearing VIP[n] drops it
+ *   B  root gcsrxchg of guest ESTAT sets SWI0, SWI1 and IPI (IS[12]); the guest takes each in its own
+ *      handler, acknowledging SWIs itself and asking the root to clear IPI
+ *   C  a pending-but-disabled guest line (LIE clear) is not taken; it is once LIE enables it
+ *   D  a root interrupt pending while the guest runs exits (INT) before a pending guest interrupt is taken:
+ *      the root raises its own SWI0 (root LIE = SWI0, root PIE = 1) and the guest's VIP together
+ *   E  PIP without a physical line asserts nothing; HC is stored and read back
+ * Success: "lvz_gintc: PASS" (guest), then "guest exit 0" (root).
+ */
+#include <stdint.h>
+
+#include "la.h"
+#include "lvz.h"
+#include "param.h"
+#include "print.h"
+#include "trap.h"
+
+PARAM(g_line, 3);
+
+#define HC_VIP_SET   0x10   /* GINTC.VIP |= 1 << a0 */
+#define HC_VIP_CLEAR 0x11
+#define HC_ESTAT_SET 0x12   /* gcsrxchg guest ESTAT: set bit a0 */
+#define HC_ESTAT_CLR 0x13
+#define HC_BOTH      0x14   /* D: root SWI0 + guest VIP[g_line] */
+#define HC_GINTC     0x15   /* GINTC = a0, returns GINTC */
+
+static volatile uint64_t seq[16], nseq;   /* what happened, in order: 'R' root INT exit, 'H'/'S'/'I' guest */
+static volatile uint64_t taken[13];
+static unsigned failures;
+
+static void log_event(uint64_t what)
+{
+    if (nseq < 16)
+        seq[nseq++] = what;
+}
+
+/* ---- root side ------------------------------------------------------------------------------------ */
+int lvz_on_exit(struct trap_frame *tf)
+{
+    unsigned ecode = trap_ecode(tf->estat);
+    if (ecode == 0) {                                 /* a root interrupt: its SWI0 */
+        log_event('R');
+        csrxchg(CSR_ESTAT, 0, 1);
+        return 1;                                     /* back to the instruction it interrupted */
+    }
+    if (ecode != ECODE_HVC)
+        return 0;
+    uint64_t a0 = tf->regs[4];
+    switch (tf->badi & 0x7fff) {
+    case HC_VIP_SET: csrxchg(CSR_GINTC, 1UL << a0, 1UL << a0); break;
+    case HC_VIP_CLEAR: csrxchg(CSR_GINTC, 0, 1UL << a0); break;
+    case HC_ESTAT_SET: gcsrxchg(CSR_ESTAT, 1UL << a0, 1UL << a0); break;
+    case HC_ESTAT_CLR: gcsrxchg(CSR_ESTAT, 0, 1UL << a0); break;
+    case HC_BOTH:
+        csrxchg(CSR_ECFG, 1, ECFG_LIE_MASK);          /* root LIE = SWI0 */
+        csrxchg(CSR_GINTC, 1UL << g_line, 1UL << g_line);
+        csrxchg(CSR_ESTAT, 1, 1);                      /* root SWI0: exits as soon as the guest runs */
+        tf->prmd |= PRMD_PIE;                          /* root IE = 1 while in the guest */
+        break;
+    case HC_GINTC: csrwr(CSR_GINTC, a0); tf->regs[4] = csrrd(CSR_GINTC); break;
+    default: return 0;
+    }
+    tf->era += 4;
+    return 1;
+}
+
+int main(void)
+{
+    extern void guest_main(void);
+    printf("lvz_gintc: g_line=%lu\n", g_line);
+    lvz_init(1);
+    lvz_enter(guest_main, LVZ_GUEST_SP, 0);
+}
+
+/* ---- guest side ----------------------------------------------------------------------------------- */
+static void check(int ok, const char *what)
+{
+    printf("  %-64s %s\n", what, ok ? "ok" : "FAIL");
+    if (!ok)
+        failures++;
+}
+
+static void g_irq(struct trap_frame *tf)
+{
+    unsigned is = trap_is(tf->estat) & (unsigned)csrrd(CSR_ECFG);
+    unsigned n = 31 - (unsigned)__builtin_clz(is);   /* the highest: the one the hardware took */
+    taken[n]++;
+    if (n == IRQ_SWI0 || n == IRQ_SWI1) {
+        swi_clear(n);
+        log_event('S');
+    } else if (n == IRQ_IPI) {
+        hvcl(HC_ESTAT_CLR, IRQ_IPI);
+        log_event('I');
+    } else {
+        hvcl(HC_VIP_CLEAR, n - 2);
+        log_event('H');
+    }
+}
+
+static unsigned guest_is(void) { return trap_is(csrrd(CSR_ESTAT)); }
+
+void guest_main(void)
+{
+    unsigned line = (unsigned)g_line & 7, irq = IRQ_HWI(line);
+    trap_install();
+    for (unsigned n = 0; n < IRQ_COUNT; n++)
+        trap_set_irq_handler(n, g_irq);
+
+    /* A */
+    hvcl(HC_VIP_SET, line);
+    check(guest_is() == (1u << irq), "A: VIP[n] asserts guest ESTAT.IS[n+2] only");
+    ecfg_lie_write(1UL << irq);
+    irq_enable();
+    irq_disable();
+    check(taken[irq] == 1, "A: the guest takes HWIn in its own handler");
+    check(!(guest_is() & (1u << irq)), "A: clearing VIP[n] drops it");
+
+    /* B */
+    ecfg_lie_write((1UL << IRQ_SWI0) | (1UL << IRQ_SWI1) | (1UL << IRQ_IPI));
+    static const unsigned lines[] = {IRQ_SWI0, IRQ_SWI1, IRQ_IPI};
+    for (unsigned i = 0; i < 3; i++) {
+        hvcl(HC_ESTAT_SET, lines[i]);
+        check(guest_is() & (1u << lines[i]), "B: root gcsrxchg sets the guest line");
+        irq_enable();
+        irq_disable();
+    }
+    check(taken[IRQ_SWI0] == 1 && taken[IRQ_SWI1] == 1 && taken[IRQ_IPI] == 1,
+          "B: SWI0, SWI1 and IPI taken in the guest");
+    check(guest_is() == 0, "B: all acknowledged");
+
+    /* C */
+    ecfg_lie_write(0);
+    hvcl(HC_VIP_SET, line);
+    irq_enable();
+    for (volatile int i = 0; i < 100; i++)
+        ;
+    irq_disable();
+    check(taken[irq] == 1, "C: a pending line with LIE clear is not taken");
+    ecfg_lie_write(1UL << irq);
+    irq_enable();
+    irq_disable();
+    check(taken[irq] == 2, "C: ... and is once LIE enables it");
+
+    /* D */
+    nseq = 0;
+    hvcl(HC_BOTH, 0);
+    irq_enable();
+    irq_disable();
+    check(nseq >= 2 && seq[0] == 'R' && seq[1] == 'H', "D: a root interrupt exits before the guest's is taken");
+
+    /* E */
+    uint64_t g = hvcl(HC_GINTC, 0xAB0000UL | (0xffUL << 8));
+    check(g == (0xAB0000UL | (0xffUL << 8)), "E: GINTC reads back (HC stored)");
+    check(guest_is() == 0, "E: PIP without a physical line asserts nothing");
+    hvcl(HC_GINTC, 0);
+
+    printf("lvz_gintc: %s\n", failures ? "FAIL" : "PASS");
+    hvcl(LVZ_HC_EXIT, failures);
+}
