@@ -206,7 +206,7 @@ package la_pkg;
   localparam logic [13:0] CSR_GCNTC     = 14'h053;
   localparam logic [63:0] GSTAT_RESET   = 64'h80;          // GIDBITS = 8 (TLB GID[7:0])
   localparam logic [63:0] GCFG_RO       = 64'h0007_5543;   // MATP, SITP..TORUP, GCIP
-  localparam int unsigned GTLBC_RESET_NUM = 16;            // the guest's MTLB partition (12.6)
+  localparam int unsigned GTLBC_RESET_NUM = 0;             // no guest partition until the root sets one
   localparam int unsigned GCFG_SIT = 7, GCFG_TIT = 9, GCFG_TOE = 11, GCFG_TOP = 13;
   localparam int unsigned GTLBC_USETGID = 12, GTLBC_TOTI = 13;
 

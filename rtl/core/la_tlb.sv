@@ -237,7 +237,10 @@ module la_tlb import la_pkg::*; #(
   assign pbase  = (IdxW + 1)'(Entries) - (IdxW + 1)'(part_num_i);
   assign pempty = part_num_i == '0;
   assign gidx   = pempty ? '0 : IdxW'(pbase + (IdxW + 1)'(32'(index_i) % 32'(part_num_i)));
-  assign fidx   = pempty ? '0 : IdxW'(pbase + (IdxW + 1)'(32'(lfsr_next[IdxW-1:0]) % 32'(part_num_i)));
+  assign fidx   = op_guest_i ? (pempty ? '0 : IdxW'(pbase + (IdxW + 1)'(32'(lfsr_next[IdxW-1:0]) %
+                                                                 32'(part_num_i))))
+                             // the root fills below the partition (all of the MTLB if it is the whole)
+                             : pbase == '0 ? lfsr_next[IdxW-1:0] : IdxW'(32'(lfsr_next[IdxW-1:0]) % 32'(pbase));
   assign ridx   = op_guest_i ? gidx : index_i;
 
   assign srch_hit_o = op_hit;
@@ -264,7 +267,7 @@ module la_tlb import la_pkg::*; #(
   assign lfsr_next = lfsr_q[0] ? (lfsr_q >> 1) ^ 16'hB400 : lfsr_q >> 1;
   assign we_o      = op_i inside {TLBOP_WR, TLBOP_FILL} && !(op_guest_i && pempty);
   logic [IdxW-1:0] widx;
-  assign widx      = op_i == TLBOP_FILL ? (op_guest_i ? fidx : lfsr_next[IdxW-1:0]) : ridx;
+  assign widx      = op_i == TLBOP_FILL ? fidx : ridx;
   assign widx_o    = we_o ? 16'(widx) : 16'd0;
 
   // invtlb: which entries an op invalidates (op 5/6 use the VA match above)

@@ -43,10 +43,19 @@
 #define LVZ_HC_ECHO 1
 #define LVZ_HC_NOP  2
 
+#define LVZ_S2_WINDOWS 4   /* lvz_s2_windows[]: stage-2 pairs the refill handler does not map identically */
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
 #include "trap.h"
+
+/* A 32 KiB GPA window (base aligned) and the TLBELO halves the stage-2 refill gives it, e.g. V = 0 for an
+ * emulated MMIO window. Unused slots have base = 1 (never a pair base). */
+struct lvz_s2_window {
+    uint64_t base, lo0, lo1;
+};
+extern struct lvz_s2_window lvz_s2_windows[LVZ_S2_WINDOWS];
 
 /* the CSR number must be a constant */
 #define gcsrrd(num) ({ uint64_t __v; __asm__ volatile("gcsrrd %0, %1" : "=r"(__v) : "i"(num) : "memory"); __v; })

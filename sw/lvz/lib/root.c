@@ -8,6 +8,7 @@
 uint8_t lvz_guest_stack[LVZ_GUEST_STACK_SIZE] __attribute__((aligned(16)));
 static uint8_t exit_stack[8192] __attribute__((aligned(16)));
 uint64_t lvz_exit_stack_top = 0;
+struct lvz_s2_window lvz_s2_windows[LVZ_S2_WINDOWS] = {{1, 0, 0}, {1, 0, 0}, {1, 0, 0}, {1, 0, 0}};
 
 extern char lvz_exit_entry[], lvz_s2_refill[];
 
@@ -20,7 +21,7 @@ void lvz_init(unsigned gid)
     csrwr(CSR_EENTRY, (uint64_t)(uintptr_t)lvz_exit_entry);
     csrxchg(CSR_ECFG, 0, ECFG_VS_MASK);
     csrwr(CSR_TLBRENTRY, (uint64_t)(uintptr_t)lvz_s2_refill);
-    csrwr(CSR_GTLBC, GTLBC_USETGID | ((uint64_t)gid << GTLBC_TGID_SHIFT) | 16);
+    csrwr(CSR_GTLBC, GTLBC_USETGID | ((uint64_t)gid << GTLBC_TGID_SHIFT) | 16);  /* 16-entry guest partition */
     csrxchg(CSR_GSTAT, (uint64_t)gid << GSTAT_GID_SHIFT, 0xffUL << GSTAT_GID_SHIFT);
 }
 
