@@ -142,9 +142,16 @@ class TimerScoreboard(uvm_subscriber):
         observed = int(rec["rd_wdata"])
         self.cov.hit(self.CHECK, "tval read after expiry" if expected == TVAL_ALL_ONES else "tval read")
         if expected is not None and observed != expected:
-            self._fail(core, cycle, "TVAL read returned the wrong value",
-                       f"csrrd TVAL retiring at cycle {cycle}: expected {expected:#x}, observed {observed:#x}; "
-                       f"configuration in force: {st.predictor.config_at(cycle)}")
+            guest_mode = bool(int(rec["mode"]) & trace.MODE_GUEST)
+            how = "gcsrrd" if int(rec["insn"]) & 0xFF00_0000 == GCSRRD_OP else "csrrd"
+            why = ""
+            if self.GUEST and not guest_mode and observed > expected:
+                why = ("; the guest timer lags: it must keep counting while the core runs in root mode "
+                       "(architecture.md decision 2)")
+            self._fail(core, cycle, f"{'guest ' if self.GUEST else ''}TVAL read returned the wrong value",
+                       f"{how} TVAL in {'guest' if guest_mode else 'root'} mode retiring at cycle {cycle}: "
+                       f"expected {expected:#x}, observed {observed:#x}{why}; configuration in force: "
+                       f"{st.predictor.config_at(cycle)}")
 
     def _check_expiries(self, core: int, now: int) -> None:
         """Every expiry strictly before `now` must show as a TI rise (unless TI was already set),
