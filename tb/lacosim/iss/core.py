@@ -541,16 +541,18 @@ class Iss(CoreState):
         """Lockstep: the entry the RTL's tlbfill chose (the trace's tlb_idx), before stepping that tlbfill."""
         self._tlbfill_index = index
 
-    def tlbfill_index(self) -> int:
-        """The entry a tlbfill writes: the trace's choice in lockstep (consumed), else the fill LFSR."""
+    def tlbfill_index(self, first: int = 0, count: int = TLB_ENTRIES) -> int:
+        """The entry a tlbfill writes, in [first, first + count) (a guest's partition, design.md 12.6): the
+        trace's choice in lockstep (consumed), else first + the fill LFSR's next value mod count."""
         if not self.lockstep:
-            return self.tlb.next_fill_index()
+            return first + self.tlb.next_fill_index(count)
         index = self._tlbfill_index
         if index is None:
             raise AsyncInputError("tlbfill needs the entry the RTL chose (set_tlbfill_index from the trace's "
                                   "tlb_idx) and none was given")
-        if not 0 <= index < TLB_ENTRIES:
-            raise AsyncInputError(f"tlbfill: the RTL chose entry {index}, outside the {TLB_ENTRIES}-entry TLB")
+        if not first <= index < first + count:
+            raise AsyncInputError(f"tlbfill: the RTL chose entry {index}, outside entries {first}..{first + count - 1}"
+                                  f"{' (the guest partition)' if self.vm else ''}")
         self._tlbfill_index = None
         return index
 

@@ -206,10 +206,10 @@ class Tlb:
         return [index] + [i for i, other in zip(indices, entries, strict=True)
                           if i != index and valid and other.overlaps(entry)]
 
-    def next_fill_index(self) -> int:
-        """tlbfill standalone: step the LFSR, then its value mod TLB_ENTRIES."""
+    def next_fill_index(self, count: int = TLB_ENTRIES) -> int:
+        """tlbfill standalone: step the LFSR, then its value mod count (TLB_ENTRIES; a guest: GMTLBNum)."""
         self.lfsr = lfsr_step(self.lfsr)
-        return self.lfsr % TLB_ENTRIES
+        return self.lfsr % count
 
     def _invalidate(self, doomed: list[int]) -> list[int]:
         for i in doomed:
