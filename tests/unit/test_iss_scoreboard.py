@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from iss_helpers import put
 from lacosim import trace
 from lacosim.env.coverage import Coverage
 from lacosim.env.iss_scoreboard import IssScoreboard
@@ -15,7 +16,6 @@ from lacosim.isa.decoder import encode
 from lacosim.iss import Iss, Memory, is_async_read
 from lacosim.iss import csr as C
 
-M64 = (1 << 64) - 1
 BASE, HANDLER, REFILL = 0x1000, 0x4000, 0x6000
 PGD, DIR1, PT, FRAMES = 0x10000, 0x11000, 0x12000, 0x20000
 WINDOW = 9 << 60
@@ -28,10 +28,6 @@ REFILL_CODE = [encode("csrrd", rd=12, csr=C.CSR_PGD), encode("lddir", rd=12, rj=
                encode("ldpte", rj=12, seq=0), encode("ldpte", rj=12, seq=1), encode("tlbfill"), encode("ertn")]
 HANDLER_CODE = [encode("invtlb", op=3, rj=0, rk=0), encode("csrwr", rd=13, csr=C.CSR_TLBIDX), encode("tlbwr"),
                 encode("b", offs=0)]
-
-
-def put(memory: Memory, addr: int, words: list[int]) -> None:
-    memory.write(addr, b"".join(w.to_bytes(4, "little") for w in words))
 
 
 def pte(pa: int) -> int:
