@@ -6,7 +6,7 @@ from a plausible wrong implementation. Expected values by hand from design.md 12
 from __future__ import annotations
 
 import pytest
-from iss_helpers import M64, csr, lo, put, steps, store_word
+from iss_helpers import M64, lo, put, steps, store_word
 from lacosim.isa.decoder import encode
 from lacosim.iss import AsyncInputError, Iss, Memory
 from lacosim.iss import csr as C
