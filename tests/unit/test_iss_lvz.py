@@ -699,3 +699,13 @@ def test_lockstep_guest_rdtime_checks_the_counter_without_gcntc_and_cntc():
     iss.set_async_value(99 + 1007)  # the counter went backwards
     with pytest.raises(AsyncInputError):
         iss.step()
+
+
+def test_translation_report_of_a_guest_names_both_stages():
+    from lacosim.iss import mmu  # noqa: PLC0415
+    va = 0x0000_0055_0000_0000
+    iss = paged_guest([encode("ld.d", rd=4, rj=5, si12=0)], {5: va})
+    iss.tlb.write(20, va, 12, lo(G_DATA), lo(G_DATA + 0x1000), 0, True, GID, 1)
+    text = mmu.describe(iss.csr.values, iss.tlb, va, False, True, iss.root_csr.values)
+    assert "guest stage 1 (GID 1): TLB entry 20" in text and f"stage 2 of GPA {G_DATA:#x}: TLB entry 0" in text
+    assert "GID 1 bank root" in text

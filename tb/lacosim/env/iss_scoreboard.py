@@ -279,7 +279,9 @@ class IssScoreboard(uvm_subscriber):
             if what == "data" and int(rec["insn"]) & PHYS_ACCESS_MASK in PHYS_ACCESSES:
                 lines.append("        (lddir/ldpte: the address is physical)")
             else:
-                lines.append("        model: " + mmu.describe(hart.csr.values, hart.tlb, va, what == "fetch", mode))
+                guest = hart.root_csr.values if hart.vm else None  # (the state after the instruction)
+                lines.append("        model: " + mmu.describe(hart.csr.values, hart.tlb, va, what == "fetch", mode,
+                                                              guest))
         return "\n".join(lines)
 
     @staticmethod

@@ -134,10 +134,14 @@ def is_direct(values: Mapping[int, int]) -> bool:
     return bool(values[CSR_CRMD] & CRMD_DA)
 
 
-def describe(values: Mapping[int, int], tlb: Tlb, va: int, fetch: bool, mode: bool = True) -> str:
+def describe(values: Mapping[int, int], tlb: Tlb, va: int, fetch: bool, mode: bool = True,
+             root_values: Mapping[int, int] | None = None) -> str:
     """How the current state maps va, for reports: the mode or window when `mode`, and always the TLB
     entry matching it under ASID.ASID (index, VPPN, PS, G, ASID and the half VA selects) or "no matching
-    entry"."""
+    entry". With `root_values` (guest mode) `values` is the guest bank: stage 1 (the guest's entries of
+    GSTAT.GID), then the stage-2 entry of the resulting GPA."""
+    if root_values is not None:
+        return _describe_guest(values, root_values, tlb, va, fetch)
     where = ""
     if mode:
         window = window_hit(values, va, FETCH_WINDOWS if fetch else DATA_WINDOWS)
@@ -149,3 +153,23 @@ def describe(values: Mapping[int, int], tlb: Tlb, va: int, fetch: bool, mode: bo
             where = "not canonical (ADE); "
     index = tlb.lookup(va, values[CSR_ASID] & ASID_ASID)
     return where + "TLB " + (tlb.entries[index].describe(index, va) if index >= 0 else "no matching entry")
+
+
+def _describe_guest(values: Mapping[int, int], root_values: Mapping[int, int], tlb: Tlb, va: int,
+                    fetch: bool) -> str:
+    gid = guest_gid(root_values)
+    gpa: int | None = va & PA_MASK
+    if values[CSR_CRMD] & CRMD_DA:
+        text = "guest direct-address mode (GPA = VA[47:0])"
+    elif window := window_hit(values, va, FETCH_WINDOWS if fetch else DATA_WINDOWS):
+        text = f"guest DMW{window - CSR_DMW0} (GPA = VA[47:0])"
+    else:
+        index = tlb.lookup(va, values[CSR_ASID] & ASID_ASID, gid, 1)
+        if index < 0:
+            return f"guest stage 1 (GID {gid}): no matching entry"
+        entry = tlb.entries[index]
+        gpa = entry.physical(va, entry.half(va))
+        text = f"guest stage 1 (GID {gid}): TLB " + entry.describe(index, va)
+    index = tlb.lookup(gpa, root_values[CSR_ASID] & ASID_ASID, gid, 0)
+    return text + f"; stage 2 of GPA {gpa:#x}: TLB " + (tlb.entries[index].describe(index, gpa) if index >= 0
+                                                         else "no matching entry")
