@@ -79,7 +79,7 @@ static void expect_exit(uint64_t before, unsigned ecode, unsigned sub, const cha
     uint32_t word = last_era ? *(volatile uint32_t *)(uintptr_t)last_era : 0;
     int ok = n_exits == before + 1 && last_ecode == ecode && last_sub == sub && last_badi == word;
     if (!ok)
-        printf("    exits %lu -> %lu, ecode %#lx sub %lu ERA %lx BADI %08lx (word at ERA %08x)\n", before,
+        printf("    exits %lu -> %lu, ecode 0x%lx sub %lu ERA %lx BADI %08lx (word at ERA %08x)\n", before,
                n_exits, last_ecode, last_sub, last_era, last_badi, word);
     check(ok, what);
 }
@@ -88,7 +88,7 @@ static void expect_guest_trap(uint64_t exits_before, uint64_t traps_before, unsi
 {
     int ok = n_exits == exits_before && n_guest_traps == traps_before + 1 && guest_ecode == ecode;
     if (!ok)
-        printf("    exits %lu -> %lu, guest traps %lu -> %lu, guest ecode %#lx\n", exits_before, n_exits,
+        printf("    exits %lu -> %lu, guest traps %lu -> %lu, guest ecode 0x%lx\n", exits_before, n_exits,
                traps_before, n_guest_traps, guest_ecode);
     check(ok, what);
 }

@@ -138,7 +138,7 @@ static void expect(uint64_t before, unsigned ecode, uint64_t badv, const char *w
 {
     int ok = n_exits == before + 1 && last_ecode == ecode && last_badv == badv;
     if (!ok)
-        printf("    exits %lu -> %lu, ecode %#lx BADV %lx (expected %#x BADV %lx)\n", before, n_exits, last_ecode,
+        printf("    exits %lu -> %lu, ecode 0x%lx BADV %lx (expected 0x%x BADV %lx)\n", before, n_exits, last_ecode,
                last_badv, ecode, badv);
     check(ok, what);
 }

@@ -44,15 +44,16 @@ FLAG_ILLEGAL = 1 << 5
 FLAG_CSR_WE = 1 << 6
 FLAG_RD2_WE = 1 << 7
 
-# flags2 (design.md 9.5)
+# flags2 (design.md 9.5; v4 LVZ bits, design.md 12.7)
 FLAG2_TLB_WE = 1 << 0  # a committed tlbwr/tlbfill wrote entry tlb_idx
 FLAG2_GCSR = 1 << 1    # the CSR fields describe a guest-bank access (design.md 12.7)
 FLAG2_EXIT = 1 << 2    # a trap record taken to the root from guest mode
 
-# irq word / IRQ event value (design.md 12.7): [12:0] root ESTAT.IS, [28:16] the guest bank's
+# KIND_IRQ: a core's irq word changed (design.md 7.2, v4 12.7): rd_wdata = the new word, root ESTAT.IS in
+# [12:0] and the guest ESTAT.IS in [28:16] (0 until the RTL implements LVZ)
+KIND_IRQ = 4
+IRQ_ROOT_IS = 0x1FFF
 IRQ_GUEST_SHIFT = 16
-
-KIND_IRQ = 4          # a core's ESTAT.IS[12:0] changed: rd_wdata = the new value (design.md 7.2)
 
 # trap field (design.md 7.2)
 TRAP_VALID = 1 << 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from lacosim.qemu import run_qemu
+from lacosim.regress.plan import RTL_PENDING
 
 from sim.conftest import SW_BUILD, program, run_lacosim
 
@@ -13,6 +14,10 @@ PROGRAMS = ["hello", "isa_alu", "isa_shift", "isa_muldiv", "isa_ldst", "isa_bran
 # paging programs whose behaviour QEMU 7.2 does not model (tests/sim/test_iss_vs_qemu.py QEMU_DIFFERS):
 # the RTL in lockstep must print their own PASS line
 HW_ONLY = ["mmu_faults_hw", "mmu_walk_hw"]
+# LVZ programs (sw/lvz): LVZ: RTL not yet, QEMU never. The model runs them (tests/sim/test_iss_vs_qemu.py
+# QEMU_DIFFERS); the regression leaves them out too (lacosim.regress.plan.RTL_PENDING); they join HW_ONLY
+# when the RTL implements LVZ (issue 8).
+LVZ_PENDING = sorted(RTL_PENDING)
 
 
 def test_the_program_list_is_complete():
@@ -21,7 +26,7 @@ def test_the_program_list_is_complete():
     owned = {cls.program for cls in LacosimTest.registry.values() if cls.program}
     owned |= {f"{p}_bug" for p in owned}
     built = {p.stem for p in SW_BUILD.glob("*.elf") if not p.stem.startswith("bad_")} - owned - {"hello"}
-    assert built == set(PROGRAMS + HW_ONLY) - {"hello"}, \
+    assert built == set(PROGRAMS + HW_ONLY + LVZ_PENDING) - {"hello"}, \
         "a program in sw/ is neither cross-checked against QEMU here nor owned by a TEST class"
 
 

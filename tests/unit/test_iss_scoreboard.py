@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from iss_helpers import put
 from lacosim import trace
 from lacosim.env.coverage import Coverage
 from lacosim.env.iss_scoreboard import IssScoreboard
@@ -15,7 +16,6 @@ from lacosim.isa.decoder import encode
 from lacosim.iss import Iss, Memory, is_async_read
 from lacosim.iss import csr as C
 
-M64 = (1 << 64) - 1
 BASE, HANDLER, REFILL = 0x1000, 0x4000, 0x6000
 PGD, DIR1, PT, FRAMES = 0x10000, 0x11000, 0x12000, 0x20000
 WINDOW = 9 << 60
@@ -28,10 +28,6 @@ REFILL_CODE = [encode("csrrd", rd=12, csr=C.CSR_PGD), encode("lddir", rd=12, rj=
                encode("ldpte", rj=12, seq=0), encode("ldpte", rj=12, seq=1), encode("tlbfill"), encode("ertn")]
 HANDLER_CODE = [encode("invtlb", op=3, rj=0, rk=0), encode("csrwr", rd=13, csr=C.CSR_TLBIDX), encode("tlbwr"),
                 encode("b", offs=0)]
-
-
-def put(memory: Memory, addr: int, words: list[int]) -> None:
-    memory.write(addr, b"".join(w.to_bytes(4, "little") for w in words))
 
 
 def pte(pa: int) -> int:
@@ -72,8 +68,9 @@ def record_of(iss: Iss, cycle: int) -> np.void:
     rec["csr"], rec["csr_wdata"] = iss.last_csr_num, iss.last_csr_wdata
     rec["trap"] = (iss.last_trap | iss.last_trap_int << 1 | iss.last_ertn << 2 | iss.last_trap_ecode << 3
                    | iss.last_trap_esubcode << 9 | iss.last_trap_intno << 18)
-    rec["mode"] = iss.last_plv | iss.last_ie << 2 | iss.last_iocsr << 4
-    rec["pc_pa"], rec["flags2"], rec["tlb_idx"] = iss.last_pc_pa, iss.last_tlb_we, iss.last_tlb_idx
+    rec["mode"] = iss.last_plv | iss.last_ie << 2 | iss.last_guest << 3 | iss.last_iocsr << 4
+    rec["pc_pa"], rec["tlb_idx"] = iss.last_pc_pa, iss.last_tlb_idx
+    rec["flags2"] = iss.last_tlb_we | iss.last_gcsr << 1 | iss.last_exit << 2
     return rec
 
 
@@ -192,3 +189,67 @@ def test_tlb_coverage_of_a_huge_page_fill():
     tracker.cores[0] = type(tracker._shadow(0))(istlbr=True)
     tracker.write(rec)
     assert cov.groups["tlb"]["page 1MiB"] == 1
+
+
+# --- LVZ (design.md 12.7): guest bit, gcsr and exit flags --------------------------------------------------
+GPA, GUEST_HPA = 0x4000_0000, 0x20000
+
+
+def lvz_machine(lockstep: bool) -> Iss:
+    """A root (DA) writes a guest CSR and enters the guest (GID 1, stage 2 GPA -> GUEST_HPA); the guest
+    writes its own CSR and runs cpucfg (GSPR exit); the root's handler skips it and re-enters; hvcl exits."""
+    memory = Memory(ram_size=1 << 20)
+    put(memory, BASE, [encode("gcsrwr", rd=4, csr=C.CSR_SAVE0), encode("ertn")])
+    put(memory, HANDLER, [encode("csrrd", rd=9, csr=C.CSR_ERA), encode("addi.d", rd=9, rj=9, si12=4),
+                          encode("csrwr", rd=9, csr=C.CSR_ERA), encode("ertn")])
+    put(memory, GUEST_HPA, [encode("csrwr", rd=5, csr=C.CSR_SAVE0 + 1), encode("cpucfg", rd=6, rj=7),
+                            encode("hvcl", code=5), encode("b", offs=0)])
+    iss = Iss(memory, 0, BASE, lockstep=lockstep)
+    root = iss.root_csr.values
+    root[C.CSR_EENTRY], root[C.CSR_ERA] = HANDLER, GPA
+    root[C.CSR_GSTAT] |= C.GSTAT_PVM | 1 << C.GSTAT_GID_SHIFT
+    iss.tlb_changed(iss.tlb.write(0, GPA, 16, (GUEST_HPA & ~0xFFF) | 0x53, 0x40, 0, True, 1, 0))
+    iss.regs[4], iss.regs[5] = 0x44, 0x55
+    return iss
+
+
+def lvz_trace() -> np.ndarray:
+    rtl = lvz_machine(lockstep=False)
+    records = []
+    for cycle in range(12):
+        rtl.step()
+        records.append(record_of(rtl, cycle))
+    return np.array(records, dtype=trace.RECORD_DTYPE)
+
+
+def test_lvz_trace_has_guest_records_gcsr_writes_and_exits():
+    batch = lvz_trace()
+    guest = (batch["mode"] & trace.MODE_GUEST) != 0
+    assert list(guest[:4]) == [False, False, True, True]  # gcsrwr, the entering ertn (root), then the guest
+    gcsr = (batch["flags2"] & trace.FLAG2_GCSR) != 0
+    assert list(np.flatnonzero(gcsr)) == [0, 2]  # root gcsrwr, guest csrwr
+    exits = np.flatnonzero(batch["flags2"] & trace.FLAG2_EXIT)
+    assert [trace.trap_ecode(int(batch["trap"][i])) for i in exits] == [0x16, 0x17]
+    assert np.all(guest[exits])
+
+
+def test_lockstep_follows_a_guest_with_exits():
+    batch = lvz_trace()
+    sb = Scoreboard(lvz_machine(lockstep=True))
+    sb.write(batch)
+    assert sb.divergence is None and sb.checked == len(batch)
+
+
+@pytest.mark.parametrize(("field", "bit", "what"), [("mode", trace.MODE_GUEST, "guest"),
+                                                    ("flags2", trace.FLAG2_GCSR, "gcsr"),
+                                                    ("flags2", trace.FLAG2_EXIT, "exit")])
+def test_a_wrong_lvz_bit_diverges(field, bit, what):
+    """An RTL that keeps the LVZ bits 0 (or sets them wrongly) fails lockstep on the first LVZ record."""
+    batch = lvz_trace()
+    victim = int(np.flatnonzero(batch[field] & bit)[0])
+    batch[field][victim] &= 0xFF ^ bit
+    sb = Scoreboard(lvz_machine(lockstep=True))
+    sb.write(batch)
+    assert sb.divergence is not None and sb.divergence[0] == victim
+    differing = [line.split()[0] for line in sb.divergence[2].splitlines() if line.endswith("<-- differs")]
+    assert differing == [what]

@@ -6,12 +6,12 @@ from design.md 9 and spec-la64-lvz.md 1-2."""
 from __future__ import annotations
 
 import pytest
+from iss_helpers import M64, csr, lo, put, steps, store_word
 from lacosim.isa.decoder import encode
 from lacosim.iss import AsyncInputError, Iss, Memory
 from lacosim.iss import csr as C
 from lacosim.iss.tlb import TLB_ENTRIES, lfsr_reset, page_size_name
 
-M64 = (1 << 64) - 1
 BASE = 0x1000  # code (PA), executed through DMW0 at WINDOW | BASE in PG mode
 HANDLER = 0x4000  # EENTRY
 REFILL = 0x6000  # TLBRENTRY
@@ -19,10 +19,6 @@ DATA = 0x8000
 WINDOW = 9 << 60  # DMW0's VSEG: a non-canonical VA, so only the window can map it
 VA = 0x0000_1234_5670_0000  # a canonical user address, mapped through the TLB
 SPIN = encode("b", offs=0)
-
-
-def put(memory: Memory, addr: int, words: list[int]) -> None:
-    memory.write(addr, b"".join(w.to_bytes(4, "little") for w in words))
 
 
 def make(words: list[int], regs: dict[int, int] | None = None, *, lockstep: bool = False,
@@ -50,35 +46,14 @@ def paged(iss: Iss, plv: int = 0) -> Iss:
     return iss
 
 
-def lo(pa: int, *, v: int = 1, d: int = 1, plv: int = 0, g: int = 0, nr: int = 0, nx: int = 0,
-       rplv: int = 0, mat: int = 1) -> int:
-    """A TLBELO value."""
-    return ((pa & C.TLBELO_PPN) | v | d << 1 | plv << 2 | mat << 4 | g << 6 | nr << 61 | nx << 62
-            | rplv << 63)
-
-
 def map_pair(iss: Iss, index: int, va: int, ps: int, lo0: int, lo1: int, asid: int = 0, valid: bool = True) -> None:
     """Backdoor: entry `index` maps the page pair around va (what tlbwr does, see the tlbwr tests)."""
     iss.tlb.write(index, va, ps, lo0, lo1, asid, valid)
     iss.tlb_changed([index])
 
 
-def steps(iss: Iss, n: int) -> Iss:
-    for _ in range(n):
-        iss.step()
-    return iss
-
-
-def csr(iss: Iss, num: int) -> int:
-    return iss.csr.read(num)
-
-
 def ecode(iss: Iss) -> int:
     return (csr(iss, C.CSR_ESTAT) >> 16) & 0x3F
-
-
-def store_word(iss: Iss, pa: int, value: int, size: int = 8) -> None:
-    iss.memory.write(pa, value.to_bytes(size, "little"))
 
 
 # --- match: ASID, G, page sizes, halves -------------------------------------------------------------------

@@ -50,7 +50,7 @@ static const char *exit_name(unsigned ecode)
 
 void lvz_fail(const char *what, struct trap_frame *tf)
 {
-    printf("root: FAIL: %s: exit %s (ecode %#x sub %u) ERA %lx BADV %lx BADI %08lx\n", what,
+    printf("root: FAIL: %s: exit %s (ecode 0x%x sub %u) ERA %lx BADV %lx BADI %08lx\n", what,
            exit_name(trap_ecode(tf->estat)), trap_ecode(tf->estat), trap_esubcode(tf->estat), tf->era, tf->badv,
            tf->badi);
     poweroff();

@@ -29,7 +29,9 @@ What is compared (each record)
     memory: read/write flags, address (virtual; lddir/ldpte: physical), physical address (mem_pa) and
     size of every access, the value of every write (am*: the new memory value), whether it was an IOCSR
     access; CSR write (number, value presented); trap (valid, ecode, esubcode; a TLB refill is ecode
-    0x3F), ertn; CRMD.PLV and CRMD.IE before the instruction; the physical pc (pc_pa) of every record but
+    0x3F), ertn; CRMD.PLV and CRMD.IE before the instruction (of the executing bank: the guest's in guest
+    mode) and the guest-mode bit (GSTAT.VM before it); the LVZ flags (design.md 12.7): a CSR write to the
+    guest bank (gcsr) and a trap taken to the root from guest mode (exit); the physical pc (pc_pa) of every record but
     interrupts and fetch faults (ADEF, and a refill/PIF/PPI/PNX the model raised for the fetch: the word
     was never fetched); the TLB write of a tlbwr/tlbfill (tlb_we, tlb_idx; design.md 9.5).
     A mismatch report adds the translation: VA, expected and observed PA, and the model's TLB entry
@@ -41,7 +43,8 @@ What is not compared (and why)
     Cycle timing (the model is untimed; the timer, IPI and exception scoreboards check timing).
 
 Asynchronous inputs: given to the model at the recorded point, before the hart steps past it
-    - IRQ event (ESTAT.IS [12:2] levels: HWI0-7, TI, IPI): `hart.set_irq_lines(is_bits)` in trace order;
+    - IRQ event (the irq word: root ESTAT.IS [12:2] levels HWI0-7, TI, IPI; guest IS [28:16], of which the
+      model takes the guest TI [27] and computes the rest itself): `hart.set_irq_lines(word)` in trace order;
     - counter and timer reads (`rdtime*`, csr* of TVAL: `is_async_read(insn)`): `hart.set_async_value(v)`
       with the RTL's rd value before the step (the counter is cycle-derived); the model checks rdtime is
       monotonic per core, and the timer scoreboard checks the value itself;
@@ -72,6 +75,8 @@ from lacosim.iss.errors import IssError
 from lacosim.iss.privileged import is_async_read
 
 EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
+MODE_CHECKED = trace.MODE_PLV_MASK | trace.MODE_IE | trace.MODE_GUEST
+LVZ_FLAGS2 = trace.FLAG2_GCSR | trace.FLAG2_EXIT
 TLBFILL = encode("tlbfill")
 PHYS_ACCESS_MASK, PHYS_ACCESSES = 0xFFFC_0000, (0x0640_0000, 0x0644_0000)  # lddir, ldpte
 
@@ -152,7 +157,7 @@ class IssScoreboard(uvm_subscriber):
                     or ((mem_we or mem_re) and (hart.last_mem_addr != mem_addr or hart.last_mem_pa != mem_pa
                                                 or hart.last_mem_size != (flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3))
                     or (mem_we and hart.last_mem_wdata != mem_wdata)
-                    or (mode & 7) != (hart.last_plv | hart.last_ie << 2)
+                    or (mode & MODE_CHECKED) != (hart.last_plv | hart.last_ie << 2 | hart.last_guest << 3)
                     or (hart.last_pc_pa != pc_pa and not hart.last_fetch_fault)
                     or ((flags & EXTENDED_FLAGS or trap or flags2 or hart.last_trap or hart.last_csr_we
                          or hart.last_rd2 or hart.last_tlb_we) and self._extended_differs(batch[i], hart))):
@@ -166,8 +171,8 @@ class IssScoreboard(uvm_subscriber):
 
     @staticmethod
     def _extended_differs(rec: np.void, hart: Iss) -> bool:
-        """CSR write, second GPR write, trap, TLB write and IOCSR fields (rare: only checked when either side
-        has one)."""
+        """CSR write, second GPR write, trap, TLB write, IOCSR and LVZ (gcsr, exit) fields (rare: only checked
+        when either side has one)."""
         flags, trap = int(rec["flags"]), int(rec["trap"])
         tlb_we = int(rec["flags2"]) & trace.FLAG2_TLB_WE
         csr_we = (flags >> 6) & 1
@@ -180,6 +185,7 @@ class IssScoreboard(uvm_subscriber):
                                   or hart.last_trap_esubcode != (trap >> trace.TRAP_ESUBCODE_SHIFT) & 0x1FF))
                 or hart.last_ertn != (trap >> 2) & 1
                 or hart.last_tlb_we != tlb_we or (tlb_we and hart.last_tlb_idx != int(rec["tlb_idx"]))
+                or int(rec["flags2"]) & LVZ_FLAGS2 != (hart.last_gcsr << 1 | hart.last_exit << 2)
                 or hart.last_iocsr != int(bool(int(rec["mode"]) & trace.MODE_IOCSR)))
 
     # ------------------------------------------------------------------------------------------
@@ -224,6 +230,9 @@ class IssScoreboard(uvm_subscriber):
             "mem pa": int(rec["mem_pa"]) if flags & 6 else 0, "pc pa": int(rec["pc_pa"]),
             "tlb we": int(rec["flags2"]) & trace.FLAG2_TLB_WE,
             "tlb idx": int(rec["tlb_idx"]) if int(rec["flags2"]) & trace.FLAG2_TLB_WE else 0,
+            "guest": int(bool(int(rec["mode"]) & trace.MODE_GUEST)),
+            "gcsr": int(bool(int(rec["flags2"]) & trace.FLAG2_GCSR)),
+            "exit": int(bool(int(rec["flags2"]) & trace.FLAG2_EXIT)),
         }
         exp = {
             "pc": hart.last_pc, "insn": hart.last_insn, "rd": hart.last_rd, "rd value": hart.last_rd_value,
@@ -239,6 +248,7 @@ class IssScoreboard(uvm_subscriber):
             "ertn": hart.last_ertn, "plv": hart.last_plv, "ie": hart.last_ie, "iocsr": hart.last_iocsr,
             "mem pa": hart.last_mem_pa if hart.last_mem_re or hart.last_mem_we else 0, "pc pa": hart.last_pc_pa,
             "tlb we": hart.last_tlb_we, "tlb idx": hart.last_tlb_idx if hart.last_tlb_we else 0,
+            "guest": hart.last_guest, "gcsr": hart.last_gcsr, "exit": hart.last_exit,
         }
         unchecked = {"pc pa"} if hart.last_fetch_fault else set()  # a fetch fault's word was never fetched
         lines = [f"instruction: {disassemble(exp['insn'], exp['pc'], self.image.symbolize)}",
@@ -269,7 +279,9 @@ class IssScoreboard(uvm_subscriber):
             if what == "data" and int(rec["insn"]) & PHYS_ACCESS_MASK in PHYS_ACCESSES:
                 lines.append("        (lddir/ldpte: the address is physical)")
             else:
-                lines.append("        model: " + mmu.describe(hart.csr.values, hart.tlb, va, what == "fetch", mode))
+                guest = hart.root_csr.values if hart.vm else None  # (the state after the instruction)
+                lines.append("        model: " + mmu.describe(hart.csr.values, hart.tlb, va, what == "fetch", mode,
+                                                              guest))
         return "\n".join(lines)
 
     @staticmethod

@@ -66,8 +66,11 @@ def format_retire(rec: np.void, image: ElfImage | None) -> str:
         where = f"io[{va:#x}]" if mode & trace.MODE_IOCSR else (f"[{va:#x}]" if va == pa else f"[{va:#x}->{pa:#x}]")
         effects.append(f"{where}{size}<={int(rec['mem_wdata']):#x}" if flags & trace.FLAG_MEM_WE
                        else f"{where}{size}")
+    if int(rec["flags2"]) & trace.FLAG2_EXIT:
+        effects.append("EXIT")
     if flags & trace.FLAG_CSR_WE:
-        effects.append(f"{csr_name(int(rec['csr']))}<={int(rec['csr_wdata']):#x}")
+        bank = "guest." if int(rec["flags2"]) & trace.FLAG2_GCSR else ""
+        effects.append(f"{bank}{csr_name(int(rec['csr']))}<={int(rec['csr_wdata']):#x}")
     if int(rec["flags2"]) & trace.FLAG2_TLB_WE:
         effects.append(f"tlb[{int(rec['tlb_idx'])}]")
     if trap & trace.TRAP_ERTN:

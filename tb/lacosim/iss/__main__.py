@@ -35,16 +35,16 @@ def _stream_to_stdout(data: bytes) -> None:
 def trace_line(iss: Iss) -> str:
     pc, word = iss.last_pc, iss.last_insn
     sym = iss.symbolize(pc) if iss.symbolize else ""
-    line = f"{iss.retired:>10} {pc:#010x} {('<' + sym + '>') if sym else '':<24} {word:08x}  " \
-           f"{disassemble(word, pc, iss.symbolize):<36}"
+    line = f"{iss.retired:>10} {'G' if iss.last_guest else 'R'} {pc:#010x} {('<' + sym + '>') if sym else '':<24} " \
+           f"{word:08x}  {disassemble(word, pc, iss.symbolize):<36}"
     if iss.last_trap:
         what = f"interrupt {iss.last_trap_intno}" if iss.last_trap_int else \
             f"exception ecode {iss.last_trap_ecode:#x}.{iss.last_trap_esubcode}"
-        return line + f" {what} -> {iss.pc:#x}"
+        return line + f" {what}{' EXIT' if iss.last_exit else ''} -> {iss.pc:#x}"
     if iss.last_rd:
         line += f" r{iss.last_rd}={iss.last_rd_value:#018x}"
     if iss.last_csr_we:
-        line += f" csr[{iss.last_csr_num:#x}]={iss.last_csr_wdata:#x}"
+        line += f" {'gcsr' if iss.last_gcsr else 'csr'}[{iss.last_csr_num:#x}]={iss.last_csr_wdata:#x}"
     if iss.last_mem_we:
         line += f" [{iss.last_mem_addr:#x}]{1 << iss.last_mem_size}<={iss.last_mem_wdata:#x}"
     elif iss.last_mem_re:

@@ -105,6 +105,11 @@ from lacosim.iss.csr import (
     CSR_EENTRY,
     CSR_ERA,
     CSR_ESTAT,
+    CSR_GCFG,
+    CSR_GCNTC,
+    CSR_GINTC,
+    CSR_GSTAT,
+    CSR_GTLBC,
     CSR_LLBCTL,
     CSR_PGD,
     CSR_PGDH,
@@ -126,6 +131,13 @@ from lacosim.iss.csr import (
     ESTAT_ECODE_SHIFT,
     ESTAT_ESUBCODE_SHIFT,
     ESTAT_IS_HARD,
+    ESTAT_IS_HWI,
+    GCFG_TOE,
+    GINTC_PIP_SHIFT,
+    GINTC_VIP,
+    GSTAT_PVM,
+    GSTAT_VM,
+    GTLBC_GMTLBNUM,
     INT_TI,
     INTERRUPT_NAMES,
     LLBCTL_KLO,
@@ -136,16 +148,20 @@ from lacosim.iss.csr import (
     TICLR_CLR,
     TLB_ENTRIES,
     TLBRERA_ISTLBR,
+    TLBRPRMD_PGM,
     TLBRPRMD_PWE,
     VPPN_MASK,
+    CsrFile,
     sext32,
 )
 from lacosim.iss.errors import (
     ECODE_ADE,
     ECODE_ALE,
+    ECODE_GCM,
     ECODE_INE,
     ECODE_TLBR,
     ESUBCODE_ADEF,
+    ESUBCODE_GCHC,
     TLB_ECODES,
     AsyncInputError,
     IdleForever,
@@ -174,7 +190,7 @@ from lacosim.iss.semantics import (
 )
 from lacosim.iss.state import CoreState
 from lacosim.iss.timer import StableTimer
-from lacosim.iss.tlb import LOAD, STORE, Tlb
+from lacosim.iss.tlb import FETCH, LOAD, STORE, Tlb
 
 M64 = (1 << 64) - 1
 HISTORY_LENGTH = 16
@@ -184,6 +200,8 @@ IOCSR_LINES = ESTAT_IS_HARD & ~((1 << INT_TI) | (1 << 10))  # IPI and HWI0-7: wh
 READS = frozenset({MEM_LOAD, MEM_LL, MEM_AMO, MEM_IOCSR_LOAD})
 WRITES = frozenset({MEM_STORE, MEM_AMO, MEM_IOCSR_STORE})
 IOCSR_KINDS = frozenset({MEM_IOCSR_LOAD, MEM_IOCSR_STORE})
+GUEST_CONTEXT = "guest"  # first element of a guest-mode translation-cache key
+TI_BIT = 1 << INT_TI
 
 # what `_service` found
 RUNNING, TOOK_INTERRUPT, BLOCKED = range(3)
@@ -228,6 +246,11 @@ class Iss(CoreState):
         self.may_block = False  # standalone with other cores: idle with nothing pending waits instead of failing
         self.retired = 0
         self.timer = StableTimer()
+        # LVZ (design.md 12): `csr` is the bank of the executing mode; the root bank also holds the LVZ CSRs
+        self.root_csr = self.csr
+        self.guest_csr = CsrFile(core_id, guest=True)
+        self.guest_timer = StableTimer()
+        self.vm = 0  # GSTAT.VM, mirrored here for the closures and the record
         self._idle_ticks = 0
         self._chunk_iter: object | None = None  # the running chunk's iterator (counter_now inside run())
         self._chunk_end = 0
@@ -239,7 +262,7 @@ class Iss(CoreState):
         self._service_at = 0  # `retired` count at which the async inputs need a look
         self.tlb = Tlb(core_id)
         self._tlbfill_index: int | None = None
-        self._asid = 0  # ASID.ASID as the translation cache last saw it
+        self._asids = {id(self.root_csr): 0, id(self.guest_csr): 0}  # ASID.ASID of each bank as the cache saw it
         self._data_pa = 0  # physical address of the last translated data access (slow path)
         self._phys_access = -1  # lddir/ldpte: the physical address they read, or -1
         self._contexts: dict[Hashable, CodeContext] = {}
@@ -251,12 +274,15 @@ class Iss(CoreState):
         self.memory.iocsr.ensure_cores(core_id + 1)
         if not lockstep:
             self.memory.iocsr.line_sinks[core_id] = self._set_iocsr_lines
-        self._install_csr_hooks()
+        self._install_csr_hooks(self.root_csr, self.timer)
+        self._install_csr_hooks(self.guest_csr, self.guest_timer)
+        self._install_lvz_hooks()
         self.recent_pcs: list[int] = []  # filled by run()'s last HISTORY_LENGTH steps
         self.last_pc = self.last_insn = self.last_rd = self.last_rd_value = 0
         self.last_mem_re = self.last_mem_we = self.last_mem_addr = self.last_mem_size = self.last_mem_wdata = 0
         self.last_mem_pa = self.last_pc_pa = self.last_fetch_fault = 0
-        self.last_plv = self.last_ie = 0
+        self.last_plv = self.last_ie = self.last_guest = 0
+        self._phys_pa = 0
         self._extras = True
         self._clear_extras()
 
@@ -283,10 +309,15 @@ class Iss(CoreState):
 
     # --- address translation and the translation cache -----------------------------------------------
     def fetch_pa(self, va: int) -> int:
+        if self.vm:
+            return mmu.guest_translate(self.csr.values, self.root_csr.values, self.tlb, va, FETCH)[0]
         return mmu.fetch_pa(self.csr.values, self.tlb, va)
 
     def data_pa(self, va: int, access: int = LOAD) -> int:
         """The PA of a data access (LOAD or STORE kind), or its Trap (ADEM, TLB); remembered for the record."""
+        if self.vm:
+            pa = self._data_pa = mmu.guest_translate(self.csr.values, self.root_csr.values, self.tlb, va, access)[0]
+            return pa
         pa = self._data_pa = mmu.data_pa(self.csr.values, self.tlb, va, access)
         return pa
 
@@ -295,18 +326,24 @@ class Iss(CoreState):
         access. `access` = STORE for the load half of an am* (design.md 9.2: am* translate as stores)."""
         if va & ((1 << size_log2) - 1):
             raise Trap(ECODE_ALE, 0, va, f"{1 << size_log2}-byte load from {va:#x}")
-        pa = self._data_pa = mmu.data_pa(self.csr.values, self.tlb, va, access)
+        pa = self.data_pa(va, access) if self.vm else mmu.data_pa(self.csr.values, self.tlb, va, access)
+        self._data_pa = pa
         return self.memory.load(pa, size_log2, signed)
 
     def data_store(self, va: int, size_log2: int, value: int) -> None:
         if va & ((1 << size_log2) - 1):
             raise Trap(ECODE_ALE, 0, va, f"{1 << size_log2}-byte store to {va:#x}")
-        pa = self._data_pa = mmu.data_pa(self.csr.values, self.tlb, va, STORE)
+        pa = self.data_pa(va, STORE) if self.vm else mmu.data_pa(self.csr.values, self.tlb, va, STORE)
+        self._data_pa = pa
         self.memory.store(pa, size_log2, value, self.core_id)
 
     def phys_load(self, pa: int) -> int:
-        """lddir/ldpte: an 8-byte physical read (no translation), recorded as the instruction's access."""
+        """lddir/ldpte: an 8-byte physical read (no translation), recorded as the instruction's access. In
+        guest mode the address is a GPA and goes through stage 2 (design.md 12.6 [ours])."""
         self._phys_access = pa
+        if self.vm:
+            pa = mmu.guest_translate({CSR_CRMD: CRMD_DA}, self.root_csr.values, self.tlb, pa, LOAD)[0]
+        self._phys_pa = pa
         return self.memory.load(pa, 3)
 
     def _update_context(self) -> None:
@@ -314,11 +351,14 @@ class Iss(CoreState):
         In DA mode the closures' RAM fast path is valid (VA = PA below the RAM size); in PG mode every data
         access takes the translating slow path."""
         values = self.csr.values
-        ctx = self._contexts.get(key := mmu.fetch_context(values))
+        key = mmu.fetch_context(values)
+        if self.vm:  # guest code: per GID (its stage 2), never the DA fast path (every access has a stage 2)
+            key = (GUEST_CONTEXT, mmu.guest_gid(self.root_csr.values), key)
+        ctx = self._contexts.get(key)
         if ctx is None:
             ctx = self._contexts[key] = CodeContext()
         self._ctx = ctx
-        self.fast_ram_size = self.memory.ram_size if mmu.is_direct(values) else 0
+        self.fast_ram_size = self.memory.ram_size if mmu.is_direct(values) and not self.vm else 0
 
     def next_pc_handler(self, next_pc: int) -> Handler:
         return lambda: next_pc
@@ -332,7 +372,12 @@ class Iss(CoreState):
         return h
 
     def _translate(self, pc: int) -> Handler:
-        pa, tlb_index = mmu.fetch_translate(self.csr.values, self.tlb, pc)
+        if self.vm:  # filed under both stages' entries (a stage-1 entry, if any, is filed below)
+            pa, stage1, tlb_index = mmu.guest_translate(self.csr.values, self.root_csr.values, self.tlb, pc, FETCH)
+            if stage1 >= 0:
+                self._ctx.through_tlb.setdefault(stage1, set()).add(pc)
+        else:
+            pa, tlb_index = mmu.fetch_translate(self.csr.values, self.tlb, pc)
         word = self.memory.fetch(pa)
         decoded = decode(word)
         handler = semantics.factory_for(decoded)(self, pc, decoded.fields if decoded else {})
@@ -373,48 +418,88 @@ class Iss(CoreState):
                     ctx.drop(pcs)
 
     # --- CSRs with behaviour ------------------------------------------------------------------------
-    def _install_csr_hooks(self) -> None:
-        csr = self.csr
-        csr.read_hooks.update({CSR_TVAL: self._read_tval, CSR_LLBCTL: self._read_llbctl, CSR_PGD: self._read_pgd})
-        csr.write_hooks.update({CSR_TCFG: self._write_tcfg, CSR_TICLR: self._write_ticlr,
-                                CSR_LLBCTL: self._write_llbctl, CSR_CRMD: self._write_translation,
-                                CSR_ASID: self._write_asid})
+    def _install_csr_hooks(self, bank: CsrFile, timer: StableTimer) -> None:
+        """The hooks of one bank (root or guest: the same behaviour on each bank's own registers and timer)."""
+        values = bank.values
+
+        def read_tval() -> int:
+            value = self.take_async_value(False)
+            return timer.tval(self.counter_now()) if value is None else value
+
+        def read_pgd() -> int:
+            """PGDL or PGDH, chosen by bit 63 of the bad VA (TLBRBADV inside a TLB refill)."""
+            bad = values[CSR_TLBRBADV] if values[CSR_TLBRERA] & TLBRERA_ISTLBR else values[CSR_BADV]
+            return values[CSR_PGDH if bad >> 63 else CSR_PGDL]
+
+        def write_tcfg(value: int) -> None:
+            if not self.lockstep:
+                timer.configure(values[CSR_TCFG], self.counter_now())
+
+        def write_ticlr(value: int) -> None:
+            if value & TICLR_CLR and not self.lockstep:  # in lockstep TI is a line the trace reports
+                values[CSR_ESTAT] &= ~TI_BIT
+
+        def write_asid(value: int) -> None:
+            asid = values[CSR_ASID] & ASID_ASID
+            if asid != self._asids[id(bank)]:
+                self._asids[id(bank)] = asid
+                self.tlb_changed(None)
+
+        bank.read_hooks.update({CSR_TVAL: read_tval, CSR_LLBCTL: lambda: values[CSR_LLBCTL] | int(self.llbit),
+                                CSR_PGD: read_pgd})
+        bank.write_hooks.update({CSR_TCFG: write_tcfg, CSR_TICLR: write_ticlr, CSR_LLBCTL: self._write_llbctl,
+                                 CSR_CRMD: self._write_translation, CSR_ASID: write_asid})
         for i in range(DMW_COUNT):
-            csr.write_hooks[CSR_DMW0 + i] = self._write_translation
+            bank.write_hooks[CSR_DMW0 + i] = self._write_translation
 
-    def _read_tval(self) -> int:
-        value = self.take_async_value(False)
-        return self.timer.tval(self.counter_now()) if value is None else value
-
-    def _read_llbctl(self) -> int:
-        return self.csr.values[CSR_LLBCTL] | int(self.llbit)
+    def _install_lvz_hooks(self) -> None:
+        hooks = self.root_csr.write_hooks
+        hooks[CSR_GINTC] = lambda value: self._compose_guest_hwi()
+        hooks[CSR_GTLBC] = self._write_gtlbc
 
     def _write_llbctl(self, value: int) -> None:
         if value & LLBCTL_WCLLB:
             self.memory.reservations.pop(self.core_id, None)
 
-    def _read_pgd(self) -> int:
-        """PGDL or PGDH, chosen by bit 63 of the bad VA (TLBRBADV inside a TLB refill)."""
-        values = self.csr.values
-        bad = values[CSR_TLBRBADV] if values[CSR_TLBRERA] & TLBRERA_ISTLBR else values[CSR_BADV]
-        return values[CSR_PGDH if bad >> 63 else CSR_PGDL]
-
-    def _write_tcfg(self, value: int) -> None:
-        if not self.lockstep:
-            self.timer.configure(self.csr.values[CSR_TCFG], self.counter_now())
-
-    def _write_ticlr(self, value: int) -> None:
-        if value & TICLR_CLR and not self.lockstep:  # in lockstep TI is a line the trace reports
-            self.csr.values[CSR_ESTAT] &= ~(1 << INT_TI)
+    def _write_gtlbc(self, value: int) -> None:
+        """GTLBC.GMTLBNum above the TLB's 32 entries stores 32 (design.md 12.1 [ours])."""
+        values = self.root_csr.values
+        if values[CSR_GTLBC] & GTLBC_GMTLBNUM > TLB_ENTRIES:
+            values[CSR_GTLBC] = (values[CSR_GTLBC] & ~GTLBC_GMTLBNUM) | TLB_ENTRIES
 
     def _write_translation(self, value: int) -> None:
         self._update_context()
 
-    def _write_asid(self, value: int) -> None:
-        asid = self.csr.values[CSR_ASID] & ASID_ASID
-        if asid != self._asid:
-            self._asid = asid
-            self.tlb_changed(None)
+    # --- LVZ: the guest's interrupt lines, mode switches ------------------------------------------------
+    def _compose_guest_hwi(self) -> None:
+        """Guest ESTAT.IS[9:2] = GINTC.VIP | (GINTC.PIP & physical HWI0-7), the root's IS[9:2] (design.md 12.3)."""
+        gintc = self.root_csr.values[CSR_GINTC]
+        hwi = (self.root_csr.values[CSR_ESTAT] & ESTAT_IS_HWI) >> 2
+        lines = (gintc & GINTC_VIP) | ((gintc >> GINTC_PIP_SHIFT) & GINTC_VIP & hwi)
+        gvalues = self.guest_csr.values
+        gvalues[CSR_ESTAT] = (gvalues[CSR_ESTAT] & ~ESTAT_IS_HWI) | (lines << 2)
+
+    def _enter_guest(self) -> None:
+        """ertn with PVM (or TLBRPRMD[3]) set: GSTAT.VM <- 1, the guest bank executes (design.md 12.5)."""
+        self.root_csr.values[CSR_GSTAT] |= GSTAT_VM
+        self.vm = 1
+        self.csr = self.guest_csr
+
+    def _exit_guest(self) -> None:
+        """An exit: GSTAT.VM <- 0, PVM <- 1, the root bank executes; the guest bank is untouched."""
+        values = self.root_csr.values
+        values[CSR_GSTAT] = (values[CSR_GSTAT] & ~GSTAT_VM) | GSTAT_PVM
+        self.vm = 0
+        self.csr = self.root_csr
+        self._update_context()
+
+    def rgid(self) -> int:
+        """The GID of root TLB instructions (design.md 12.6): GTLBC.TGID if USETGID, else GSTAT.GID if PVM."""
+        values = self.root_csr.values
+        gtlbc = values[CSR_GTLBC]
+        if gtlbc & (1 << 12):
+            return (gtlbc >> 16) & 0xFF
+        return mmu.guest_gid(values) if values[CSR_GSTAT] & GSTAT_PVM else 0
 
     # --- asynchronous inputs ------------------------------------------------------------------------
     def counter_now(self) -> int:
@@ -424,20 +509,26 @@ class Iss(CoreState):
         retired = self.retired if it is None else self._chunk_end - it.__length_hint__() - 1  # type: ignore[attr-defined]
         return retired + self._idle_ticks
 
-    def set_irq_lines(self, is_bits: int) -> None:
-        """Lockstep: an IRQ event; ESTAT.IS[12:2] take the levels in is_bits (its bits 1:0 are ignored)."""
-        values = self.csr.values
-        values[CSR_ESTAT] = (values[CSR_ESTAT] & ~ESTAT_IS_HARD) | (is_bits & ESTAT_IS_HARD)
+    def set_irq_lines(self, irq: int) -> None:
+        """Lockstep: an IRQ event with the trace's irq word (design.md 12.7): the root ESTAT.IS[12:2] take
+        the levels of irq[12:2] (bits 1:0 are software's and ignored); the guest TI takes irq[27] (the
+        guest IS[11]). The rest of the guest IS is the model's own (GINTC, the IS[12] latch, SWI)."""
+        values = self.root_csr.values
+        values[CSR_ESTAT] = (values[CSR_ESTAT] & ~ESTAT_IS_HARD) | (irq & ESTAT_IS_HARD)
+        gvalues = self.guest_csr.values
+        gvalues[CSR_ESTAT] = (gvalues[CSR_ESTAT] & ~TI_BIT) | ((irq >> 16) & TI_BIT)
+        self._compose_guest_hwi()
         self._lines_changed()
 
     def _set_iocsr_lines(self, bits: int) -> None:
         """Standalone: the IOCSR block drives IS[12] (IPI) and IS[9:2] (HWI0-7)."""
-        values = self.csr.values
+        values = self.root_csr.values
         values[CSR_ESTAT] = (values[CSR_ESTAT] & ~IOCSR_LINES) | (bits & IOCSR_LINES)
+        self._compose_guest_hwi()
         self._lines_changed()
 
     def _lines_changed(self) -> None:
-        values = self.csr.values
+        values = self.root_csr.values
         if self.idle_halted and values[CSR_ESTAT] & values[CSR_ECFG] & ECFG_LIE:
             self._woken = True
         self._service_at = 0
@@ -450,16 +541,18 @@ class Iss(CoreState):
         """Lockstep: the entry the RTL's tlbfill chose (the trace's tlb_idx), before stepping that tlbfill."""
         self._tlbfill_index = index
 
-    def tlbfill_index(self) -> int:
-        """The entry a tlbfill writes: the trace's choice in lockstep (consumed), else the fill LFSR."""
+    def tlbfill_index(self, first: int = 0, count: int = TLB_ENTRIES) -> int:
+        """The entry a tlbfill writes, in [first, first + count) (a guest's partition, design.md 12.6): the
+        trace's choice in lockstep (consumed), else first + the fill LFSR's next value mod count."""
         if not self.lockstep:
-            return self.tlb.next_fill_index()
+            return first + self.tlb.next_fill_index(count)
         index = self._tlbfill_index
         if index is None:
             raise AsyncInputError("tlbfill needs the entry the RTL chose (set_tlbfill_index from the trace's "
                                   "tlb_idx) and none was given")
-        if not 0 <= index < TLB_ENTRIES:
-            raise AsyncInputError(f"tlbfill: the RTL chose entry {index}, outside the {TLB_ENTRIES}-entry TLB")
+        if not first <= index < first + count:
+            raise AsyncInputError(f"tlbfill: the RTL chose entry {index}, outside entries {first}..{first + count - 1}"
+                                  f"{' (the guest partition)' if self.vm else ''}")
         self._tlbfill_index = None
         return index
 
@@ -484,37 +577,56 @@ class Iss(CoreState):
         return value
 
     def _check_counter(self, value: int) -> None:
-        counter = (value - self.csr.values[CSR_CNTC]) & M64
+        counter = (value - self.csr.values[CSR_CNTC] - (self.root_csr.values[CSR_GCNTC] if self.vm else 0)) & M64
         if counter < self._last_counter:
             raise AsyncInputError(f"rdtime.d: the stable counter went backwards: {counter:#x} (value {value:#x} "
                                   f"- CNTC) after {self._last_counter:#x}")
         self._last_counter = counter
 
     def pending_interrupts(self) -> int:
-        """ESTAT.IS & ECFG.LIE."""
+        """ESTAT.IS & ECFG.LIE of the executing bank."""
         values = self.csr.values
         return values[CSR_ESTAT] & values[CSR_ECFG] & ECFG_LIE
+
+    def next_interrupt(self) -> tuple[int, bool]:
+        """(int number, taken by the root from guest mode) of the interrupt due now, or (-1, False). In guest
+        mode the root's come first (an exit), then the guest's (design.md 12.3); in root mode only the root's."""
+        values = self.root_csr.values
+        pending = values[CSR_ESTAT] & values[CSR_ECFG] & ECFG_LIE
+        if pending and values[CSR_CRMD] & CRMD_IE:
+            return pending.bit_length() - 1, bool(self.vm)
+        if self.vm:
+            values = self.guest_csr.values
+            pending = values[CSR_ESTAT] & values[CSR_ECFG] & ECFG_LIE
+            if pending and values[CSR_CRMD] & CRMD_IE:
+                return pending.bit_length() - 1, False
+        return -1, False
 
     def take_interrupt(self, intno: int) -> None:
         """Lockstep: the RTL took interrupt `intno` before the instruction at pc; check and enter it."""
         if self._extras:
             self._clear_extras()
-        pending = self.pending_interrupts()
-        ie = self.csr.values[CSR_CRMD] & CRMD_IE
-        if not ie or not pending or pending.bit_length() - 1 != intno:
-            raise InterruptMismatch(self._interrupt_mismatch(intno, pending), self.pc, self._word_at(self.pc))
+        expected, exit_ = self.next_interrupt()
+        if expected < 0 or expected != intno:
+            raise InterruptMismatch(self._interrupt_mismatch(intno), self.pc, self._word_at(self.pc))
         self.idle_halted = False
-        self._take_interrupt(intno)
+        self._take_interrupt(intno, exit_)
 
-    def _interrupt_mismatch(self, intno: int, pending: int) -> str:
-        values = self.csr.values
+    def _interrupt_mismatch(self, intno: int) -> str:
         name = INTERRUPT_NAMES[intno] if 0 <= intno < len(INTERRUPT_NAMES) else "?"
-        why = ("CRMD.IE = 0" if not values[CSR_CRMD] & CRMD_IE else "nothing is pending and enabled"
-               if not pending else f"the highest pending and enabled one is {pending.bit_length() - 1} "
-               f"({INTERRUPT_NAMES[pending.bit_length() - 1]})")
-        return (f"the RTL took interrupt {intno} ({name}) at {self.describe(self.pc)} but {why}: model "
-                f"CRMD = {values[CSR_CRMD]:#x}, ESTAT.IS = {values[CSR_ESTAT] & 0x1FFF:#06x}, "
-                f"ECFG.LIE = {values[CSR_ECFG] & ECFG_LIE:#06x}, pending & enabled = {pending:#06x}")
+        banks = [("", self.root_csr.values)] + ([("guest ", self.guest_csr.values)] if self.vm else [])
+        whys, states = [], []
+        for which, values in banks:
+            pending = values[CSR_ESTAT] & values[CSR_ECFG] & ECFG_LIE
+            whys.append(f"{which}CRMD.IE = 0" if not values[CSR_CRMD] & CRMD_IE else
+                        f"nothing {which}is pending and enabled" if not pending else
+                        f"the highest pending and enabled {which}one is {pending.bit_length() - 1} "
+                        f"({INTERRUPT_NAMES[pending.bit_length() - 1]})")
+            states.append(f"{which}CRMD = {values[CSR_CRMD]:#x}, {which}ESTAT.IS = {values[CSR_ESTAT] & 0x1FFF:#06x}, "
+                          f"{which}ECFG.LIE = {values[CSR_ECFG] & ECFG_LIE:#06x}, pending & enabled = {pending:#06x}")
+        mode = " (guest mode: the root's interrupts first)" if self.vm else ""
+        return (f"the RTL took interrupt {intno} ({name}) at {self.describe(self.pc)}{mode} but {'; '.join(whys)}: "
+                f"model {'; '.join(states)}")
 
     # --- what privileged instructions call ------------------------------------------------------------
     def note_csr_write(self, num: int, written: int) -> None:
@@ -522,6 +634,11 @@ class Iss(CoreState):
         self.last_csr_num = num
         self.last_csr_wdata = written
         self._extras = True
+
+    def note_gcsr_write(self, num: int, written: int) -> None:
+        """A write to the guest bank (guest-mode csr*, root gcsr*): the record's gcsr flag (design.md 12.7)."""
+        self.note_csr_write(num, written)
+        self.last_gcsr = 1
 
     def note_rd2(self, reg: int, value: int) -> None:
         self.last_rd2 = reg
@@ -542,14 +659,18 @@ class Iss(CoreState):
             values[CSR_CRMD] = crmd | CRMD_PG
             values[CSR_TLBRERA] &= ~TLBRERA_ISTLBR
             target = values[CSR_TLBRERA] & ~3
+            to_guest = saved & TLBRPRMD_PGM  # a refill taken from guest mode returns there (design.md 12.5)
         else:
             saved = values[CSR_PRMD]
             values[CSR_CRMD] = crmd | (saved & (CRMD_PLV | PRMD_PIE)) | (CRMD_WE if saved & PRMD_PWE else 0)
             target = values[CSR_ERA]
-        if values[CSR_LLBCTL] & LLBCTL_KLO:
+            to_guest = self.root_csr.values[CSR_GSTAT] & GSTAT_PVM  # VM <- PVM
+        if values[CSR_LLBCTL] & LLBCTL_KLO:  # the executing bank's KLO; one LL bit per core
             values[CSR_LLBCTL] &= ~LLBCTL_KLO
         else:
             self.memory.reservations.pop(self.core_id, None)
+        if to_guest and not self.vm:
+            self._enter_guest()
         self.last_ertn = 1
         self._extras = True
         self._update_context()
@@ -570,9 +691,20 @@ class Iss(CoreState):
         fetch_fault = trap.fetch or (trap.ecode == ECODE_ADE and trap.subcode == ESUBCODE_ADEF)
         fetched = None if fetch_fault else self._fetched_at(pc)
         word = None if fetched is None else fetched[0]
+        exit_ = False
+        if self.vm:  # an exit (design.md 12.5), or an exception the guest takes itself unless GCFG.TOE
+            exit_ = trap.to_root
+            if not exit_ and self.root_csr.values[CSR_GCFG] & GCFG_TOE:
+                trap = Trap(ECODE_GCM, ESUBCODE_GCHC, None, f"GCFG.TOE: the guest would take {trap}", trap.fetch, True)
+                exit_ = True
+            if exit_:
+                if self.halt_without_handler and self.root_csr.values[
+                        CSR_TLBRENTRY if trap.ecode == ECODE_TLBR else CSR_EENTRY] == 0:
+                    raise self._unhandled(trap, pc, word)
+                self._exit_guest()
         values = self.csr.values
         if trap.ecode == ECODE_TLBR:
-            self._take_refill(trap, pc, word)
+            self._take_refill(trap, pc, word, exit_)
         else:
             if self.halt_without_handler and values[CSR_EENTRY] == 0:
                 raise self._unhandled(trap, pc, word)
@@ -581,22 +713,25 @@ class Iss(CoreState):
                 values[CSR_BADV] = trap.badv & M64
                 if trap.ecode in TLB_ECODES:
                     self.csr.write(CSR_TLBEHI, trap.badv)  # VPPN <- VA[47:13], [63:48] its sign extension
-            if word is not None:
-                values[CSR_BADI] = sext32(word)
+            if word is not None and not (trap.ecode == ECODE_GCM and trap.subcode == ESUBCODE_GCHC):
+                values[CSR_BADI] = sext32(word)  # (the manual: BADI is not written by GCHC)
             self._enter_handler(trap.ecode, trap.subcode, trap.ecode)
         self._record_trap(pc, word or 0, trap.ecode, trap.subcode, -1)
         self.last_pc_pa = 0 if fetched is None else fetched[1]
         self.last_fetch_fault = int(fetch_fault)
+        self.last_exit = int(exit_)
 
-    def _take_refill(self, trap: Trap, pc: int, word: int | None) -> None:
-        """TLB refill entry (design.md 9.3): ESTAT, ERA, BADV and PRMD stay untouched."""
+    def _take_refill(self, trap: Trap, pc: int, word: int | None, exit_: bool = False) -> None:
+        """TLB refill entry (design.md 9.3): ESTAT, ERA, BADV and PRMD stay untouched. A stage-2 refill (an
+        exit) saves the guest mode in TLBRPRMD[3] and the GPA in TLBRBADV/TLBREHI (design.md 12.5)."""
         values = self.csr.values
         if self.halt_without_handler and values[CSR_TLBRENTRY] == 0:
             raise UnhandledException(f"{trap} at {self.describe(pc, word)} (no refill handler: TLBRENTRY = 0)",
                                      pc, word)
         va = trap.badv & M64 if trap.badv is not None else pc
         crmd = values[CSR_CRMD]
-        values[CSR_TLBRPRMD] = (crmd & (CRMD_PLV | CRMD_IE)) | (TLBRPRMD_PWE if crmd & CRMD_WE else 0)
+        values[CSR_TLBRPRMD] = (crmd & (CRMD_PLV | CRMD_IE)) | (TLBRPRMD_PWE if crmd & CRMD_WE else 0) \
+            | (TLBRPRMD_PGM if exit_ else 0)
         values[CSR_CRMD] = (crmd & ~(CRMD_PLV | CRMD_IE | CRMD_WE | CRMD_PG)) | CRMD_DA
         values[CSR_TLBRERA] = (pc & ~3 & M64) | TLBRERA_ISTLBR
         values[CSR_TLBRBADV] = va
@@ -604,18 +739,22 @@ class Iss(CoreState):
         self.pc = values[CSR_TLBRENTRY]
         self._update_context()
 
-    def _take_interrupt(self, intno: int) -> None:
+    def _take_interrupt(self, intno: int, exit_: bool = False) -> None:
+        """Enter the handler of interrupt intno: the executing bank's, or the root's (an exit) from guest mode."""
         pc = self.pc
-        values = self.csr.values
+        word = self._word_at(pc)
+        crmd = self.csr.values[CSR_CRMD]
+        self.last_plv, self.last_ie, self.last_guest = crmd & CRMD_PLV, (crmd >> 2) & 1, self.vm
+        values = self.root_csr.values if exit_ else self.csr.values
         if self.halt_without_handler and values[CSR_EENTRY] == 0:
             raise UnhandledException(f"interrupt {intno} ({INTERRUPT_NAMES[intno]}) with no handler (EENTRY = 0) "
                                      f"before {self.describe(pc)}", pc)
-        word = self._word_at(pc)
-        crmd = values[CSR_CRMD]
-        self.last_plv, self.last_ie = crmd & CRMD_PLV, (crmd >> 2) & 1
+        if exit_:
+            self._exit_guest()
         values[CSR_ERA] = pc
         self._enter_handler(0, 0, 64 + intno)
         self._record_trap(pc, word or 0, 0, 0, intno)
+        self.last_exit = int(exit_)
 
     def _enter_handler(self, ecode: int, esubcode: int, vector: int) -> None:
         values = self.csr.values
@@ -678,18 +817,21 @@ class Iss(CoreState):
             return RUNNING
         now = self.counter_now()
         if self.timer.expire(now):
-            self.csr.values[CSR_ESTAT] |= 1 << INT_TI
+            self.root_csr.values[CSR_ESTAT] |= TI_BIT
+        guest_timer = self.guest_timer
+        if guest_timer.next_expiry is not None and guest_timer.expire(now):
+            self.guest_csr.values[CSR_ESTAT] |= TI_BIT  # the guest's TI, in either mode (design.md 12.3)
         if self.idle_halted and not self._wake_from_idle():
             self._service_at = 0
             return BLOCKED
         status = RUNNING
-        pending = self.pending_interrupts()
-        if pending and self.csr.values[CSR_CRMD] & CRMD_IE:
-            self._take_interrupt(pending.bit_length() - 1)
+        intno, exit_ = self.next_interrupt()
+        if intno >= 0:
+            self._take_interrupt(intno, exit_)
             status = TOOK_INTERRUPT
-        expiry = self.timer.next_expiry
-        if expiry is not None:
-            self._service_at = min(self._service_at, expiry - self._idle_ticks)
+        for expiry in (self.timer.next_expiry, guest_timer.next_expiry):
+            if expiry is not None:
+                self._service_at = min(self._service_at, expiry - self._idle_ticks)
         return status
 
     def _wake_from_idle(self) -> bool:
@@ -705,7 +847,7 @@ class Iss(CoreState):
                                   f"{'stopped' if expiry is None else 'running'}", self.pc - 4)
             self._idle_ticks += max(0, expiry - self.counter_now())
             self.timer.expire(self.counter_now())
-            self.csr.values[CSR_ESTAT] |= 1 << INT_TI
+            self.csr.values[CSR_ESTAT] |= TI_BIT
         self.idle_halted = False
         return True
 
@@ -733,6 +875,7 @@ class Iss(CoreState):
         crmd = self.csr.values[CSR_CRMD]
         self.last_plv = crmd & CRMD_PLV
         self.last_ie = (crmd >> 2) & 1
+        self.last_guest = self.vm
         try:
             t = self._translation_at(pc)
         except Trap as trap:
@@ -781,7 +924,7 @@ class Iss(CoreState):
             return
         if kind == MEM_PHYS_LOAD:  # lddir/ldpte: the trace's address is the physical one (design.md 9.4)
             self.last_mem_re, self.last_mem_we, self.last_mem_size, self.last_mem_wdata = 1, 0, 3, 0
-            self.last_mem_addr = self.last_mem_pa = self._phys_access
+            self.last_mem_addr, self.last_mem_pa = self._phys_access, self._phys_pa  # (a guest's: GPA, HPA)
             return
         reads = kind in READS
         writes = kind in WRITES or (kind == MEM_SC and sc_stored)
@@ -810,7 +953,7 @@ class Iss(CoreState):
         self.last_mem_re = self.last_mem_we = self.last_mem_addr = self.last_mem_size = self.last_mem_wdata = 0
         self.last_mem_pa = 0
         self.last_csr_we = self.last_csr_num = self.last_csr_wdata = self.last_iocsr = self.last_ertn = 0
-        self.last_tlb_we = self.last_tlb_idx = 0
+        self.last_tlb_we = self.last_tlb_idx = self.last_gcsr = self.last_exit = 0
         self.last_trap = 1
         self.last_trap_int = int(intno >= 0)
         self.last_trap_ecode = ecode
@@ -825,6 +968,7 @@ class Iss(CoreState):
         self.last_trap = self.last_trap_int = self.last_trap_ecode = self.last_trap_esubcode = 0
         self.last_trap_intno = self.last_ertn = self.last_iocsr = 0
         self.last_tlb_we = self.last_tlb_idx = self.last_fetch_fault = 0
+        self.last_gcsr = self.last_exit = 0
         self._extras = False
 
     # --- standalone: full speed -----------------------------------------------------------------------

@@ -13,7 +13,12 @@ Registers whose value is not plain storage get hooks from the core that owns the
 32-bit CSRs are sign-extended from bit 31 when written, so a read returns what `csrrd` puts in rd on LA64;
 TLBEHI's bits [63:48] follow bit 47 (VALEN = PALEN = 48).
 ESTAT.IS[12:2] are hardware levels: only the core changes them (`set_irq_lines`, the timer, the IPI block).
-LVZ adds a second `CsrFile` as the guest bank.
+
+LVZ (design.md 12.1): the same class instantiated again with `guest=True` is the guest bank: it holds only
+the guest-copy list (every CSR above but SAVE8-15), with the root's reset values; the core gives it its own
+hooks (its own timer). The root bank (`guest=False`) also holds the root-only LVZ CSRs (GSTAT, GCFG, GINTC,
+GCNTC, GTLBC, TRGP): a separate table, `_lvz_definitions`, never part of the guest bank (the RTL keeps them
+in a module beside la_csr).
 """
 
 from __future__ import annotations
@@ -41,6 +46,10 @@ CSR_TLBRENTRY, CSR_TLBRBADV, CSR_TLBRERA, CSR_TLBRSAVE = 0x88, 0x89, 0x8A, 0x8B
 CSR_TLBRELO0, CSR_TLBRELO1, CSR_TLBREHI, CSR_TLBRPRMD = 0x8C, 0x8D, 0x8E, 0x8F
 CSR_DMW0 = 0x180
 DMW_COUNT = 4
+# root-only LVZ CSRs (design.md 12.1, spec-la64-lvz.md 5.1)
+CSR_GTLBC, CSR_TRGP = 0x15, 0x16
+CSR_GSTAT, CSR_GCFG, CSR_GINTC, CSR_GCNTC = 0x50, 0x51, 0x52, 0x53
+GUEST_SAVE_COUNT = 8  # the guest bank has SAVE0-7 only
 
 # --- fields ------------------------------------------------------------------------------------------
 CRMD_PLV = 0x3
@@ -51,6 +60,7 @@ CRMD_WE = 1 << 9
 PRMD_PIE = 1 << 2
 PRMD_PWE = 1 << 3
 TLBRPRMD_PWE = 1 << 4
+TLBRPRMD_PGM = 1 << 3  # LVZ: the refill was taken from guest mode (design.md 12.5)
 ECFG_LIE = 0x1FFF
 ECFG_VS_SHIFT = 16
 ESTAT_IS = 0x1FFF
@@ -102,6 +112,33 @@ TLBREHI_PS = 0x3F
 ASID_ASID = 0x3FF
 MISC_DWPL_SHIFT = 16  # DWPLn is bit 16 + n (n = 0..2)
 PWCL_PTEWIDTH_SHIFT = 30
+
+# LVZ fields (design.md 12.1)
+GSTAT_VM = 1 << 0
+GSTAT_PVM = 1 << 1
+GSTAT_GIDBITS = 8
+GSTAT_GID_SHIFT = 16
+GSTAT_GID = 0xFF << GSTAT_GID_SHIFT
+GSTAT_RESET = GSTAT_GIDBITS << 4
+GCFG_SIT = 1 << 7
+GCFG_TIT = 1 << 9
+GCFG_TOE = 1 << 11
+GCFG_TOP = 1 << 13
+GCFG_TORU = 1 << 15
+GCFG_GCI_SHIFT = 20
+GCFG_RESET = 0b0011 | 1 << 6 | 1 << 8 | 1 << 10 | 1 << 12 | 1 << 14 | 0b0111 << 16  # the RO capability bits
+GCFG_WRITABLE = 0x3 << 4 | GCFG_SIT | GCFG_TIT | GCFG_TOE | GCFG_TOP | GCFG_TORU | 0x3 << GCFG_GCI_SHIFT
+GINTC_VIP = 0xFF
+GINTC_PIP_SHIFT = 8
+GTLBC_GMTLBNUM = 0x3F
+GTLBC_USETGID = 1 << 12
+GTLBC_TOTI = 1 << 13
+GTLBC_TGID_SHIFT = 16
+GTLBC_RESET = 16
+TRGP_GTLB = 1 << 0
+TRGP_RID_SHIFT = 16
+ESTAT_IS_HWI = 0x3FC  # HWI0-7 [9:2]: in the guest bank VIP | (PIP & physical HWI) (design.md 12.3)
+ESTAT_IS_LATCH = 1 << 12  # guest IS[12]: a latch only the root sets or clears
 
 
 class CsrDef(NamedTuple):
@@ -165,7 +202,34 @@ def _definitions(core_id: int) -> dict[int, CsrDef]:
     return defs
 
 
-CSR_NAMES: dict[int, str] = {num: d.name for num, d in _definitions(0).items()}
+def _lvz_definitions() -> dict[int, CsrDef]:
+    """The root-only LVZ CSRs (design.md 12.1). GTLBC.GMTLBNum above 32 is clamped by the core's hook."""
+    return {
+        CSR_GSTAT: CsrDef("GSTAT", GSTAT_RESET, GSTAT_PVM | GSTAT_GID, True),
+        CSR_GCFG: CsrDef("GCFG", GCFG_RESET, GCFG_WRITABLE, True),
+        CSR_GINTC: CsrDef("GINTC", 0, 0xFF_FFFF, True),
+        CSR_GCNTC: CsrDef("GCNTC", 0, MASK64),
+        CSR_GTLBC: CsrDef("GTLBC", GTLBC_RESET, GTLBC_GMTLBNUM | GTLBC_USETGID | GTLBC_TOTI | 0xFF << GTLBC_TGID_SHIFT,
+                          True),
+        CSR_TRGP: CsrDef("TRGP", 0, 0, True),
+    }
+
+
+def _bank_definitions(core_id: int, guest: bool) -> dict[int, CsrDef]:
+    """Root bank: the host CSRs and the LVZ CSRs. Guest bank: the guest-copy list, i.e. the host CSRs
+    without SAVE8-15 (design.md 12.1). TLBRPRMD[3] stays read-only to csr* in both: only a stage-2 refill
+    sets it (design.md 12.5)."""
+    defs = _definitions(core_id)
+    if guest:
+        for i in range(GUEST_SAVE_COUNT, SAVE_COUNT):
+            del defs[CSR_SAVE0 + i]
+        return defs
+    return defs | _lvz_definitions()
+
+
+CSR_NAMES: dict[int, str] = {num: d.name for num, d in _bank_definitions(0, False).items()}
+# the CSRs a guest reaches with csr* (and the root with gcsr*)
+GUEST_CSRS: frozenset[int] = frozenset(_bank_definitions(0, True))
 
 
 def csr_name(num: int) -> str:
@@ -182,9 +246,10 @@ WriteHook = Callable[[int], None]
 
 
 class CsrFile:
-    def __init__(self, core_id: int = 0) -> None:
+    def __init__(self, core_id: int = 0, guest: bool = False) -> None:
         self.core_id = core_id
-        defs = _definitions(core_id)
+        self.guest = guest
+        defs = _bank_definitions(core_id, guest)
         self.values: dict[int, int] = {num: d.reset for num, d in defs.items()}
         self.write_masks: dict[int, int] = {num: d.write_mask for num, d in defs.items()}
         self.is32: frozenset[int] = frozenset(num for num, d in defs.items() if d.is32)
@@ -226,10 +291,11 @@ class CsrFile:
 # CPUCFG words (spec-la64-lvz.md 1, "CPUCFG words"; the same as rtl/core/la_pkg.sv CPUCFG*): LA64, PAGING,
 # IOCSR, PALEN = VALEN = 48, no UAL, RI, EP, RPLV, HP, CRC32 (as QEMU's la464); no FP; the constant timer
 # (LLFTP v1); a 100 MHz counter (x 1 / 1).
+CPUCFG2_LVZ = (1 << 10) | (1 << 11)  # LVZ present, LVZVER = 1
 CPUCFG_WORDS = {
     0x0: 0x0014_C010,  # PRID as QEMU's la464
     0x1: 0x2 | (1 << 2) | (1 << 3) | (47 << 4) | (47 << 12) | (0xF << 21) | (1 << 25),
-    0x2: (1 << 14) | (1 << 15),
+    0x2: CPUCFG2_LVZ | (1 << 14) | (1 << 15),  # LVZ, LVZVER 1 (design.md 12.1); LLFTP v1
     0x4: 100_000_000,
     0x5: 0x0001_0001,
 }

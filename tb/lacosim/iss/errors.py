@@ -26,6 +26,12 @@ ECODE_SYS = 0x0B
 ECODE_BRK = 0x0C
 ECODE_INE = 0x0D
 ECODE_IPE = 0x0E
+# LVZ exits (spec-la64-lvz.md 2.1, design.md 12.2): always taken by the root
+ECODE_GSPR = 0x16
+ECODE_HVC = 0x17
+ECODE_GCM = 0x18  # EsubCode 0 GCSC (guest changed CRMD.PLV, GCFG.TOP), 1 GCHC (guest exception, GCFG.TOE)
+ESUBCODE_GCSC = 0
+ESUBCODE_GCHC = 1
 # TLB refill is not an ESTAT code: it has its own entry and CSRs. The trace and the model report it as
 # QEMU's internal EXCCODE_TLBR (design.md 9.3, lacosim.trace.TRAP_ECODE_TLBR).
 ECODE_TLBR = 0x3F
@@ -34,21 +40,23 @@ TLB_ECODES = frozenset({ECODE_PIL, ECODE_PIS, ECODE_PIF, ECODE_PME, ECODE_PNR, E
 ECODE_NAMES = {ECODE_INT: "INT", ECODE_PIL: "PIL", ECODE_PIS: "PIS", ECODE_PIF: "PIF", ECODE_PME: "PME",
                ECODE_PNR: "PNR", ECODE_PNX: "PNX", ECODE_PPI: "PPI", ECODE_ADE: "ADE", ECODE_ALE: "ALE",
                ECODE_BCE: "BCE", ECODE_SYS: "SYS", ECODE_BRK: "BRK", ECODE_INE: "INE", ECODE_IPE: "IPE",
-               ECODE_TLBR: "TLBR"}
+               ECODE_GSPR: "GSPR", ECODE_HVC: "HVC", ECODE_GCM: "GCM", ECODE_TLBR: "TLBR"}
 
 
 class Trap(Exception):  # noqa: N818  (an architectural exception, not an error of the model)
     """A synchronous exception raised by an instruction; `Iss` takes it at one point. `fetch`: raised by
-    the instruction fetch (ADEF, or a TLB fault of the fetch), so the word was never fetched."""
+    the instruction fetch (ADEF, or a TLB fault of the fetch), so the word was never fetched. `to_root`:
+    raised in guest mode for the root (a GSPR/HVC/GCM exit or a stage-2 fault, design.md 12.5)."""
 
     def __init__(self, ecode: int, subcode: int = 0, badv: int | None = None, why: str = "",
-                 fetch: bool = False) -> None:
+                 fetch: bool = False, to_root: bool = False) -> None:
         super().__init__(ecode, subcode, badv, why)
         self.ecode = ecode
         self.subcode = subcode
         self.badv = badv
         self.why = why
         self.fetch = fetch
+        self.to_root = to_root
 
     def __str__(self) -> str:
         name = ECODE_NAMES.get(self.ecode, f"ecode {self.ecode:#x}")

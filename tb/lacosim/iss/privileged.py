@@ -8,11 +8,18 @@ An instruction that changes what the run loop caches between instructions (inter
 the timer, the translation mode, the IPI lines) ends by raising `Resync(next_pc)` after its effects.
 The core fills the lockstep record's CSR fields through `Iss.note_csr_write`, the rdtime second
 write through `Iss.note_rd2`.
+
+LVZ (design.md 12.2): a closure is built for the mode the core is in (guest code has its own translation
+cache), so every root-mode closure is the same as without LVZ. `_by_mode` picks the guest factory for guest
+mode: the guest's own IPE (guest CRMD.PLV) first, then the traps to the root (GSPR for what has no guest
+copy or is trapped by GCFG.SIT/TIT or GTLBC.TOTI, GCSC for GCFG.TOP, GCHC for an ertn with GCFG.TOE), else
+the same semantics on the guest bank (TLB instructions: the guest partition, bank 1, GID = GSTAT.GID).
+Root TLB instructions use the GID `rgid` (GTLBC.TGID with USETGID, else GSTAT.GID with PVM, else 0).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -25,9 +32,13 @@ from lacosim.iss.csr import (
     CSR_DMW0,
     CSR_ECFG,
     CSR_ESTAT,
+    CSR_GCFG,
+    CSR_GCNTC,
+    CSR_GTLBC,
     CSR_MISC,
     CSR_PWCH,
     CSR_PWCL,
+    CSR_RVACFG,
     CSR_TCFG,
     CSR_TICLR,
     CSR_TID,
@@ -39,9 +50,22 @@ from lacosim.iss.csr import (
     CSR_TLBREHI,
     CSR_TLBRELO0,
     CSR_TLBRELO1,
+    CSR_TLBRENTRY,
     CSR_TLBRERA,
+    CSR_TLBRPRMD,
+    CSR_TRGP,
     CSR_TVAL,
     DMW_COUNT,
+    ESTAT_IS_LATCH,
+    GCFG_GCI_SHIFT,
+    GCFG_SIT,
+    GCFG_TIT,
+    GCFG_TOE,
+    GCFG_TOP,
+    GTLBC_GMTLBNUM,
+    GTLBC_TOTI,
+    GUEST_CSRS,
+    INT_TI,
     MISC_DRDTL_SHIFT,
     PA_MASK,
     TLB_ENTRIES,
@@ -52,10 +76,23 @@ from lacosim.iss.csr import (
     TLBIDX_PS_SHIFT,
     TLBREHI_PS,
     TLBRERA_ISTLBR,
+    TRGP_GTLB,
+    TRGP_RID_SHIFT,
     sext32,
 )
-from lacosim.iss.errors import ECODE_INE, ECODE_IPE, Resync, Trap, UnimplementedInstruction
-from lacosim.iss.tlb import INVTLB_MAX_OP
+from lacosim.iss.errors import (
+    ECODE_GCM,
+    ECODE_GSPR,
+    ECODE_INE,
+    ECODE_IPE,
+    ESUBCODE_GCHC,
+    ESUBCODE_GCSC,
+    Resync,
+    Trap,
+    UnimplementedInstruction,
+)
+from lacosim.iss.mmu import guest_gid
+from lacosim.iss.tlb import INVTLB_MAX_OP, TlbEntry
 
 if TYPE_CHECKING:
     from lacosim.iss.core import Iss
@@ -70,10 +107,156 @@ PTE_HUGE = 1 << 6  # a huge-page entry in a directory (where a leaf has G)
 PTE_HGLOBAL = 1 << 12  # G of a huge entry
 PTE_LEVEL_SHIFT = 13
 PTE_LEVEL = 3 << PTE_LEVEL_SHIFT  # the directory level lddir found a huge entry at
+# guest csr* of these trap with GCFG.TIT / GTLBC.TOTI (design.md 12.2)
+TIMER_CSRS = frozenset({CSR_TID, CSR_TCFG, CSR_TVAL, CSR_CNTC, CSR_TICLR})
+TLB_CSRS = frozenset({*range(CSR_TLBIDX, CSR_TLBELO1 + 1), *range(CSR_ASID, CSR_RVACFG + 1),
+                      *range(CSR_TLBRENTRY, CSR_TLBRPRMD + 1)})
+TI_BIT = 1 << INT_TI
 
 
 def _ipe(mnemonic: str) -> Trap:
     return Trap(ECODE_IPE, why=f"{mnemonic} at PLV != 0")
+
+
+def _gspr(what: str) -> Trap:
+    return Trap(ECODE_GSPR, why=f"guest {what}", to_root=True)
+
+
+def _by_mode(root: Factory, guest: Factory) -> Factory:
+    """The factory of the mode the core translates in (design.md 12.2)."""
+    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+        return (guest if core.vm else root)(core, pc, f)
+    return factory
+
+
+def _guest_check(core: Iss, mnemonic: str, *, tlb: bool = False, always: bool = False) -> Callable[[], None]:
+    """A privileged instruction in guest mode: IPE at guest PLV != 0 (the guest's), then GSPR if it always
+    traps or GCFG.SIT (or, for TLB instructions, GTLBC.TOTI) says so."""
+    gvals, rvals = core.guest_csr.values, core.root_csr.values
+
+    def check() -> None:
+        if gvals[CSR_CRMD] & 3:
+            raise _ipe(mnemonic)
+        if always or rvals[CSR_GCFG] & GCFG_SIT or (tlb and rvals[CSR_GTLBC] & GTLBC_TOTI):
+            raise _gspr(mnemonic)
+    return check
+
+
+def _guest_gated(root: Factory, mnemonic: str, *, tlb: bool = False, always: bool = False) -> Factory:
+    """Guest mode: the check above, then the root's semantics on the guest bank (the core's `csr` is the
+    guest bank while it translates guest code)."""
+    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+        check = _guest_check(core, mnemonic, tlb=tlb, always=always)
+        inner = root(core, pc, f)
+
+        def h() -> int:
+            check()
+            return inner()
+        return h
+    return factory
+
+
+def _guest_csr_factory(op: str) -> Factory:
+    """Guest-mode csrrd/csrwr/csrxchg (design.md 12.2): IPE (guest PLV), GSPR (no guest copy; SIT; TIT for
+    the timer CSRs; TOTI for the TLB CSRs), GCSC (TOP and a CRMD write that changes PLV), else the access
+    on the guest bank (a write is recorded as a guest-bank write)."""
+    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+        r, gcsr, gvals, rvals = core.regs, core.guest_csr, core.guest_csr.values, core.root_csr.values
+        rd, rj, num, nxt = f["rd"], f.get("rj", 0), f["csr"], (pc + 4) & M64
+        no_copy = num not in GUEST_CSRS
+        traps = GCFG_SIT | (GCFG_TIT if num in TIMER_CSRS else 0)
+        tlb_csr = num in TLB_CSRS
+        resync = num in RESYNC_CSRS
+        read = gcsr.read if rd or op == "csrrd" or num != CSR_TVAL else _reads_zero
+
+        def h() -> int:
+            if gvals[CSR_CRMD] & 3:
+                raise _ipe(op)
+            if no_copy or rvals[CSR_GCFG] & traps or (tlb_csr and rvals[CSR_GTLBC] & GTLBC_TOTI):
+                raise _gspr(f"{op} of CSR {num:#x}")
+            if op == "csrrd":
+                if rd:
+                    r[rd] = read(num)
+                return nxt
+            old = read(num)
+            value = r[rd] if op == "csrwr" else (r[rd] & r[rj]) | (old & ~r[rj] & M64)
+            if num == CSR_CRMD and rvals[CSR_GCFG] & GCFG_TOP and (value ^ gvals[CSR_CRMD]) & 3:
+                raise Trap(ECODE_GCM, ESUBCODE_GCSC, why="guest changes CRMD.PLV with GCFG.TOP = 1", to_root=True)
+            gcsr.write(num, value)
+            if rd:
+                r[rd] = old
+            core.note_gcsr_write(num, value)
+            if resync:
+                core.request_service()
+                raise Resync(nxt)
+            return nxt
+        return h
+    return factory
+
+
+def _gcsr_factory(op: str) -> Factory:
+    """Root gcsrrd/gcsrwr/gcsrxchg (design.md 12.2-12.4): IPE at PLV != 0; the guest bank (a CSR without a
+    guest copy reads 0 and ignores writes); a write of guest ESTAT also sets bit 12 (the latch) and bit 11
+    (the guest TI, standalone: in lockstep the trace reports TI), one of guest TVAL loads the guest timer."""
+    mnemonic = "g" + op
+
+    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+        r, gcsr, gvals, rvals = core.regs, core.guest_csr, core.guest_csr.values, core.root_csr.values
+        rd, rj, num, nxt = f["rd"], f.get("rj", 0), f["csr"], (pc + 4) & M64
+        copy = num in GUEST_CSRS
+        read = gcsr.read if copy and (rd or op == "csrrd" or num != CSR_TVAL) else _reads_zero
+
+        def h() -> int:
+            if rvals[CSR_CRMD] & 3:
+                raise _ipe(mnemonic)
+            if op == "csrrd":
+                if rd:
+                    r[rd] = read(num)
+                return nxt
+            old = read(num)
+            value = r[rd] if op == "csrwr" else (r[rd] & r[rj]) | (old & ~r[rj] & M64)
+            if num == CSR_TVAL:
+                if not core.lockstep:
+                    core.guest_timer.load(value, gvals[CSR_TCFG], core.counter_now())
+            elif copy:
+                gcsr.write(num, value)
+                if num == CSR_ESTAT:
+                    gvals[CSR_ESTAT] = (gvals[CSR_ESTAT] & ~ESTAT_IS_LATCH) | (value & ESTAT_IS_LATCH)
+                    if not core.lockstep:
+                        gvals[CSR_ESTAT] = (gvals[CSR_ESTAT] & ~TI_BIT) | (value & TI_BIT)
+            if rd:
+                r[rd] = old
+            core.note_gcsr_write(num, value)
+            core.request_service()  # the guest timer or guest lines may have changed
+            raise Resync(nxt)
+        return h
+    return factory
+
+
+def _guest_ertn(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    """Guest ertn: IPE, GSPR with SIT, GCHC with TOE (design.md 12.2), else it returns inside the guest."""
+    check, rvals = _guest_check(core, "ertn"), core.root_csr.values
+
+    def h() -> int:
+        check()
+        if rvals[CSR_GCFG] & GCFG_TOE:
+            raise Trap(ECODE_GCM, ESUBCODE_GCHC, why="guest ertn with GCFG.TOE = 1", to_root=True)
+        raise Resync(core.exception_return())
+    return h
+
+
+def _guest_cacop(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    """Guest cacop: IPE, GSPR with SIT, then GSPR unless GCFG.GCI exempts its kind (code[4:3]): GCI 1 lets
+    Hit ops (2) run, GCI 2 Hit and Index-Invalidate-Writeback (1); GCI 0 and 3 trap every cacop."""
+    check, rvals, kind, nxt = _guest_check(core, "cacop"), core.root_csr.values, (f["code"] >> 3) & 3, (pc + 4) & M64
+
+    def h() -> int:
+        check()
+        gci = (rvals[CSR_GCFG] >> GCFG_GCI_SHIFT) & 3
+        if not ((gci == 1 and kind == 2) or (gci == 2 and kind in (1, 2))):
+            raise _gspr(f"cacop (code {f['code']:#x}, GCFG.GCI {gci})")
+        return nxt
+    return h
 
 
 def _csrrd(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
@@ -212,13 +395,29 @@ def _tlb_source(vals: Mapping[int, int]) -> tuple[int, int, int, int, bool]:
             not idx & TLBIDX_NE)
 
 
+def _partition(core: Iss) -> tuple[int, int]:
+    """(first entry, GMTLBNum) of the guest partition: the top GTLBC.GMTLBNum entries (design.md 12.6)."""
+    count = min(core.root_csr.values[CSR_GTLBC] & GTLBC_GMTLBNUM, TLB_ENTRIES)
+    return TLB_ENTRIES - count, count
+
+
 def _tlbsrch(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-    vals, csr, tlb, nxt = core.csr.values, core.csr, core.tlb, (pc + 4) & M64
+    """tlbsrch; root: bank 0 with GID rgid; guest: its own entries (bank 1, GSTAT.GID) in its partition,
+    the index relative to the partition."""
+    vals, csr, tlb, nxt, guest = core.csr.values, core.csr, core.tlb, (pc + 4) & M64, core.vm
+    check = _guest_check(core, "tlbsrch", tlb=True) if guest else None
 
     def h() -> int:
-        if vals[CSR_CRMD] & 3:
-            raise _ipe("tlbsrch")
-        index = tlb.search(_tlb_source(vals)[0], vals[CSR_ASID] & ASID_ASID)
+        if check is not None:
+            check()
+            first, _ = _partition(core)
+            index = tlb.search(_tlb_source(vals)[0], vals[CSR_ASID] & ASID_ASID, guest_gid(core.root_csr.values),
+                               1, first)
+            index = index - first if index >= 0 else -1
+        else:
+            if vals[CSR_CRMD] & 3:
+                raise _ipe("tlbsrch")
+            index = tlb.search(_tlb_source(vals)[0], vals[CSR_ASID] & ASID_ASID, core.rgid())
         idx = vals[CSR_TLBIDX]
         csr.write(CSR_TLBIDX, idx | TLBIDX_NE if index < 0 else (idx & ~(TLBIDX_NE | TLBIDX_INDEX)) | index)
         raise Resync(nxt)
@@ -226,15 +425,28 @@ def _tlbsrch(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
 
 
 def _tlbrd(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-    vals, csr, tlb, nxt = core.csr.values, core.csr, core.tlb, (pc + 4) & M64
+    """tlbrd; root: any entry as it is, and TRGP says whose it is; guest: entry first + (Index mod
+    GMTLBNum) of its partition, which reads empty unless it is the guest's own (bank 1, GSTAT.GID)."""
+    vals, csr, tlb, nxt, guest = core.csr.values, core.csr, core.tlb, (pc + 4) & M64, core.vm
+    rvals = core.root_csr.values
+    check = _guest_check(core, "tlbrd", tlb=True) if guest else None
 
     def h() -> int:
-        if vals[CSR_CRMD] & 3:
-            raise _ipe("tlbrd")
         idx = vals[CSR_TLBIDX]
-        entry = tlb.entries[(idx & TLBIDX_INDEX) % TLB_ENTRIES]
+        entry: TlbEntry | None
+        if check is not None:
+            check()
+            first, count = _partition(core)
+            entry = tlb.entries[first + (idx & TLBIDX_INDEX) % count] if count else None
+            if entry is not None and not (entry.bank == 1 and entry.gid == guest_gid(rvals)):
+                entry = None
+        else:
+            if vals[CSR_CRMD] & 3:
+                raise _ipe("tlbrd")
+            entry = tlb.entries[(idx & TLBIDX_INDEX) % TLB_ENTRIES]
+            rvals[CSR_TRGP] = (TRGP_GTLB if entry.bank or entry.gid else 0) | entry.gid << TRGP_RID_SHIFT
         ps_field = 0x3F << TLBIDX_PS_SHIFT
-        if entry.e:
+        if entry is not None and entry.e:
             g = TLBELO_G if entry.g else 0
             csr.write(CSR_TLBEHI, entry.vppn)
             csr.write(CSR_TLBELO0, entry.halves[0] | g)
@@ -252,16 +464,27 @@ def _tlbrd(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
 
 
 def _tlbwr_factory(fill: bool) -> Factory:
+    """tlbwr/tlbfill; root: any of the 32 entries, bank 0 with GID rgid; guest: its partition, bank 1 with
+    GSTAT.GID (GMTLBNum = 0: nothing is written)."""
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-        vals, tlb, nxt = core.csr.values, core.tlb, (pc + 4) & M64
+        vals, tlb, nxt, guest = core.csr.values, core.tlb, (pc + 4) & M64, core.vm
         mnemonic = "tlbfill" if fill else "tlbwr"
+        check = _guest_check(core, mnemonic, tlb=True) if guest else None
 
         def h() -> int:
-            if vals[CSR_CRMD] & 3:
-                raise _ipe(mnemonic)
+            if check is not None:
+                check()
+                first, count = _partition(core)
+                if not count:
+                    raise Resync(nxt)
+                gid, bank = guest_gid(core.root_csr.values), 1
+            else:
+                if vals[CSR_CRMD] & 3:
+                    raise _ipe(mnemonic)
+                first, count, gid, bank = 0, TLB_ENTRIES, core.rgid(), 0
             vppn, ps, lo0, lo1, valid = _tlb_source(vals)
-            index = core.tlbfill_index() if fill else (vals[CSR_TLBIDX] & TLBIDX_INDEX) % TLB_ENTRIES
-            changed = tlb.write(index, vppn, ps, lo0, lo1, vals[CSR_ASID] & ASID_ASID, valid)
+            index = core.tlbfill_index(first, count) if fill else first + (vals[CSR_TLBIDX] & TLBIDX_INDEX) % count
+            changed = tlb.write(index, vppn, ps, lo0, lo1, vals[CSR_ASID] & ASID_ASID, valid, gid, bank)
             core.note_tlb_write(index, changed)
             raise Resync(nxt)
         return h
@@ -269,29 +492,56 @@ def _tlbwr_factory(fill: bool) -> Factory:
 
 
 def _tlbclr_factory(flush: bool) -> Factory:
+    """tlbclr/tlbflush on the entries of bank 0 with GID rgid (root) or of the guest's own (guest)."""
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-        vals, tlb, nxt = core.csr.values, core.tlb, (pc + 4) & M64
+        vals, tlb, nxt, guest = core.csr.values, core.tlb, (pc + 4) & M64, core.vm
         mnemonic = "tlbflush" if flush else "tlbclr"
+        check = _guest_check(core, mnemonic, tlb=True) if guest else None
 
         def h() -> int:
-            if vals[CSR_CRMD] & 3:
-                raise _ipe(mnemonic)
-            core.tlb_changed(tlb.flush() if flush else tlb.clear(vals[CSR_ASID] & ASID_ASID))
+            if check is not None:
+                check()
+                gid, bank = guest_gid(core.root_csr.values), 1
+            else:
+                if vals[CSR_CRMD] & 3:
+                    raise _ipe(mnemonic)
+                gid, bank = core.rgid(), 0
+            core.tlb_changed(tlb.flush(gid, bank) if flush else tlb.clear(vals[CSR_ASID] & ASID_ASID, gid, bank))
             raise Resync(nxt)
         return h
     return factory
 
 
 def _invtlb(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    """invtlb; root: entries of either bank with GID rgid; guest: its own (IPE, INE, then GSPR)."""
     r, vals, tlb, op, rj, rk, nxt = core.regs, core.csr.values, core.tlb, f["op"], f["rj"], f["rk"], \
         (pc + 4) & M64
+    guest, rvals = core.vm, core.root_csr.values
 
     def h() -> int:
         if vals[CSR_CRMD] & 3:
             raise _ipe("invtlb")
         if op > INVTLB_MAX_OP:
             raise Trap(ECODE_INE, why=f"invtlb op {op}")
-        core.tlb_changed(tlb.invalidate(op, r[rj], r[rk]))
+        if guest:
+            if rvals[CSR_GCFG] & GCFG_SIT or rvals[CSR_GTLBC] & GTLBC_TOTI:
+                raise _gspr("invtlb")
+            gid, banks = guest_gid(rvals), (1,)
+        else:
+            gid, banks = core.rgid(), (0, 1)
+        core.tlb_changed(tlb.invalidate(op, r[rj], r[rk], gid, banks))
+        raise Resync(nxt)
+    return h
+
+
+def _gtlbflush(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    """Root gtlbflush: every guest-bank entry with GID = rgid (design.md 12.2)."""
+    vals, tlb, nxt = core.csr.values, core.tlb, (pc + 4) & M64
+
+    def h() -> int:
+        if vals[CSR_CRMD] & 3:
+            raise _ipe("gtlbflush")
+        core.tlb_changed(tlb.flush(core.rgid(), 1))
         raise Resync(nxt)
     return h
 
@@ -376,14 +626,17 @@ def _rdtime_factory(part: str) -> Factory:
     MISC.DRDTLn is set for the current PLV n. In lockstep the rd value comes from the trace."""
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
         r, vals, rd, rj, nxt = core.regs, core.csr.values, f["rd"], f["rj"], (pc + 4) & M64
+        guest, rvals = core.vm, core.root_csr.values  # guest: GSPR with GCFG.TIT; counter + GCNTC + CNTC
 
         def h() -> int:
             plv = vals[CSR_CRMD] & 3
             if plv and vals[CSR_MISC] >> (MISC_DRDTL_SHIFT + plv) & 1:
                 raise Trap(ECODE_IPE, why=f"rdtime at PLV{plv} with MISC.DRDTL{plv} = 1")
+            if guest and rvals[CSR_GCFG] & GCFG_TIT:
+                raise _gspr("rdtime with GCFG.TIT = 1")
             value = core.take_async_value(part == "d") if rd else 0
             if value is None:
-                count = (core.stable_counter() + vals[CSR_CNTC]) & M64
+                count = (core.stable_counter() + vals[CSR_CNTC] + (rvals[CSR_GCNTC] if guest else 0)) & M64
                 value = count if part == "d" else sext32(count if part == "l" else count >> 32)
             tid = vals[CSR_TID]
             if rd:
@@ -403,11 +656,12 @@ def _reads_zero(num: int) -> int:
 @cache
 def is_async_read(word: int) -> bool:
     """Lockstep: True if the instruction word reads an asynchronous value the scoreboard must supply with
-    `Iss.set_async_value` (the record's rd value): rdtime* with rd != r0, csr* of TVAL with rd != r0."""
+    `Iss.set_async_value` (the record's rd value): rdtime* with rd != r0, csr* of TVAL with rd != r0 (the
+    guest's TVAL in guest mode), gcsr* of TVAL with rd != r0 (the guest's TVAL)."""
     decoded = decode(word)
     if decoded is None or not decoded.fields.get("rd"):
         return False
-    return decoded.mnemonic.startswith("rdtime") or (decoded.mnemonic.startswith("csr")
+    return decoded.mnemonic.startswith("rdtime") or (decoded.mnemonic.startswith(("csr", "gcsr"))
                                                      and decoded.fields["csr"] == CSR_TVAL)
 
 
@@ -424,6 +678,17 @@ def privileged_factories() -> dict[str, Factory]:
         table[f"iocsrwr.{suffix}"] = _iocsrwr_factory(size_log2)
     table["cacop"] = _privileged_nop("cacop")
     table["dbcl"] = _privileged_unimplemented("dbcl")
+    table.update({"gcsrrd": _gcsr_factory("csrrd"), "gcsrwr": _gcsr_factory("csrwr"),
+                  "gcsrxchg": _gcsr_factory("csrxchg"), "gtlbflush": _gtlbflush})
+    # guest mode (design.md 12.2); tlb*, invtlb and rdtime* pick their mode themselves
+    guest: dict[str, Factory] = {m: _guest_csr_factory(m) for m in ("csrrd", "csrwr", "csrxchg")}
+    guest.update({"ertn": _guest_ertn, "cacop": _guest_cacop,
+                  "lddir": _guest_gated(_lddir, "lddir", tlb=True), "ldpte": _guest_gated(_ldpte, "ldpte", tlb=True),
+                  "dbcl": _guest_gated(table["dbcl"], "dbcl")})
+    for m in ("idle", "gcsrrd", "gcsrwr", "gcsrxchg", "gtlbflush", *(m for m in table if m.startswith("iocsr"))):
+        guest[m] = _guest_gated(table[m], m, always=True)
+    for m, factory in guest.items():
+        table[m] = _by_mode(table[m], factory)
     return table
 
 

@@ -31,11 +31,12 @@ from lacosim.iss.errors import (
     ECODE_ALE,
     ECODE_BCE,
     ECODE_BRK,
+    ECODE_GSPR,
+    ECODE_HVC,
     ECODE_INE,
     ECODE_SYS,
     PowerOff,
     Trap,
-    UnimplementedInstruction,
 )
 from lacosim.iss.privileged import privileged_factories
 from lacosim.iss.tlb import STORE
@@ -535,6 +536,8 @@ def _sc_factory(size_log2: int) -> Factory:
 
 
 def _cpucfg(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    if core.vm:  # always emulated by the root (design.md 12.2)
+        return core.trap_handler(Trap(ECODE_GSPR, why="guest cpucfg", to_root=True))
     r, rd, rj, nxt = core.regs, f["rd"], f["rj"], (pc + 4) & M64
 
     def h() -> int:
@@ -549,6 +552,13 @@ def _trap_factory(ecode: int, why: str) -> Factory:
     def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
         return core.trap_handler(Trap(ecode, why=why))
     return factory
+
+
+def _hvcl(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    """hvcl: HVC to the root at any guest PLV; INE in root mode (no hypervisor above it; design.md 12.2)."""
+    if core.vm:
+        return core.trap_handler(Trap(ECODE_HVC, why=f"hvcl {f['code']:#x}", to_root=True))
+    return core.trap_handler(Trap(ECODE_INE, why="hvcl in root mode"))
 
 
 def _bound_check_factory(greater: bool) -> Factory:
@@ -586,12 +596,6 @@ def _bounded_mem_factory(size_log2: int, greater: bool, store: bool) -> Factory:
     return factory
 
 
-def _unimplemented(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
-    def h() -> int:
-        raise UnimplementedInstruction("the reference model does not implement this instruction yet")
-    return h
-
-
 def _build_factories() -> dict[str, Factory]:
     from lacosim.isa.decoder import spec_of  # noqa: PLC0415
 
@@ -603,7 +607,7 @@ def _build_factories() -> dict[str, Factory]:
     for mnemonic, cond in BRANCH.items():
         table[mnemonic] = _compile_branch(mnemonic, cond)
     table.update({"jirl": _jirl, "b": _b, "bl": _bl, "dbar": _nop, "ibar": _nop, "preld": _nop, "preldx": _nop,
-                  "cpucfg": _cpucfg,
+                  "cpucfg": _cpucfg, "hvcl": _hvcl,
                   "syscall": _trap_factory(ECODE_SYS, "syscall"), "break": _trap_factory(ECODE_BRK, "break"),
                   "asrtle.d": _bound_check_factory(False), "asrtgt.d": _bound_check_factory(True)})
     for size_name, size_log2 in (("w", 2), ("d", 3)):
@@ -621,9 +625,6 @@ def _build_factories() -> dict[str, Factory]:
     return table
 
 
-# Defined on this core but not by the reference model yet (LVZ adds them).
-PRIVILEGED_LATER = frozenset({"gcsrrd", "gcsrwr", "gcsrxchg", "hvcl", "gtlbflush"})
-
 FACTORIES: dict[str, Factory] = _build_factories()
 
 
@@ -635,8 +636,6 @@ def factory_for(decoded: Decoded | None) -> Factory:
     factory = FACTORIES.get(decoded.mnemonic)
     if factory is not None:
         return factory
-    if decoded.mnemonic in PRIVILEGED_LATER:
-        return _unimplemented
     return _trap_factory(ECODE_INE, f"{decoded.mnemonic} is not implemented by this core")
 
 

@@ -10,6 +10,11 @@ Rules, with c the counter value of the instruction that writes TCFG:
 - TI rises at c + InitVal + 2, the tick TVAL would go from 0 to -1. Periodic: TVAL reloads InitVal there,
   the period is InitVal + 1. One-shot: TVAL reads all ones (48 bits) from then on and En stays 1;
 - writing TCFG does not clear a pending TI; TICLR does (the core owns ESTAT, this class only says when).
+
+The LVZ guest timer is a second instance (design.md 12.4) with one more way in: a root `gcsrwr` of guest
+TVAL (`load`) sets TVAL = value from c + 1. Value 0 fires once at c + 2 whatever En and Periodic say, and
+TVAL then reads all ones, held; a non-zero value counts down while En = 1 (held otherwise) and expires at
+c + value + 2, after which Periodic reloads InitVal as usual.
 """
 
 from __future__ import annotations
@@ -24,32 +29,50 @@ class StableTimer:
         self.enabled = False
         self.periodic = False
         self.initval = 0
-        self.start = 0  # counter value at which TVAL = InitVal
+        self.start = 0  # counter value at which TVAL = first
+        self.first = 0  # the count loaded at start: InitVal, or a root gcsrwr's TVAL value
+        self.zero_shot = False  # a root gcsrwr of TVAL = 0: fires once, then all ones
         self.next_expiry: int | None = None  # counter value at which TI rises next
 
     def configure(self, tcfg: int, now: int) -> None:
         """A TCFG write by the instruction whose counter value is `now`."""
+        self._mode(tcfg)
+        self._start(self.initval, now, False)
+
+    def load(self, value: int, tcfg: int, now: int) -> None:
+        """A root gcsrwr/gcsrxchg of the guest TVAL by the instruction whose counter value is `now`."""
+        self._mode(tcfg)
+        value &= TVAL_ALL_ONES
+        self._start(value, now, value == 0)
+
+    def _mode(self, tcfg: int) -> None:
         self.enabled = bool(tcfg & TCFG_EN)
         self.periodic = bool(tcfg & TCFG_PERIODIC)
         self.initval = tcfg & TCFG_INITVAL
+
+    def _start(self, first: int, now: int, zero_shot: bool) -> None:
+        self.first = first
         self.start = now + 1
-        self.next_expiry = self.start + self.initval + 1 if self.enabled else None
+        self.zero_shot = zero_shot
+        self.next_expiry = self.start + first + 1 if self.enabled or self.zero_shot else None
 
     def tval(self, now: int) -> int:
         """TVAL as read by an instruction with counter value `now`."""
-        if not self.enabled or now < self.start:
-            return self.initval
+        if not (self.enabled or self.zero_shot) or now < self.start:
+            return self.first
         elapsed = now - self.start
-        if self.periodic:
-            return self.initval - elapsed % (self.initval + 1)
-        return self.initval - elapsed if elapsed <= self.initval else TVAL_ALL_ONES
+        if elapsed <= self.first:
+            return self.first - elapsed
+        if self.periodic and not self.zero_shot:
+            return self.initval - (elapsed - self.first - 1) % (self.initval + 1)
+        return TVAL_ALL_ONES
 
     def expire(self, now: int) -> bool:
         """True if TI rose at or before `now` since the last call; schedules the next expiry."""
         expiry = self.next_expiry
         if expiry is None or now < expiry:
             return False
-        if self.periodic:
+        if self.periodic and not self.zero_shot:
             period = self.initval + 1
             self.next_expiry = expiry + ((now - expiry) // period + 1) * period
         else:

@@ -2,14 +2,18 @@
 maintenance operations and the tlbfill index rule.
 
 - One fully associative MTLB of `TLB_ENTRIES` (= la_pkg::TLB_ENTRIES = 32) entries, no STLB.
-- An entry: E, VPPN (VA[47:13], kept in place as an address), PS, G, ASID, GID and the guest-bank bit (both
-  0 until LVZ: lookups match only GID/bank 0, i.e. root), and two halves in TLBELO layout (V, D, PLV, MAT,
-  PPN, NR, NX, RPLV; G is stored once, as G0 & G1, and read back in both halves).
+- An entry: E, VPPN (VA[47:13], kept in place as an address), PS, G, ASID, GID and the guest-bank bit, and
+  two halves in TLBELO layout (V, D, PLV, MAT, PPN, NR, NX, RPLV; G is stored once, as G0 & G1, and read
+  back in both halves).
+- A *view* is the (GID, bank) a lookup matches (design.md 12.6): root-mode translation (0, 0); stage 1 of a
+  guest (GSTAT.GID, 1); stage 2 (GSTAT.GID, 0); root TLB instructions (rgid, 0). Every operation takes its
+  view as arguments (default: the root's).
 - Match: E and (G or entry.ASID = asid) and VA[47:PS+1] = VPPN[47:PS+1] and GID/bank equal; the half is
   VA[PS]; PA = {half.PPN[47:PS], VA[PS-1:0]}. Several matches: the lowest index wins (as the RTL).
 - `translate` raises the fault in the manual's order: no match -> TLB refill; V = 0 -> PIL/PIS/PIF;
   privilege (RPLV = 0: CRMD.PLV <= PLV, RPLV = 1: equal) -> PPI; then NX (fetch) -> PNX, NR (load) -> PNR,
-  D = 0 (store, unless MISC.DWPL of PLV 0-2) -> PME.
+  D = 0 (store, unless MISC.DWPL of PLV 0-2) -> PME. Stage 2 (`stage2=True`) skips the privilege check and
+  DWPL (design.md 12.6) and marks its fault for the root (`Trap.to_root`).
 - The operations return the indices whose translations may have changed, so the core can drop the code
   it translated through them (lacosim.iss.core).
 - tlbfill's index: a 16-bit Galois LFSR per core (taps 0xB400) seeded from the run's tlb_seed, stepped
@@ -105,7 +109,8 @@ class TlbEntry:
         """'entry 5: VPPN 0x12345 PS 12 (4KiB) G 0 ASID 0x1 E 1; half 1: V 1 D 1 PLV 3 RPLV 0 NR 0 NX 0
         PPN 0x80' (both halves without a VA)."""
         head = (f"entry {index}: VPPN {self.vppn >> VPPN_LSB:#x} PS {self.ps} ({page_size_name(self.ps)}) "
-                f"G {int(self.g)} ASID {self.asid:#x} E {int(self.e)}")
+                f"G {int(self.g)} ASID {self.asid:#x} E {int(self.e)}"
+                + (f" GID {self.gid} bank {'guest' if self.bank else 'root'}" if self.gid or self.bank else ""))
         which = (0, 1) if va is None else ((va >> self.ps) & 1,)
         return head + "".join(f"; half {n}: {describe_half(self.halves[n])}" for n in which)
 
@@ -119,79 +124,92 @@ class Tlb:
     def __init__(self, core_id: int = 0, tlb_seed: int = 0) -> None:
         self.core_id = core_id
         self.entries = [TlbEntry() for _ in range(TLB_ENTRIES)]
-        self.gid = 0  # the current guest ID and bank (LVZ; 0 = root)
-        self.bank = 0
         self.lfsr = lfsr_reset(tlb_seed, core_id)
-        self._valid: list[TlbEntry] = []  # entries with E = 1 matching the current GID/bank, by index
+        self._valid: list[TlbEntry] = []  # entries with E = 1 of the root's view (0, 0), by index
         self._valid_index: list[int] = []
+        self._views: dict[tuple[int, int], tuple[list[int], list[TlbEntry]]] = {}  # the other views, lazily
 
     def reseed(self, tlb_seed: int) -> None:
         """The run's tlb_seed (the RTL's +tlb_seed plusarg): restart the fill LFSR."""
         self.lfsr = lfsr_reset(tlb_seed, self.core_id)
 
     def _refresh(self) -> None:
-        self._valid_index = [i for i, e in enumerate(self.entries) if e.e and e.gid == self.gid
-                             and e.bank == self.bank]
-        self._valid = [self.entries[i] for i in self._valid_index]
+        self._views.clear()
+        self._valid_index, self._valid = self._view(0, 0)
+
+    def _view(self, gid: int, bank: int) -> tuple[list[int], list[TlbEntry]]:
+        """(indices, entries) with E = 1 of one (GID, bank) view, cached until the next TLB change."""
+        view = self._views.get((gid, bank))
+        if view is None:
+            index = [i for i, e in enumerate(self.entries) if e.e and e.gid == gid and e.bank == bank]
+            view = self._views[(gid, bank)] = (index, [self.entries[i] for i in index])
+        return view
 
     # --- lookups ---------------------------------------------------------------------------------
-    def lookup(self, va: int, asid: int) -> int:
-        """The lowest index matching VA under ASID, or -1."""
-        for i, entry in zip(self._valid_index, self._valid, strict=True):
-            if (entry.g or entry.asid == asid) and entry.covers(va):
+    def lookup(self, va: int, asid: int, gid: int = 0, bank: int = 0, first: int = 0) -> int:
+        """The lowest index (>= first) of the view matching VA under ASID, or -1."""
+        indices, entries = (self._valid_index, self._valid) if not (gid or bank) else self._view(gid, bank)
+        for i, entry in zip(indices, entries, strict=True):
+            if (entry.g or entry.asid == asid) and entry.covers(va) and i >= first:
                 return i
         return -1
 
-    def translate(self, va: int, access: int, plv: int, asid: int, misc: int) -> tuple[int, int]:
-        """(PA, entry index) of a paged access, or the Trap of its fault (design.md 9.2)."""
+    def translate(self, va: int, access: int, plv: int, asid: int, misc: int, gid: int = 0, bank: int = 0,
+                  stage2: bool = False) -> tuple[int, int]:
+        """(PA, entry index) of a paged access, or the Trap of its fault (design.md 9.2). Stage 2 (a GPA
+        of a guest, design.md 12.6): no privilege or DWPL check, the fault goes to the root."""
         fetch = access == FETCH
-        index = self.lookup(va, asid)
+        index = self.lookup(va, asid, gid, bank)
+        what = "stage-2 " if stage2 else ""
         if index < 0:
-            raise Trap(ECODE_TLBR, 0, va, f"TLB refill: no entry maps {ACCESS_NAMES[access]} address {va:#x} "
-                       f"(ASID {asid:#x})", fetch)
+            raise Trap(ECODE_TLBR, 0, va, f"TLB refill: no entry maps {what}{ACCESS_NAMES[access]} address "
+                       f"{va:#x} (ASID {asid:#x}, GID {gid})", fetch, stage2)
         entry = self.entries[index]
         half = entry.half(va)
         if not half & TLBELO_V:
-            raise Trap(INVALID_ECODE[access], 0, va, f"{ACCESS_NAMES[access]} {va:#x}: entry {index} half "
-                       "has V = 0", fetch)
+            raise Trap(INVALID_ECODE[access], 0, va, f"{what}{ACCESS_NAMES[access]} {va:#x}: entry {index} half "
+                       "has V = 0", fetch, stage2)
         page_plv = (half >> TLBELO_PLV_SHIFT) & 3
-        if (plv != page_plv) if half & TLBELO_RPLV else (plv > page_plv):
+        if not stage2 and ((plv != page_plv) if half & TLBELO_RPLV else (plv > page_plv)):
             raise Trap(ECODE_PPI, 0, va, f"{ACCESS_NAMES[access]} {va:#x} at PLV{plv}: entry {index} allows "
                        f"PLV {'=' if half & TLBELO_RPLV else '<='} {page_plv}", fetch)
         if fetch:
             if half & TLBELO_NX:
-                raise Trap(ECODE_PNX, 0, va, f"fetch {va:#x}: entry {index} has NX = 1", True)
+                raise Trap(ECODE_PNX, 0, va, f"{what}fetch {va:#x}: entry {index} has NX = 1", True, stage2)
         elif access == LOAD:
             if half & TLBELO_NR:
-                raise Trap(ECODE_PNR, 0, va, f"load {va:#x}: entry {index} has NR = 1")
-        elif not half & TLBELO_D and not (plv < 3 and misc >> (MISC_DWPL_SHIFT + plv) & 1):
-            raise Trap(ECODE_PME, 0, va, f"store {va:#x}: entry {index} has D = 0")
+                raise Trap(ECODE_PNR, 0, va, f"{what}load {va:#x}: entry {index} has NR = 1", False, stage2)
+        elif not half & TLBELO_D and (stage2 or not (plv < 3 and misc >> (MISC_DWPL_SHIFT + plv) & 1)):
+            raise Trap(ECODE_PME, 0, va, f"{what}store {va:#x}: entry {index} has D = 0", False, stage2)
         return entry.physical(va, half), index
 
-    def search(self, va: int, asid: int) -> int:
-        """tlbsrch: the matching index or -1."""
-        return self.lookup(va, asid)
+    def search(self, va: int, asid: int, gid: int = 0, bank: int = 0, first: int = 0) -> int:
+        """tlbsrch: the matching index (>= first: a guest sees its partition only) or -1."""
+        return self.lookup(va, asid, gid, bank, first)
 
     # --- maintenance -----------------------------------------------------------------------------------
-    def write(self, index: int, vppn: int, ps: int, lo0: int, lo1: int, asid: int, valid: bool) -> list[int]:
-        """tlbwr/tlbfill into entry `index` (already < TLB_ENTRIES). Returns the indices whose
-        translations may change: this one and every valid entry the new one overlaps (shadowing)."""
+    def write(self, index: int, vppn: int, ps: int, lo0: int, lo1: int, asid: int, valid: bool, gid: int = 0,
+              bank: int = 0) -> list[int]:
+        """tlbwr/tlbfill into entry `index` (already < TLB_ENTRIES) of view (gid, bank). Returns the indices
+        whose translations may change: this one and every valid entry of its view the new one overlaps
+        (shadowing)."""
         entry = self.entries[index]
         entry.e = valid
         entry.vppn = vppn & VPPN_MASK
         entry.ps = ps & 0x3F
         entry.g = bool(lo0 & lo1 & TLBELO_G)
         entry.asid = asid & ASID_ASID
-        entry.gid, entry.bank = self.gid, self.bank
+        entry.gid, entry.bank = gid, bank
         entry.halves = (lo0 & HALF_MASK, lo1 & HALF_MASK)
         self._refresh()
-        return [index] + [i for i, other in zip(self._valid_index, self._valid, strict=True)
+        indices, entries = self._view(gid, bank)
+        return [index] + [i for i, other in zip(indices, entries, strict=True)
                           if i != index and valid and other.overlaps(entry)]
 
-    def next_fill_index(self) -> int:
-        """tlbfill standalone: step the LFSR, then its value mod TLB_ENTRIES."""
+    def next_fill_index(self, count: int = TLB_ENTRIES) -> int:
+        """tlbfill standalone: step the LFSR, then its value mod count (TLB_ENTRIES; a guest: GMTLBNum)."""
         self.lfsr = lfsr_step(self.lfsr)
-        return self.lfsr % TLB_ENTRIES
+        return self.lfsr % count
 
     def _invalidate(self, doomed: list[int]) -> list[int]:
         for i in doomed:
@@ -200,16 +218,18 @@ class Tlb:
             self._refresh()
         return doomed
 
-    def clear(self, asid: int) -> list[int]:
-        """tlbclr: every entry with G = 0 and ASID = asid."""
-        return self._invalidate([i for i, e in enumerate(self.entries) if e.e and not e.g and e.asid == asid])
+    def clear(self, asid: int, gid: int = 0, bank: int = 0) -> list[int]:
+        """tlbclr: every entry of the view with G = 0 and ASID = asid."""
+        return self._invalidate([i for i, e in enumerate(self.entries) if e.e and not e.g and e.asid == asid
+                                 and e.gid == gid and e.bank == bank])
 
-    def flush(self) -> list[int]:
-        """tlbflush: every entry."""
-        return self._invalidate([i for i, e in enumerate(self.entries) if e.e])
+    def flush(self, gid: int = 0, bank: int = 0) -> list[int]:
+        """tlbflush: every entry of the view (gtlbflush: the guest bank's view of the root TLB GID)."""
+        return self._invalidate([i for i, e in enumerate(self.entries) if e.e and e.gid == gid and e.bank == bank])
 
-    def invalidate(self, op: int, asid: int, va: int) -> list[int]:
-        """invtlb op (0-6; the caller raises INE above 6) with asid = rj[9:0] and va = rk."""
+    def invalidate(self, op: int, asid: int, va: int, gid: int = 0, banks: tuple[int, ...] = (0, 1)) -> list[int]:
+        """invtlb op (0-6; the caller raises INE above 6) with asid = rj[9:0] and va = rk, on the entries
+        with GID = gid in `banks` (root: either bank, design.md 12.6; a guest: its own bank 1)."""
         asid &= ASID_ASID
         tests = {
             0: lambda e: True,
@@ -217,14 +237,12 @@ class Tlb:
             2: lambda e: e.g,
             3: lambda e: not e.g,
             4: lambda e: not e.g and e.asid == asid,
-            5: lambda e: not e.g and e.asid == asid and e.covers(va) and self._root(e),
-            6: lambda e: (e.g or e.asid == asid) and e.covers(va) and self._root(e),
+            5: lambda e: not e.g and e.asid == asid and e.covers(va),
+            6: lambda e: (e.g or e.asid == asid) and e.covers(va),
         }
         test = tests[op]
-        return self._invalidate([i for i, e in enumerate(self.entries) if e.e and test(e)])
-
-    def _root(self, entry: TlbEntry) -> bool:
-        return entry.gid == self.gid and entry.bank == self.bank
+        return self._invalidate([i for i, e in enumerate(self.entries) if e.e and e.gid == gid and e.bank in banks
+                                 and test(e)])
 
 
 __all__ = ["ACCESS_NAMES", "FETCH", "INVTLB_MAX_OP", "LOAD", "STORE", "TLB_ENTRIES", "Tlb", "TlbEntry",
