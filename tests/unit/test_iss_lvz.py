@@ -709,3 +709,24 @@ def test_translation_report_of_a_guest_names_both_stages():
     text = mmu.describe(iss.csr.values, iss.tlb, va, False, True, iss.root_csr.values)
     assert "guest stage 1 (GID 1): TLB entry 20" in text and f"stage 2 of GPA {G_DATA:#x}: TLB entry 0" in text
     assert "GID 1 bank root" in text
+
+
+def test_a_guest_asid_change_by_the_root_drops_guest_code_fetched_through_stage1():
+    """The guest runs at VA X through its own TLB entries of ASID 1, exits, the root switches the guest's ASID
+    to 2 with gcsrwr and re-enters at X: the code of ASID 2's page runs, not the cached one."""
+    x = 0x0000_0077_0000_0000
+    iss = make([], enter=False)
+    put(iss.memory, hpa(G_CODE + 0x1000), [encode("addi.d", rd=4, rj=0, si12=1), encode("hvcl", code=0)])
+    put(iss.memory, hpa(G_CODE + 0x2000), [encode("addi.d", rd=4, rj=0, si12=2), encode("hvcl", code=0)])
+    put(iss.memory, HANDLER, [encode("gcsrwr", rd=6, csr=C.CSR_ASID), encode("csrwr", rd=7, csr=C.CSR_ERA), ERTN])
+    guest = iss.guest_csr.values
+    guest[C.CSR_CRMD], guest[C.CSR_ASID] = C.CRMD_PG, C.ASID_RESET | 1
+    iss.tlb.write(20, x, 12, lo(G_CODE + 0x1000), lo(G_CODE + 0x1000), 1, True, GID, 1)
+    iss.tlb.write(21, x, 12, lo(G_CODE + 0x2000), lo(G_CODE + 0x2000), 2, True, GID, 1)
+    iss.tlb_changed(None)
+    iss.root_csr.values[C.CSR_ERA] = x
+    iss.regs[6], iss.regs[7] = 2, x
+    steps(iss, 3)  # ertn, addi, hvcl (exit)
+    assert iss.regs[4] == 1 and iss.vm == 0
+    steps(iss, 4)  # gcsrwr ASID, csrwr ERA, ertn, addi
+    assert iss.regs[4] == 2 and iss.vm == 1 and iss.last_pc_pa == hpa(G_CODE + 0x2000)

@@ -8,8 +8,10 @@ Contract for a lockstep scoreboard
 
 Asynchronous inputs (lockstep=True: the model never takes an interrupt, never moves TI or the IPI line
 itself, and never reads a clock; everything asynchronous comes from the trace, in trace order):
-    hart.set_irq_lines(is_bits)      an IRQ event record: ESTAT.IS[12:2] <- is_bits[12:2] (HWI0-7, PMI, TI,
-                                     IPI levels; bits [1:0] are software's and ignored)
+    hart.set_irq_lines(irq)          an IRQ event record (the irq word, design.md 12.7): root ESTAT.IS[12:2] <-
+                                     irq[12:2] (HWI0-7, PMI, TI, IPI levels; bits [1:0] are software's and
+                                     ignored); the guest TI <- irq[27] (the rest of the guest IS is the
+                                     model's: GINTC with the root's HWI levels, the IS[12] latch, SWI)
     hart.set_async_value(v)          before the step of an instruction whose result is asynchronous: the
                                      rd value the trace recorded for rdtime* (counter + CNTC, already
                                      narrowed for rdtimel/h) and for csrrd/csrwr/csrxchg of TVAL. Consumed
@@ -17,7 +19,8 @@ itself, and never reads a clock; everything asynchronous comes from the trace, i
     hart.memory.iocsr.set_device_lines(levels)   EXTIOI source levels (ISR reads, HWI routing)
     hart.take_interrupt(intno)       checks CRMD.IE = 1 and that intno is the highest set bit of
                                      ESTAT.IS & ECFG.LIE (else InterruptMismatch naming what was pending
-                                     and enabled), then enters the handler with ERA = pc
+                                     and enabled), then enters the handler with ERA = pc. In guest mode the
+                                     root's bank is checked first (an exit), then the guest's (design.md 12.3)
     hart.set_tlbfill_index(i)        before the step of a tlbfill the RTL committed: the entry it chose
                                      (the record's tlb_idx; design.md 9.4). Consumed by that tlbfill;
                                      stepping a tlbfill without it raises AsyncInputError
@@ -46,9 +49,18 @@ allocation; copy what you keep):
                          the record is an exception (no GPR/memory/CSR effects; pc is then the handler)
                          or an interrupt. A TLB refill is an exception with ecode 0x3F (ECODE_TLBR)
     last_ertn            the instruction was ertn
-    last_plv, last_ie    CRMD.PLV / CRMD.IE before the instruction
+    last_plv, last_ie    CRMD.PLV / CRMD.IE before the instruction (of the executing bank)
+    last_guest           GSTAT.VM before the instruction (design.md 12.7)
+    last_gcsr            the CSR write fields describe a guest-bank write (guest-mode csr*, root gcsr*)
+    last_exit            the trap record was taken to the root from guest mode
 
 `retired` counts instructions that retired or raised an exception (not interrupts).
+
+LVZ (design.md 12): `root_csr` and `guest_csr` are the two banks (the same CsrFile class), `csr` the one of
+the executing mode, `vm` GSTAT.VM; `guest_timer` the guest bank's StableTimer. A root ertn with GSTAT.PVM
+(or, ending a refill, TLBRPRMD[3]) enters guest mode; a Trap with `to_root` (GSPR, HVC, GCM, a stage-2 fault),
+a guest exception under GCFG.TOE (GCHC) and a root interrupt leave it (`_take_trap`, `_take_interrupt`).
+Guest code is translated through both stages (mmu.guest_translate) into its own closures and cache.
 
 Address translation (design.md 9, lacosim.iss.mmu): DA mode maps every VA to VA[47:0]; PG mode tries the
 windows, then requires a canonical VA, then asks the core's TLB (`hart.tlb`, lacosim.iss.tlb). tlbfill takes
