@@ -114,7 +114,7 @@ module la_csr import la_pkg::*; #(
   localparam logic [63:0] FM_TLBRENTRY = 64'h0000_FFFF_FFFF_F000;
   localparam logic [63:0] FM_TLBRERA = 64'hFFFF_FFFF_FFFF_FFFD;
   localparam logic [63:0] FM_TLBREHI = 64'h0000_FFFF_FFFF_E03F;
-  localparam logic [63:0] FM_TLBRPRMD = Guest ? 64'h17 : 64'h1F;  // [3]: refill taken in guest mode
+  localparam logic [63:0] FM_TLBRPRMD = 64'h17;          // [3] (root: a refill from guest mode) is RO
   localparam logic [63:0] FM_GSTAT  = 64'h00FF_0002;     // PVM, GID (VM, GIDBITS read-only)
   localparam logic [63:0] FM_GCFG   = 64'h0030_AAB0;     // MATC SIT TIT TOE TOP TORU GCI
   localparam logic [63:0] FM_GINTC  = 64'h00FF_FFFF;     // VIP PIP HC
@@ -329,7 +329,8 @@ module la_csr import la_pkg::*; #(
                                                          EXC_PNX, EXC_PPI};
   assign badv_we   = tlbehi_we || (!trap_int_i && trap_cause_i inside {EXC_ADEF, EXC_ADEM, EXC_ALE});
   // A failed fetch has no word; a refill writes only the TLBR* registers (QEMU: no BADI either)
-  assign badi_we   = !trap_int_i && !trap_fetch_i && !refill;
+  // GCHC neither (spec-la64-lvz.md 1: BADI is written for every synchronous exception but INT/GCHC/MERR)
+  assign badi_we   = !trap_int_i && !trap_fetch_i && !refill && trap_cause_i != EXC_GCHC;
 
   // ---------------------------------------------------------------------------------------------
   // TLB maintenance (design.md 9.4)

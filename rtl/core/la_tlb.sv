@@ -106,10 +106,10 @@ module la_tlb import la_pkg::*; #(
     assign part[i] = 32'(i) >= 32'(Entries) - 32'(part_num_i);
   end
 
-  // An entry of this GID and bank (a guest-bank entry only inside the partition)
+  // An entry of this GID and bank (a guest's entries also outside a partition the root shrank: 12.8)
   function automatic logic owner_match(input logic [IdxW-1:0] i, input logic [7:0] gid,
                                        input logic bank);
-    return gid_q[i] == gid && gbank_q[i] == bank && (!bank || part[i]);
+    return gid_q[i] == gid && gbank_q[i] == bank;
   endfunction
 
   function automatic logic entry_match(input logic [IdxW-1:0] i, input logic [47:13] vpn,
@@ -220,8 +220,10 @@ module la_tlb import la_pkg::*; #(
     op_match = '0;
     if (srch) begin
       for (int i = Entries - 1; i >= 0; i--) begin
+        // a guest's tlbsrch answers only from its partition (an index relative to it)
         op_match[i] = e_q[i] && (g_q[i] || asid_q[i] == op_asid) && op_owner(IdxW'(i)) &&
-                      ((vppn_q[i] ^ op_vpn_i) & vmask_q[i]) == '0;
+                      ((vppn_q[i] ^ op_vpn_i) & vmask_q[i]) == '0 &&
+                      !(op_guest_i && op_i == TLBOP_SRCH && !part[i]);
         if (op_match[i]) begin
           op_hit = 1'b1;
           op_idx = IdxW'(i);
@@ -248,7 +250,8 @@ module la_tlb import la_pkg::*; #(
 
   always_comb begin
     rentry_o        = '0;
-    if (op_i == TLBOP_RD && !(op_guest_i && pempty)) begin
+    // a guest reads its own entries only: another's (or none, N = 0) reads as empty
+    if (op_i == TLBOP_RD && !(op_guest_i && (pempty || !owner_match(ridx, op_gid_i, 1'b1)))) begin
       rentry_o.e      = e_q[ridx];
       rentry_o.vppn   = vppn_q[ridx];
       rentry_o.ps     = ps_q[ridx];
@@ -296,14 +299,16 @@ module la_tlb import la_pkg::*; #(
       e_q     <= '0;
       g_q     <= '0;
       gbank_q <= '0;
+      for (int i = 0; i < Entries; i++) gid_q[i] <= '0;  // TRGP reads GID/bank of any entry (12.8)
     end else begin
       unique case (op_i)
         TLBOP_WR, TLBOP_FILL: begin
-          if (op_i == TLBOP_FILL) lfsr_q <= lfsr_next;
+          if (op_i == TLBOP_FILL && we_o) lfsr_q <= lfsr_next;  // a fill that writes nothing: no step
           if (we_o) begin
             e_q[widx]     <= wentry_i.e;
             g_q[widx]     <= wentry_i.g;
             gbank_q[widx] <= wentry_i.gbank;
+            gid_q[widx]   <= wentry_i.gid;
           end
         end
         TLBOP_CLR: begin
@@ -333,7 +338,6 @@ module la_tlb import la_pkg::*; #(
       pmask_q[widx] <= ppn_mask(wentry_i.ps);
       ps_q[widx]    <= wentry_i.ps;
       asid_q[widx]  <= wentry_i.asid;
-      gid_q[widx]   <= wentry_i.gid;
       lo0_q[widx]   <= wentry_i.lo0;
       lo1_q[widx]   <= wentry_i.lo1;
     end

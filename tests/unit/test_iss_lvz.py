@@ -37,8 +37,8 @@ def map_stage2(iss: Iss, index: int = 0, gid: int = GID, gpa: int = GPA, target:
 
 def make(guest_words: list[int], regs: dict[int, int] | None = None, *, root_words: list[int] | None = None,
          lockstep: bool = False, gcfg: int = 0, enter: bool = True, stage2: bool = True) -> Iss:
-    """A root in DA mode whose first instruction is an ertn into a guest (PVM = 1, GID 1, ERA = G_CODE) in
-    DA mode; stage 2 maps the guest's 128 KiB at GPA to HPA. Root and guest handlers spin. `enter` steps
+    """A root in DA mode whose first instruction is an ertn into a guest (PVM = 1, GID 1, ERA = G_CODE, a
+    16-entry partition) in DA mode; stage 2 maps the guest's 128 KiB at GPA to HPA. Root and guest handlers spin. `enter` steps
     the ertn."""
     memory = Memory(ram_size=1 << 20)
     put(memory, BASE, (root_words if root_words is not None else [ERTN]) + [SPIN])
@@ -49,6 +49,7 @@ def make(guest_words: list[int], regs: dict[int, int] | None = None, *, root_wor
     root, guest = iss.root_csr.values, iss.guest_csr.values
     root[C.CSR_EENTRY], root[C.CSR_TLBRENTRY], root[C.CSR_ERA] = HANDLER, REFILL, G_CODE
     root[C.CSR_GSTAT] |= C.GSTAT_PVM | GID << C.GSTAT_GID_SHIFT
+    root[C.CSR_GTLBC] |= 16  # a 16-entry guest partition, as a hypervisor sets it (the reset value is 0)
     root[C.CSR_GCFG] |= gcfg
     guest[C.CSR_EENTRY], guest[C.CSR_TLBRENTRY] = G_HANDLER, G_REFILL
     if stage2:
@@ -101,7 +102,7 @@ def test_root_lvz_csrs_reset_values_and_read_only_fields():
     iss = Iss(Memory(ram_size=1 << 16))
     root = iss.root_csr
     assert root.read(C.CSR_GSTAT) == 0x80 and root.read(C.CSR_GCFG) == 0x0007_5543
-    assert root.read(C.CSR_GTLBC) == 16 and root.read(C.CSR_GINTC) == 0 and root.read(C.CSR_TRGP) == 0
+    assert root.read(C.CSR_GTLBC) == 0 and root.read(C.CSR_GINTC) == 0 and root.read(C.CSR_TRGP) == 0
     for num in (C.CSR_GSTAT, C.CSR_GCFG, C.CSR_GINTC, C.CSR_GCNTC, C.CSR_TRGP):
         root.write(num, M64)
     assert root.read(C.CSR_GSTAT) == 0x80 | C.GSTAT_PVM | 0xFF << 16  # VM and GIDBITS read-only

@@ -481,7 +481,11 @@ def _tlbwr_factory(fill: bool) -> Factory:
             else:
                 if vals[CSR_CRMD] & 3:
                     raise _ipe(mnemonic)
+                # the root fills below the guest partition (all 32 entries for writes by index)
                 first, count, gid, bank = 0, TLB_ENTRIES, core.rgid(), 0
+                if fill:
+                    count -= _partition(core)[1]
+                    count = count or TLB_ENTRIES
             vppn, ps, lo0, lo1, valid = _tlb_source(vals)
             index = core.tlbfill_index(first, count) if fill else first + (vals[CSR_TLBIDX] & TLBIDX_INDEX) % count
             changed = tlb.write(index, vppn, ps, lo0, lo1, vals[CSR_ASID] & ASID_ASID, valid, gid, bank)

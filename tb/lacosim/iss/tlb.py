@@ -207,9 +207,9 @@ class Tlb:
                           if i != index and valid and other.overlaps(entry)]
 
     def next_fill_index(self, count: int = TLB_ENTRIES) -> int:
-        """tlbfill standalone: step the LFSR, then its value mod count (TLB_ENTRIES; a guest: GMTLBNum)."""
+        """tlbfill standalone: step the LFSR, then (its value mod TLB_ENTRIES) mod count (design.md 12.6)."""
         self.lfsr = lfsr_step(self.lfsr)
-        return self.lfsr % count
+        return (self.lfsr % TLB_ENTRIES) % count
 
     def _invalidate(self, doomed: list[int]) -> list[int]:
         for i in doomed:
