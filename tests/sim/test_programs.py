@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from lacosim.qemu import run_qemu
-from lacosim.regress.plan import RTL_PENDING
 
 from sim.conftest import SW_BUILD, program, run_lacosim
 
@@ -13,11 +12,8 @@ PROGRAMS = ["hello", "isa_alu", "isa_shift", "isa_muldiv", "isa_ldst", "isa_bran
             "mmu_refill", "mmu_faults", "mmu_asid", "mmu_invtlb", "mmu_huge", "mmu_user"]
 # paging programs whose behaviour QEMU 7.2 does not model (tests/sim/test_iss_vs_qemu.py QEMU_DIFFERS):
 # the RTL in lockstep must print their own PASS line
-HW_ONLY = ["mmu_faults_hw", "mmu_walk_hw"]
-# LVZ programs (sw/lvz): LVZ: RTL not yet, QEMU never. The model runs them (tests/sim/test_iss_vs_qemu.py
-# QEMU_DIFFERS); the regression leaves them out too (lacosim.regress.plan.RTL_PENDING); they join HW_ONLY
-# when the RTL implements LVZ (issue 8).
-LVZ_PENDING = sorted(RTL_PENDING)
+# (and lvz_smoke: QEMU's TCG has no LVZ; the other sw/lvz programs are TEST classes, tests/sim/test_lvz.py)
+HW_ONLY = ["mmu_faults_hw", "mmu_walk_hw", "lvz_smoke"]
 
 
 def test_the_program_list_is_complete():
@@ -26,7 +22,7 @@ def test_the_program_list_is_complete():
     owned = {cls.program for cls in LacosimTest.registry.values() if cls.program}
     owned |= {f"{p}_bug" for p in owned}
     built = {p.stem for p in SW_BUILD.glob("*.elf") if not p.stem.startswith("bad_")} - owned - {"hello"}
-    assert built == set(PROGRAMS + HW_ONLY + LVZ_PENDING) - {"hello"}, \
+    assert built == set(PROGRAMS + HW_ONLY) - {"hello"}, \
         "a program in sw/ is neither cross-checked against QEMU here nor owned by a TEST class"
 
 

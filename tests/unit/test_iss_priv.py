@@ -174,9 +174,7 @@ def sv_constant(pkg: str, name: str) -> int:
                                              (4, "CPUCFG4_VAL"), (5, "CPUCFG5_VAL")])
 def test_cpucfg_matches_la_pkg(index, name):
     pkg = (REPO / "rtl/core/la_pkg.sv").read_text()
-    # CPUCFG2's LVZ bits (design.md 12.1): the model has them; the RTL sets them when it implements LVZ
-    lvz = C.CPUCFG2_LVZ if index == 2 else 0
-    assert C.cpucfg_word(index) == sv_constant(pkg, name) | lvz
+    assert C.cpucfg_word(index) == sv_constant(pkg, name)
 
 
 def test_configuration_csrs_match_la_pkg():

@@ -49,7 +49,7 @@ class CoreGintc:
         self.gintc = Timeline()      # VIP [7:0], PIP [15:8] as in force per cycle
         self.phys = Timeline()       # root IS[9:2]
         self.guest = Timeline()      # observed guest IS[9:2]
-        self.writes: list[tuple[int, int]] = []  # (retire cycle, value) of recent GINTC writes
+        self.writes: list[tuple[int, int]] = []  # (retire cycle, value) of the last GINTC writes
         self.points: list[int] = []  # cycles still to compare
 
     def predicted(self, cycle: int) -> int:
@@ -65,7 +65,6 @@ class GintcScoreboard(uvm_subscriber):
         self.cores = [CoreGintc() for _ in range(self.cfg.cores)]
         self.failed = 0
         self._batch: np.ndarray | None = None
-        self._idx = -1
 
     def write(self, batch: np.ndarray) -> None:
         kinds = batch["kind"]
@@ -73,7 +72,6 @@ class GintcScoreboard(uvm_subscriber):
             & (batch["csr"] == CSR_GINTC) & ((batch["flags2"] & trace.FLAG2_GCSR) == 0)
         self._batch = batch
         for i in np.flatnonzero(gintc_w | (kinds == trace.KIND_IRQ)):
-            self._idx = int(i)
             rec = batch[i]
             core, cycle = int(rec["core"]), int(rec["cycle"])
             st = self.cores[core]
@@ -85,11 +83,10 @@ class GintcScoreboard(uvm_subscriber):
             else:
                 value = int(rec["csr_wdata"]) & 0xFFFF
                 st.gintc.set(cycle + 1, value)
-                st.writes = [*st.writes[-3:], (cycle, value)]
+                st.writes = [*st.writes[-15:], (cycle, value)]
                 st.points.append(cycle + 1)
                 self._cover(value)
         last = int(batch["cycle"][-1])
-        self._idx = len(batch) - 1
         for core, st in enumerate(self.cores):
             self._compare(core, st, upto=last)
 
@@ -106,13 +103,15 @@ class GintcScoreboard(uvm_subscriber):
             if expected != observed:
                 g = st.gintc.at(cycle)
                 lost = expected & ~observed
+                writes = [w for w in st.writes if w[0] < cycle][-4:]
                 self._fail(core, cycle,
                            "GINTC line not reflected in the guest ESTAT.IS" if lost else
                            "guest ESTAT.IS shows an HWI line GINTC does not assert",
                            f"at cycle {cycle}: GINTC.VIP {g & 0xFF:#04x}, PIP {g >> 8:#04x}, physical HWI "
                            f"{st.phys.at(cycle):#04x} -> expected guest IS[9:2] {expected:#04x} "
-                           f"(VIP | PIP & HWI, decision 3), observed {observed:#04x}; recent root GINTC "
-                           f"writes (retire cycle, value; effective the next cycle): {st.writes or 'none'}")
+                           f"(VIP | PIP & HWI, decision 3), observed {observed:#04x}; the last root GINTC "
+                           f"writes before it (retire cycle, value; effective the next cycle): "
+                           f"{[(c, hex(v)) for c, v in writes] or 'none'}")
             elif expected:
                 self.cov.hit("gintc", "guest line asserted")
 
@@ -129,5 +128,5 @@ class GintcScoreboard(uvm_subscriber):
             return
         retire = ConfigDB().get(self, "", "retire_monitor")
         self.failures.add(Failure("gintc", summary, detail, cycle=cycle, core=core,
-                                  recent=retire.recent(core, self._batch, self._idx),
+                                  recent=retire.recent_until(core, self._batch, cycle),
                                   repro=self.cfg.repro_with_waves(cycle)))

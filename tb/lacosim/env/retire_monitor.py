@@ -175,6 +175,14 @@ class RetireMonitor(uvm_subscriber):
         hist = np.concatenate(parts)[-HISTORY:]
         return "\n".join(format_retire(r, self.image) for r in hist)
 
+    def recent_until(self, core: int, batch: np.ndarray | None, cycle: int) -> str:
+        """The last HISTORY instructions of a core up to `cycle`, for a checker that noticed a failure later
+        than it happened (a whole batch of the trace on): the history, then the batch's records to `cycle`."""
+        if batch is None:
+            return self.recent(core)
+        upto = int(np.searchsorted(batch["cycle"], cycle, side="right")) - 1
+        return self.recent(core, batch, upto) if upto >= 0 else self.recent(core, batch[:0], -1)
+
     def report(self, summary: str, batch: np.ndarray, idx: int, detail: str = "",
                check: str = "bus") -> None:
         rec = batch[idx]

@@ -61,10 +61,6 @@ def _relative(path: object) -> str:
     return text.removeprefix(root)
 
 
-# Built programs the RTL cannot run yet, kept out of the regression's ELF jobs (and of tests/sim/test_programs.py)
-RTL_PENDING = {"lvz_smoke": "LVZ: RTL not yet, QEMU never"}
-
-
 def plan(seeds: int, first_seed: int, bug: str = "") -> list[Job]:
     """Every job of a regression with `seeds` seeds from `first_seed`; `bug` plants an RTL bug in every
     simulation (to see the regression catch it)."""
@@ -79,8 +75,7 @@ def plan(seeds: int, first_seed: int, bug: str = "") -> list[Job]:
     jobs += [Job(f"elf-{p.stem}", f"elf-{p.stem}", (("ELF", _relative(p)), ("SEED", str(first_seed)), *planted),
                  seed=first_seed, cores=registry["elf"].cores)
              for p in sorted(SW_BUILD.glob("*.elf"))
-             if not p.stem.startswith("bad_") and not p.stem.endswith("_bug") and p.stem not in owned
-             and p.stem not in RTL_PENDING]
+             if not p.stem.startswith("bad_") and not p.stem.endswith("_bug") and p.stem not in owned]
     # Random differential programs, in chunks so a failure names a small seed range.
     base = 100_000 + first_seed * 1000
     for chunk in range(seeds):
