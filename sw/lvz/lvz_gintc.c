@@ -8,6 +8,10 @@
  *   D  a root interrupt pending while the guest runs exits (INT) before a pending guest interrupt is taken:
  *      the root raises its own SWI0 (root LIE = SWI0, root PIE = 1) and the guest's VIP together
  *   E  PIP without a physical line asserts nothing; HC is stored and read back
+ *   F  PIP passes a physical line through: the root routes EXTIOI source g_source to HWI g_line of core 0
+ *      (its own LIE leaves it off), the testbench pulses ext_irq[g_source] g_pulses times (lacosim.tests.lvz)
+ *      and the guest takes each pulse in its own handler, masking its LIE until the pulse is over (skipped
+ *      with g_pulses = 0, the default: the model alone has no device)
  * Success: "lvz_gintc: PASS" (guest), then "guest exit 0" (root).
  */
 #include <stdint.h>
@@ -16,9 +20,17 @@
 #include "lvz.h"
 #include "param.h"
 #include "print.h"
+#include "timer.h"
 #include "trap.h"
 
 PARAM(g_line, 3);
+PARAM(g_source, 5);
+PARAM(g_pulses, 0);         /* F: pulses the testbench drives (0: no device, F is skipped) */
+PARAM(g_wait, 200000);      /* F: ticks the guest waits for all pulses */
+
+#define IOCSR_EXTIOI_IPMAP 0x14c0U   /* byte per source: HWI pin */
+#define IOCSR_EXTIOI_EN    0x1600U   /* bit per source */
+#define IOCSR_EXTIOI_ROUTE 0x1c00U   /* byte per source: core bitmap */
 
 #define HC_VIP_SET   0x10   /* GINTC.VIP |= 1 << a0 */
 #define HC_VIP_CLEAR 0x11
@@ -26,9 +38,16 @@ PARAM(g_line, 3);
 #define HC_ESTAT_CLR 0x13
 #define HC_BOTH      0x14   /* D: root SWI0 + guest VIP[g_line] */
 #define HC_GINTC     0x15   /* GINTC = a0, returns GINTC */
+#define HC_PIP_ROUTE 0x16   /* F: route g_source to HWI g_line of core 0, PIP[g_line] = 1 */
 
 static volatile uint64_t seq[16], nseq;   /* what happened, in order: 'R' root INT exit, 'H'/'S'/'I' guest */
 static volatile uint64_t taken[13];
+static volatile uint64_t pip_mode;
+
+static inline void iocsr_write8(uint32_t addr, uint8_t v)
+{
+    __asm__ volatile("iocsrwr.b %0, %1" : : "r"(v), "r"(addr) : "memory");
+}
 static unsigned failures;
 
 static void log_event(uint64_t what)
@@ -61,6 +80,14 @@ int lvz_on_exit(struct trap_frame *tf)
         tf->prmd |= PRMD_PIE;                          /* root IE = 1 while in the guest */
         break;
     case HC_GINTC: csrwr(CSR_GINTC, a0); tf->regs[4] = csrrd(CSR_GINTC); break;
+    case HC_PIP_ROUTE: {
+        unsigned src = (unsigned)g_source & 31;
+        iocsr_write8(IOCSR_EXTIOI_IPMAP + src, (uint8_t)(g_line & 7));
+        iocsr_write8(IOCSR_EXTIOI_ROUTE + src, 1);
+        iocsr_write8(IOCSR_EXTIOI_EN + src / 8, (uint8_t)(1u << (src % 8)));
+        csrwr(CSR_GINTC, 1UL << (8 + (g_line & 7)));
+        break;
+    }
     default: return 0;
     }
     tf->era += 4;
@@ -94,6 +121,8 @@ static void g_irq(struct trap_frame *tf)
     } else if (n == IRQ_IPI) {
         hvcl(HC_ESTAT_CLR, IRQ_IPI);
         log_event('I');
+    } else if (pip_mode) {                           /* F: a physical pulse; ours until it ends */
+        ecfg_lie_clear(1UL << n);
     } else {
         hvcl(HC_VIP_CLEAR, n - 2);
         log_event('H');
@@ -155,6 +184,22 @@ void guest_main(void)
     uint64_t g = hvcl(HC_GINTC, 0xAB0000UL | (0xffUL << 8));
     check(g == (0xAB0000UL | (0xffUL << 8)), "E: GINTC reads back (HC stored)");
     check(guest_is() == 0, "E: PIP without a physical line asserts nothing");
+    hvcl(HC_GINTC, 0);
+
+    /* F */
+    uint64_t before = taken[irq], t0 = rdtime();
+    pip_mode = 1;
+    hvcl(HC_PIP_ROUTE, 0);
+    ecfg_lie_write(1UL << irq);
+    irq_enable();
+    while (taken[irq] - before < g_pulses && rdtime() - t0 < g_wait) {
+        if (!(csrrd(CSR_ECFG) & (1UL << irq)) && !(guest_is() & (1u << irq)))
+            ecfg_lie_set(1UL << irq);                 /* the pulse is over: listen again */
+    }
+    irq_disable();
+    if (taken[irq] - before != g_pulses)
+        printf("    %lu of %lu pulses taken\n", taken[irq] - before, g_pulses);
+    check(taken[irq] - before == g_pulses, "F: PIP passes the physical HWI line: every pulse taken in the guest");
     hvcl(HC_GINTC, 0);
 
     printf("lvz_gintc: %s\n", failures ? "FAIL" : "PASS");

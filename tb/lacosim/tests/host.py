@@ -7,6 +7,7 @@ and written into the program through ELF symbols (the program prints the values 
 
 from __future__ import annotations
 
+import logging
 import random
 
 import cocotb
@@ -101,13 +102,29 @@ class IpiEcfg(ProgramSelfCheck):
         db.set(None, "*", "ipi_require_delivery", True)
 
 
+CLOCK_NS = 10  # la_tb_top: always #5 clk = ~clk
+
+
+async def pulse_ext_irq(logger: logging.Logger, source: int, count: int, width: int, gap: int, start: int) -> None:
+    """A device on la_tb_top.ext_irq[source]: `count` pulses of `width` cycles, `gap` cycles apart, from cycle
+    `start`. Sparse: it waits on timers between pulses, never on clock edges."""
+    line = cocotb.top.ext_irq
+    logger.info(f"device driver: {count} pulses of {width} cycles on ext_irq[{source}], {gap} cycles apart, "
+                f"from cycle {start}")
+    await Timer(start * CLOCK_NS, "ns")
+    for _ in range(count):
+        line.value = 1 << source
+        await Timer(width * CLOCK_NS, "ns")
+        line.value = 0
+        await Timer(gap * CLOCK_NS, "ns")
+
+
 class HostHwi(ProgramSelfCheck):
     """Device interrupts: the test drives la_tb_top.ext_irq[source] with seeded pulses; the program
     routes the source through the EXTIOI-style controller to each HWI pin of core 0 in turn (from a
     seeded first pin), so one run takes HWI0-7 once each."""
     name = "host_hwi"
     program = "host_hwi"
-    CLOCK_NS = 10            # la_tb_top: always #5 clk = ~clk
     START_CYCLES = 30_000    # the program has routed the source and is waiting by then
 
     @staticmethod
@@ -127,16 +144,8 @@ class HostHwi(ProgramSelfCheck):
         await super().run_phase()
 
     async def drive_pulses(self, plan: dict[str, int]) -> None:
-        """Sparse driver: it waits on timers between pulses, never on clock edges."""
-        line = cocotb.top.ext_irq
-        self.logger.info(f"device driver: {plan['hwi_count']} pulses of {plan['pulse_width']} cycles on "
-                         f"ext_irq[{plan['hwi_source']}], {plan['pulse_gap']} cycles apart")
-        await Timer(self.START_CYCLES * self.CLOCK_NS, "ns")
-        for _ in range(plan["hwi_count"]):
-            line.value = 1 << plan["hwi_source"]
-            await Timer(plan["pulse_width"] * self.CLOCK_NS, "ns")
-            line.value = 0
-            await Timer((plan["pulse_gap"] + plan["hwi_quiet"]) * self.CLOCK_NS, "ns")
+        await pulse_ext_irq(self.logger, plan["hwi_source"], plan["hwi_count"], plan["pulse_width"],
+                            plan["pulse_gap"] + plan["hwi_quiet"], self.START_CYCLES)
 
 
 class HostUartIrq(ProgramSelfCheck):

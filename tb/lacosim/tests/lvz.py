@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import random
 
+import cocotb
+
 from lacosim.elf import ElfImage
-from lacosim.tests.host import ProgramSelfCheck, _multiple_of_4, _set
+from lacosim.tests.host import ProgramSelfCheck, _multiple_of_4, _set, pulse_ext_irq
 
 # every exit cause and the guest's own exceptions these programs raise on purpose
 LVZ_EXCEPTIONS = frozenset({"GSPR", "HVC", "GCM", "TLBR", "PIL", "PIS", "PIF", "PME", "SYS", "IPE"})
@@ -35,13 +37,28 @@ class LvzGuestTimer(LvzTest):
 
 
 class LvzGintc(LvzTest):
-    """GINTC.VIP into the guest, root-set SWI/IPI, LIE gating, root interrupts exit first."""
+    """GINTC.VIP into the guest, root-set SWI/IPI, LIE gating, root interrupts exit first, and PIP passing
+    a physical line the testbench pulses (part F) through to the guest."""
     name = "lvz_gintc"
     program = "lvz_gintc"
+    START_CYCLES = 45_000   # parts A-E take about 30 000 cycles; F then waits for the pulses
+
+    @staticmethod
+    def plan(rng: random.Random) -> dict[str, int]:
+        return {"g_line": rng.randrange(8), "g_source": rng.choice([s for s in range(32) if s != 2]),
+                "g_pulses": rng.randint(2, 4), "pulse_width": rng.randrange(200, 800),
+                "pulse_gap": rng.randrange(3000, 8000)}
 
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
-        return _set(image, {"g_line": rng.randrange(8)})
+        plan = cls.plan(rng)
+        return _set(image, {k: plan[k] for k in ("g_line", "g_source", "g_pulses")} | {"g_wait": 400_000})
+
+    async def run_phase(self) -> None:
+        plan = self.plan(random.Random(self.cfg.seed))
+        cocotb.start_soon(pulse_ext_irq(self.logger, plan["g_source"], plan["g_pulses"], plan["pulse_width"],
+                                        plan["pulse_gap"], self.START_CYCLES))
+        await super().run_phase()
 
 
 class LvzStage2(LvzTest):
