@@ -12,6 +12,7 @@ same results whether the pages fault in or are all pre-installed, and whatever t
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import pytest
 from lacosim.qemu import run_qemu
 from lacosim.randgen.generator import GeneratorConfig
 from lacosim.randgen.paging import TlbMode
-from lacosim.randgen.program import RandomProgram, build_elf, build_program
+from lacosim.randgen.program import RandomProgram, build_elf, build_guest_program, build_program
 
 from sim.conftest import REPO, first_failure_first, run_lacosim
 
@@ -104,6 +105,29 @@ def test_random_paging_program_matches_qemu(seed):
     """Loads and stores through the TLB: refills, PIL/PIS, ASID switches and invalidations (needs the RTL TLB
     of design.md 9, and TLBR/PIL/PIS allowed for the ELF run)."""
     check_rtl_matches_qemu(seed, FIXED_LENGTH, paging=True)
+
+
+# the random differential in guest mode (issue 8): (seed, stage-2 offset of the guest's image; 0 = identity)
+GUEST_CASES = ((11, 0), (12, 0x80_0000))
+
+
+@pytest.mark.parametrize("seed,offset", GUEST_CASES, ids=[f"s{s}-offset{o:#x}" for s, o in GUEST_CASES])
+def test_random_program_in_a_guest_matches_qemu(seed, offset):
+    """The program run as an LVZ guest (randgen/guest_root.S: stage 2 at GPA + offset, IOCSR reads emulated by
+    the root) prints the root-mode program's signature, which QEMU gives; the RTL runs it in lockstep."""
+    program, elf = build(seed, 2000, paging=False)
+    expected = run_qemu(elf)
+    guest_elf = build_guest_program(program, OUT / "guest", offset)
+    res = run_lacosim("--elf", str(guest_elf))
+    repro = f"rerun: make sim ELF={guest_elf}"
+    assert res.returncode == 0, f"seed {seed} as a guest: the RTL run failed\n{res.report}\n{repro}"
+    lvz = json.loads((res.run_dir / "coverage.json").read_text()).get("lvz", {})
+    assert lvz.get("stage-2 TLBR"), f"the program never ran as a guest (no stage-2 refill): {lvz}"
+    if res.uart != expected:
+        line, exp, obs = first_difference(expected, res.uart)
+        pytest.fail(f"seed {seed} as a guest (stage-2 offset {offset:#x}): signature differs from QEMU's root-mode "
+                    f"run at line {line}:\n  QEMU:  {exp.decode(errors='replace')}\n"
+                    f"  guest: {obs.decode(errors='replace')}\n{repro}")
 
 
 # --- the oracle side alone (QEMU only): the signature is reproducible and sensitive ---------------------------

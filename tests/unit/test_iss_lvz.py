@@ -37,9 +37,9 @@ def map_stage2(iss: Iss, index: int = 0, gid: int = GID, gpa: int = GPA, target:
 
 def make(guest_words: list[int], regs: dict[int, int] | None = None, *, root_words: list[int] | None = None,
          lockstep: bool = False, gcfg: int = 0, enter: bool = True, stage2: bool = True) -> Iss:
-    """A root in DA mode whose first instruction is an ertn into a guest (PVM = 1, GID 1, ERA = G_CODE, a
-    16-entry partition) in DA mode; stage 2 maps the guest's 128 KiB at GPA to HPA. Root and guest handlers spin. `enter` steps
-    the ertn."""
+    """A root in DA mode whose first instruction is an ertn into a guest (PVM = 1, GID 1, ERA = G_CODE,
+    a 16-entry partition) in DA mode; stage 2 maps the guest's 128 KiB at GPA to HPA. Root and guest
+    handlers spin. `enter` steps the ertn."""
     memory = Memory(ram_size=1 << 20)
     put(memory, BASE, (root_words if root_words is not None else [ERTN]) + [SPIN])
     for addr in (HANDLER, REFILL, hpa(G_HANDLER), hpa(G_REFILL)):

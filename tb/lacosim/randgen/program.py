@@ -45,6 +45,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 LINK_SCRIPT = PACKAGE_DIR / "link.ld"
 SIGNATURE_SOURCE = PACKAGE_DIR / "signature.S"
 PAGING_SOURCE = PACKAGE_DIR / "paging.S"
+GUEST_ROOT_SOURCE = PACKAGE_DIR / "guest_root.S"  # runs the program as an LVZ guest (build_guest_program)
+GUEST_LINK_SCRIPT = PACKAGE_DIR / "guest_link.ld"
 PAGING_MARKER = "rand_paging_table:"  # a program that defines it links paging.S
 CRMD_PG_MODE = 0xB0  # PG = 1, DATF = DATM = 1 (CC), PLV0, IE = 0
 CRMD_DA_MODE = 0x08
@@ -331,3 +333,27 @@ def build_elf(asm: Path, elf: Path | None = None) -> Path:
 
 def build_program(program: RandomProgram, out_dir: Path) -> Path:
     return build_elf(program.write(out_dir))
+
+
+def build_guest_program(program: RandomProgram, out_dir: Path, s2_offset: int = 0) -> Path:
+    """The same program run as an LVZ guest by guest_root.S (issue 8's random differential): stage 2 maps its
+    image at GPA + s2_offset (identity for 0). Its signature must equal the root-mode program's, byte for
+    byte; QEMU runs only the latter (TCG has no LVZ). Non-paging programs only (the guest partition has 16
+    entries and the paging programs' handlers assume the whole MTLB)."""
+    if program.paging:
+        raise BuildError("a paging program cannot run as a guest (build_guest_program)")
+    asm = program.write(out_dir)
+    text = asm.read_text()
+    entry = "    .globl _start\n_start:"
+    if entry not in text:
+        raise BuildError(f"{asm}: no _start to turn into the guest's entry")
+    guest_asm = asm.with_name(f"{asm.stem}-guest-{s2_offset:x}.S")
+    guest_asm.write_text(text.replace(entry, "    .globl rand_guest_start\nrand_guest_start:"))
+    elf = guest_asm.with_suffix(".elf")
+    cmd = zig_command([guest_asm, SIGNATURE_SOURCE, GUEST_ROOT_SOURCE], elf)
+    cmd[cmd.index("-T") + 1] = str(GUEST_LINK_SCRIPT)
+    cmd.insert(cmd.index("-T"), f"-DRAND_S2_OFFSET={s2_offset:#x}")
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise BuildError(f"building {guest_asm} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    return elf
