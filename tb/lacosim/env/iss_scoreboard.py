@@ -45,7 +45,10 @@ Asynchronous inputs: given to the model at the recorded point, before the hart s
     - counter and timer reads (`rdtime*`, csr* of TVAL: `is_async_read(insn)`): `hart.set_async_value(v)`
       with the RTL's rd value before the step (the counter is cycle-derived); the model checks rdtime is
       monotonic per core, and the timer scoreboard checks the value itself;
-    - `idle`: the next retirement after an idle is accepted only if (IS & LIE) was non-zero meanwhile;
+    - `idle`: the next retirement after an idle is accepted only if (IS & LIE) was non-zero meanwhile,
+      with the IRQ events up to that cycle applied (architecture.md 4.6: whatever CRMD.IE says, and a line
+      that is pending but not enabled in LIE must not end idle). The model raises IdleWakeError and the
+      failure is reported as check "idle" (design.md 7.4);
     - tlbfill: the entry the RTL's fill LFSR chose (design.md 9.4) is the record's tlb_idx (flags2 bit 0
       set): `hart.set_tlbfill_index(tlb_idx)` before the step; the model replays it (a tlbfill record
       without tlb_we makes the model stop with AsyncInputError).
@@ -67,8 +70,8 @@ from lacosim.isa.decoder import encode
 from lacosim.isa.disasm import disassemble
 from lacosim.iss import mmu
 from lacosim.iss.core import Iss, new_machine
-from lacosim.iss.csr import ASID_ASID, CSR_ASID
-from lacosim.iss.errors import IssError
+from lacosim.iss.csr import ASID_ASID, CSR_ASID, INTERRUPT_NAMES
+from lacosim.iss.errors import IdleWakeError, IssError
 from lacosim.iss.privileged import is_async_read
 
 EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
@@ -77,6 +80,11 @@ PHYS_ACCESS_MASK, PHYS_ACCESSES = 0xFFFC_0000, (0x0640_0000, 0x0644_0000)  # ldd
 
 ABI = ["zero", "ra", "tp", "sp", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0", "t1", "t2", "t3",
        "t4", "t5", "t6", "t7", "t8", "r21", "fp", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"]
+
+
+def _lines(bits: int) -> str:
+    """'TI, IPI' for ESTAT.IS / ECFG.LIE bits, 'none' for 0."""
+    return ", ".join(name for n, name in enumerate(INTERRUPT_NAMES) if bits >> n & 1) or "none"
 
 
 class IssScoreboard(uvm_subscriber):
@@ -134,6 +142,9 @@ class IssScoreboard(uvm_subscriber):
                 hart.set_tlbfill_index(int(batch["tlb_idx"][i]))
             try:
                 hart.step()
+            except IdleWakeError as e:
+                self._idle_woke(batch, i, e)
+                return
             except IssError as e:
                 if trap & trace.TRAP_VALID and hart.pc == pc:
                     # Both trapped with no handler installed: the exception checks report it; the model
@@ -183,7 +194,19 @@ class IssScoreboard(uvm_subscriber):
                 or hart.last_iocsr != int(bool(int(rec["mode"]) & trace.MODE_IOCSR)))
 
     # ------------------------------------------------------------------------------------------
-    def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "") -> None:
+    def _idle_woke(self, batch: np.ndarray, idx: int, err: IdleWakeError) -> None:
+        """The RTL ended an idle although nothing pending was enabled (architecture.md 4.6)."""
+        cycle = int(batch["cycle"][idx])
+        masked = err.is_seen & ~err.lie
+        why = (f"idle at {self.harts[int(batch['core'][idx])].describe(err.idle_pc)} ended: the core retired the "
+               f"instruction after it at cycle {cycle}, but ESTAT.IS & ECFG.LIE stayed 0 since the idle retired\n"
+               f"ESTAT.IS = {err.is_bits:#06x} ({_lines(err.is_bits)}), ECFG.LIE = {err.lie:#06x} "
+               f"({_lines(err.lie)}); lines pending while asleep but not enabled: {_lines(masked)}\n"
+               f"rule (architecture.md 4.6): idle halts until (ESTAT.IS & ECFG.LIE) != 0, whatever CRMD.IE says")
+        self._diverge(batch, idx, f"idle woke at cycle {cycle} with nothing pending and enabled: IS={err.is_bits:#06x} "
+                      f"LIE={err.lie:#06x} (a pending but disabled line must not end idle)", why, check="idle")
+
+    def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "", check: str = "lockstep") -> None:
         self.checked += int(np.count_nonzero(batch["kind"][:idx] == trace.KIND_RETIRE))
         self.diverged = True
         rec = batch[idx]
@@ -191,14 +214,14 @@ class IssScoreboard(uvm_subscriber):
         hart = self.harts[core]
         cycle, pc = int(rec["cycle"]), int(rec["pc"])
         detail = self._field_diff(rec, hart) if not why else why
-        if not int(rec["trap"]) & trace.TRAP_INT:
+        if not int(rec["trap"]) & trace.TRAP_INT and check == "lockstep":
             detail += "\n" + self._translation(rec, hart)
         detail += "\nreference model registers after the instruction:\n" + self._regs(hart)
         head = batch[:idx + 1]
         context = [h for h in (self.tail.get(core), head[head["core"] == core]) if h is not None]
         recent = "\n".join(format_retire(r, self.image) for r in np.concatenate(context)[-HISTORY:])
         self.failures.add(Failure(
-            "lockstep", summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
+            check, summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
             recent=recent, repro=self.cfg.repro_with_waves(cycle)))
         trace_mon = ConfigDB().get(self, "", "trace_monitor")
         trace_mon.stop("lockstep-mismatch", cycle)

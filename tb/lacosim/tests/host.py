@@ -82,6 +82,21 @@ class HostIdleWake(ProgramSelfCheck):
                             "ipi_delay": rng.randrange(100, 5000)})
 
 
+class IdleMaskedPending(ProgramSelfCheck):
+    """architecture.md 4.6 / design.md 7.4: a line pending but not enabled in ECFG.LIE (TI, HWI, SWI) must
+    not end idle; core 1's IPI, well after the masked line rose, must. Lockstep fails an idle that ends
+    with ESTAT.IS & ECFG.LIE = 0 (planted bug idle_wake_ignores_lie)."""
+    name = "idle_masked_pending"
+    program = "idle_masked_pending"
+    cores = 2
+    min_cores = 2
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"idle_timer_initval": _multiple_of_4(rng, 1000, 8000), "ipi_after": rng.randrange(300, 3000),
+                            "hwi_pin": rng.randrange(8), "swi_bit": rng.randrange(2), "strict": 1})
+
+
 class IpiEcfg(ProgramSelfCheck):
     """Scenario T2 at host level: a parked core must take a doorbell IPI promptly, which needs
     ECFG.LIE[12]. SW_BUG=1: the parked core enables only the timer, as hvisor did before 304e710."""
