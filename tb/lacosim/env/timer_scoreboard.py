@@ -172,7 +172,12 @@ class TimerScoreboard(uvm_subscriber):
         if self.failed == MAX_REPORTS:
             detail += f"\n(further timer failures are not reported; {MAX_REPORTS} is enough to act on)"
         retire = ConfigDB().get(self, "", "retire_monitor")
+        batch, upto = self._batch, self._idx
+        if batch is not None:  # the history up to the failing cycle, not up to where it was noticed
+            upto = min(upto, int(np.searchsorted(batch["cycle"], cycle, side="right")) - 1)
+            if upto < 0:
+                batch, upto = batch[:0], -1
         self.failures.add(Failure("timer", summary, detail, cycle=cycle, core=core,
-                                  recent=retire.recent(core, self._batch, self._idx),
+                                  recent=retire.recent(core, batch, upto),
                                   repro=self.cfg.repro_with_waves(cycle)))
 

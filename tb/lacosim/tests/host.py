@@ -115,8 +115,9 @@ class IdleMaskedPending(ProgramSelfCheck):
 
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
-        return _set(image, {"idle_timer_initval": _multiple_of_4(rng, 1000, 8000), "ipi_after": rng.randrange(300, 3000),
-                            "hwi_pin": rng.randrange(8), "swi_bit": rng.randrange(2), "strict": 1})
+        return _set(image, {"idle_timer_initval": _multiple_of_4(rng, 1000, 8000),
+                            "ipi_after": rng.randrange(300, 3000), "hwi_pin": rng.randrange(8),
+                            "swi_bit": rng.randrange(2), "strict": 1})
 
 
 class IpiEcfg(ProgramSelfCheck):
