@@ -93,3 +93,17 @@ def test_ticlr_winning_over_the_expiry_is_caught_first_by_the_timer_scoreboard(s
     assert "csrwr $t2, 0x44" in report                # the TICLR itself is in the history
     assert f"reproduce with waves: make sim TEST=timer_ticlr_race SEED={seed} BUG=ticlr_beats_expiry WAVES=1" in report
     assert res.output.count("FAIL [timer] TI lost") == 2   # one-shot and periodic
+
+
+def test_idle_woken_late_is_caught_first_by_the_idle_wake_bound():
+    """Planted bug idle_wake_late: idle ends 16 cycles after the line became pending and enabled; the wake-up
+    bound (design.md 7.4: 8 cycles) must be the first failure. The first idle of the run is core 1's park."""
+    res = run_lacosim("--test", "idle_masked_pending", "--seed", "1", "--bug", "idle_wake_late")
+    assert res.returncode == 1, res.output[-3000:]
+    report = first_failure(res.output)
+    assert report.startswith("FAIL [idle] idle did not end within 8 cycles of a line becoming pending and "
+                             "enabled (cycle "), res.output[-4000:]
+    assert "core 1, pc 0x" in report and "<secondary_park+" in report
+    assert "20 cycles later" in report                 # 16 cycles of the bug + the normal 4
+    assert "last retired instructions:" in report
+    assert "reproduce with waves: make sim TEST=idle_masked_pending SEED=1 BUG=idle_wake_late WAVES=1" in report

@@ -48,7 +48,9 @@ Asynchronous inputs: given to the model at the recorded point, before the hart s
     - `idle`: the next retirement after an idle is accepted only if (IS & LIE) was non-zero meanwhile,
       with the IRQ events up to that cycle applied (architecture.md 4.6: whatever CRMD.IE says, and a line
       that is pending but not enabled in LIE must not end idle). The model raises IdleWakeError and the
-      failure is reported as check "idle" (design.md 7.4);
+      failure is reported as check "idle" (design.md 7.4). The same check bounds the wake-up: once (IS & LIE)
+      is non-zero while a core sleeps, its next record (the instruction after idle, or the interrupt) must
+      retire within IDLE_WAKE_CYCLES (nothing is in flight in a sleeping core, so the bound is tight);
     - tlbfill: the entry the RTL's fill LFSR chose (design.md 9.4) is the record's tlb_idx (flags2 bit 0
       set): `hart.set_tlbfill_index(tlb_idx)` before the step; the model replays it (a tlbfill record
       without tlb_we makes the model stop with AsyncInputError).
@@ -70,11 +72,14 @@ from lacosim.isa.decoder import encode
 from lacosim.isa.disasm import disassemble
 from lacosim.iss import mmu
 from lacosim.iss.core import Iss, new_machine
-from lacosim.iss.csr import ASID_ASID, CSR_ASID, INTERRUPT_NAMES
+from lacosim.iss.csr import ASID_ASID, CSR_ASID, CSR_ECFG, CSR_ESTAT, ECFG_LIE, ESTAT_IS, INTERRUPT_NAMES
 from lacosim.iss.errors import IdleWakeError, IssError
 from lacosim.iss.privileged import is_async_read
 
 EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
+IDLE_MATCH, IDLE_MASK = encode("idle", level=0), 0xFFFF_8000
+IDLE_WAKE_CYCLES = 8   # design.md 7.4: (IS & LIE) != 0 in a sleeping core -> its next record retires
+MAX_IDLE_REPORTS = 5
 TLBFILL = encode("tlbfill")
 PHYS_ACCESS_MASK, PHYS_ACCESSES = 0xFFFC_0000, (0x0640_0000, 0x0644_0000)  # lddir, ldpte
 
@@ -98,6 +103,9 @@ class IssScoreboard(uvm_subscriber):
         self.checked = 0
         self.diverged = False
         self.tail: dict[int, np.ndarray] = {}  # last HISTORY records per core of earlier batches
+        self.waking: dict[int, int] = {}  # sleeping core -> first cycle (IS & LIE) != 0, until its next record
+        self.idle_wake_latencies: list[int] = []  # cycles from that cycle to the record (report plots)
+        self.idle_late = 0
 
     def end_of_elaboration_phase(self) -> None:
         if self.enabled:
@@ -118,14 +126,20 @@ class IssScoreboard(uvm_subscriber):
                    batch["mode"].tolist(), batch["mem_pa"].tolist(), batch["pc_pa"].tolist(),
                    batch["flags2"].tolist(), strict=True)
         checked = 0
+        waking = self.waking
         for i, (kind, core, pc, insn, rd, flags, rd_value, mem_addr, mem_wdata, trap, mode, mem_pa, pc_pa,
                 flags2) in enumerate(cols):
             if kind != trace.KIND_RETIRE:
                 if kind == trace.KIND_IRQ:
-                    harts[core].set_irq_lines(rd_value)
+                    hart = harts[core]
+                    hart.set_irq_lines(rd_value)
+                    if hart.idle_halted and core not in waking and hart.pending_interrupts():
+                        waking[core] = int(batch["cycle"][i])
                 continue
             hart = harts[core]
             checked += 1
+            if waking and core in waking:
+                self._woke(batch, i, waking.pop(core))
             if trap & trace.TRAP_INT:
                 try:
                     hart.take_interrupt(trace.trap_intno(trap))
@@ -138,6 +152,8 @@ class IssScoreboard(uvm_subscriber):
                 continue
             if async_read(insn):
                 hart.set_async_value(rd_value)
+            if insn & IDLE_MASK == IDLE_MATCH and hart.pending_interrupts():
+                waking[core] = int(batch["cycle"][i])  # sleeps with a line already pending and enabled
             if flags2 & trace.FLAG2_TLB_WE and insn == TLBFILL:
                 hart.set_tlbfill_index(int(batch["tlb_idx"][i]))
             try:
@@ -170,6 +186,11 @@ class IssScoreboard(uvm_subscriber):
                 self._diverge(batch, i, "RTL and reference model disagree")
                 return
         self.checked += checked
+        last = int(batch["cycle"][-1])
+        for core, since in list(waking.items()):
+            if last > since + IDLE_WAKE_CYCLES:
+                self._idle_late(core, since, f"the core is still asleep at cycle {last}", batch, len(batch) - 1)
+                del waking[core]
         for core in np.unique(batch["core"]):
             mine = batch[(batch["core"] == core) & (batch["kind"] == trace.KIND_RETIRE)][-HISTORY:]
             old = self.tail.get(int(core))
@@ -194,6 +215,35 @@ class IssScoreboard(uvm_subscriber):
                 or hart.last_iocsr != int(bool(int(rec["mode"]) & trace.MODE_IOCSR)))
 
     # ------------------------------------------------------------------------------------------
+    def _woke(self, batch: np.ndarray, idx: int, since: int) -> None:
+        """A sleeping core's first record after (IS & LIE) became non-zero at cycle `since`."""
+        latency = int(batch["cycle"][idx]) - since
+        self.idle_wake_latencies.append(latency)
+        if latency > IDLE_WAKE_CYCLES:
+            self._idle_late(int(batch["core"][idx]), since, f"its next record retired at cycle "
+                            f"{int(batch['cycle'][idx])}, {latency} cycles later", batch, idx)
+
+    def _idle_late(self, core: int, since: int, what: str, batch: np.ndarray, idx: int) -> None:
+        self.idle_late += 1
+        if self.idle_late > MAX_IDLE_REPORTS:
+            return
+        hart = self.harts[core]
+        values = hart.csr.values
+        head = batch[:idx + 1]
+        context = [h for h in (self.tail.get(core), head[(head["core"] == core)
+                                                         & (head["kind"] == trace.KIND_RETIRE)]) if h is not None]
+        recent = "\n".join(format_retire(r, self.image) for r in np.concatenate(context)[-HISTORY:])
+        self.failures.add(Failure(
+            "idle", f"idle did not end within {IDLE_WAKE_CYCLES} cycles of a line becoming pending and enabled",
+            f"ESTAT.IS & ECFG.LIE != 0 from cycle {since} on (now IS = {values[CSR_ESTAT] & ESTAT_IS:#06x}, LIE = "
+            f"{values[CSR_ECFG] & ECFG_LIE:#06x}: {_lines(hart.pending_interrupts())}) while the core slept in the "
+            f"idle at {hart.describe(hart.pc - 4)}; {what}\n"
+            f"rule (architecture.md 4.6, design.md 7.4): a sleeping core has nothing in flight; its next record "
+            f"(the instruction after idle, or the interrupt) retires within {IDLE_WAKE_CYCLES} cycles",
+            cycle=since + IDLE_WAKE_CYCLES + 1, core=core, pc=hart.pc, pc_symbol=self.image.symbolize(hart.pc),
+            recent=recent,
+            repro=self.cfg.repro_with_waves(since)))
+
     def _idle_woke(self, batch: np.ndarray, idx: int, err: IdleWakeError) -> None:
         """The RTL ended an idle although nothing pending was enabled (architecture.md 4.6)."""
         cycle = int(batch["cycle"][idx])
