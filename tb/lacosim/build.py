@@ -38,6 +38,9 @@ PLANTED_BUGS = {
     "tlb_asid_ignored": "TLB entries with G = 0 match any ASID",
     "tlb_odd_even_swap": "for 16 KiB TLB entries (PS = 14) the even/odd half is chosen by the wrong parity",
     "tlb_no_pme": "a store to a page with D = 0 is not raised as PME",
+    "idle_wake_ignores_lie": "idle ends on any pending ESTAT.IS bit, also one ECFG.LIE does not enable",
+    "idle_wake_late": "idle ends only after a line has been pending and enabled for 16 cycles",
+    "ticlr_beats_expiry": "a TICLR committing in the cycle the timer expires wins: that expiry's TI is lost",
 }
 
 

@@ -92,9 +92,10 @@ class Scoreboard(IssScoreboard):
     def __init__(self, hart: Iss) -> None:  # (no uvm_component.__init__: no hierarchy, no phases)
         self.harts, self.enabled, self.diverged = [hart], True, False
         self._async_read, self.checked, self.tail = is_async_read, 0, {}
+        self.waking, self.idle_wake_latencies, self.idle_late = {}, [], 0
         self.divergence: tuple[int, str, str] | None = None
 
-    def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "") -> None:
+    def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "", check: str = "lockstep") -> None:
         self.diverged = True
         hart = self.harts[0]
         self.divergence = (idx, summary, why or self._field_diff(batch[idx], hart) + "\n"

@@ -25,7 +25,10 @@ PLAN: dict[str, list[str]] = {
     "interrupt taken": [INTERRUPTS[n] for n in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)],
     "exception": ["SYS", "BRK", "INE", "IPE", "ALE", "ADE"],
     "timer": ["tcfg one-shot", "tcfg periodic", "tcfg disable", "tcfg written while TI pending", "ticlr",
-              "TI rise", "tval read", "tval read after expiry"],
+              "TI rise", "tval read", "tval read after expiry",
+              # TICLR against an expiry (timer_ticlr_race; lacosim.env.timer_scoreboard)
+              "ticlr in expiry cycle (one-shot)", "ticlr in expiry cycle (periodic)", "ticlr 1 cycle before expiry",
+              "ticlr 1 cycle after expiry"],
     "ipi": ["send", "vector 0", "vector 31", "to core 0", "to core 1", "to core 2", "to core 3", "taken"],
     # lacosim.env.trap_monitor.TlbCoverage: exceptions, invtlb ops, page sizes tlbwr/tlbfill wrote (bins named
     # "page <size of one half>", lacosim.iss.tlb.page_size_name), refills by the PLV they interrupted

@@ -1,6 +1,11 @@
 """Timer scoreboard: predicts from every TCFG/TICLR write the exact cycle each core's TI must rise and
 fall and what every TVAL read returns (lacosim.env.timer_model), and checks the trace against it.
 Independent of the reference model: it reads only CSR writes, TVAL reads and IRQ (ESTAT.IS) events.
+
+TI must be 1 in every predicted expiry cycle, also when a TICLR takes effect at that same edge (the expiry
+wins, design.md 7.3). Coverage (group "timer") bins a TICLR by where its clear lands relative to an
+expiry: "ticlr in expiry cycle (one-shot|periodic)" (the TICLR commits in the cycle TVAL is 0, so its clear
+and the expiry take the same edge), "ticlr 1 cycle before expiry" and "ticlr 1 cycle after expiry".
 """
 
 from __future__ import annotations
@@ -88,8 +93,20 @@ class TimerScoreboard(uvm_subscriber):
             if int(rec["csr_wdata"]) & 1:
                 st.fall_due.append(cycle + 1)
                 self.cov.hit("timer", "ticlr")
+                self._ticlr_coincidence(st, cycle + 1)
         if int(rec["flags"]) & trace.FLAG_RD_WE and trace.csr_insn_num(int(rec["insn"])) == trace.CSR_TVAL:
             self._tval_read(rec, st)
+
+    def _ticlr_coincidence(self, st: CoreTimerCheck, clear: int) -> None:
+        """Coverage: a TICLR whose clear is visible from cycle `clear`, against the expiries around it (known
+        already: a later TCFG write cannot move an expiry that is at most one cycle away)."""
+        for e in st.predictor.expiries(clear - 1, clear + 1):
+            if e == clear:
+                cfg = st.predictor.config_at(e - 1)
+                mode = "periodic" if cfg is not None and cfg.periodic else "one-shot"
+                self.cov.hit("timer", f"ticlr in expiry cycle ({mode})")
+            else:
+                self.cov.hit("timer", "ticlr 1 cycle before expiry" if e > clear else "ticlr 1 cycle after expiry")
 
     def _ti_change(self, rec: np.void, st: CoreTimerCheck, level: bool) -> None:
         cycle, core = int(rec["cycle"]), int(rec["core"])
@@ -128,10 +145,18 @@ class TimerScoreboard(uvm_subscriber):
         if now <= st.checked_upto:
             return
         for e in st.predictor.expiries(st.checked_upto, now - 1):
-            if e not in st.rises and not st.level_at(e - 1):
+            if st.level_at(e):
+                continue
+            if e in st.fall_due:
+                self._fail(core, e, f"TI lost: a TICLR committing in the expiry cycle {e - 1} won over the expiry",
+                           f"predicted TI visible at cycle {e}; TICLR.CLR=1 retired at cycle {e - 1}, so its clear "
+                           f"and the expiry take the same edge, and the expiry must win (design.md 7.3: no "
+                           f"interrupt is lost); observed TI at {e}: 0 (at {e - 1}: {int(st.level_at(e - 1))}); "
+                           f"configuration: {st.predictor.config_at(e - 1)}")
+            else:
                 self._fail(core, e, "TI did not rise when the timer expired",
                            f"predicted TI visible at cycle {e} (design.md 7.3: TCFG write retiring at c, "
-                           f"InitVal n -> TI at c+n+2); observed level at {e}: {int(st.level_at(e))}; "
+                           f"InitVal n -> TI at c+n+2); observed level at {e}: 0; "
                            f"configuration: {st.predictor.config_at(e - 1)}")
         for d in [d for d in st.fall_due if d < now]:
             if st.level_at(d) and d not in st.predictor.expiries(d, d):
@@ -147,7 +172,12 @@ class TimerScoreboard(uvm_subscriber):
         if self.failed == MAX_REPORTS:
             detail += f"\n(further timer failures are not reported; {MAX_REPORTS} is enough to act on)"
         retire = ConfigDB().get(self, "", "retire_monitor")
+        batch, upto = self._batch, self._idx
+        if batch is not None:  # the history up to the failing cycle, not up to where it was noticed
+            upto = min(upto, int(np.searchsorted(batch["cycle"], cycle, side="right")) - 1)
+            if upto < 0:
+                batch, upto = batch[:0], -1
         self.failures.add(Failure("timer", summary, detail, cycle=cycle, core=core,
-                                  recent=retire.recent(core, self._batch, self._idx),
+                                  recent=retire.recent(core, batch, upto),
                                   repro=self.cfg.repro_with_waves(cycle)))
 

@@ -121,7 +121,9 @@ class LacosimTest(uvm_test):
                  "failure_cycle": next((f.cycle for f in self.failures.failures if f.cycle is not None), None)}
         # what the scoreboards measured, for the regression report's distribution plots
         dists = {"IPI latency: send to interrupt taken (cycles)": self.env.ipi.model.latencies(),
-                 "timer error: TI rise - predicted expiry (cycles)": self.env.timer.ti_errors}
+                 "timer error: TI rise - predicted expiry (cycles)": self.env.timer.ti_errors,
+                 "idle wake-up: line pending and enabled to next record (cycles)":
+                     self.env.lockstep.idle_wake_latencies}
         stats["distributions"] = {name: values for name, values in dists.items() if values}
         (Path(self.cfg.run_dir) / "stats.json").write_text(json.dumps(stats))
 
