@@ -61,17 +61,20 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.elf import ElfImage
 from lacosim.env.config import RunConfig
+from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.retire_monitor import HISTORY, format_retire
+from lacosim.env.trap_monitor import IrqCoverage
 from lacosim.isa.decoder import encode
 from lacosim.isa.disasm import disassemble
 from lacosim.iss import mmu
 from lacosim.iss.core import Iss, new_machine
-from lacosim.iss.csr import ASID_ASID, CSR_ASID
+from lacosim.iss.csr import ASID_ASID, CSR_ASID, CSR_ECFG
 from lacosim.iss.errors import IssError
 from lacosim.iss.privileged import is_async_read
 
 EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
+CSR_WE = trace.FLAG_CSR_WE
 TLBFILL = encode("tlbfill")
 PHYS_ACCESS_MASK, PHYS_ACCESSES = 0xFFFC_0000, (0x0640_0000, 0x0644_0000)  # lddir, ldpte
 
@@ -90,6 +93,9 @@ class IssScoreboard(uvm_subscriber):
         self.checked = 0
         self.diverged = False
         self.tail: dict[int, np.ndarray] = {}  # last HISTORY records per core of earlier batches
+        # coverage group "irq" is sampled here: only lockstep knows LIE/IE/idle at each IRQ event
+        cov: Coverage = ConfigDB().get(self, "", "coverage")
+        self.irq_cov = IrqCoverage(cov, self.cfg.cores)
 
     def end_of_elaboration_phase(self) -> None:
         if self.enabled:
@@ -114,7 +120,8 @@ class IssScoreboard(uvm_subscriber):
                 flags2) in enumerate(cols):
             if kind != trace.KIND_RETIRE:
                 if kind == trace.KIND_IRQ:
-                    harts[core].set_irq_lines(rd_value)
+                    hart = harts[core]
+                    self.irq_cov.irq_event(hart, core, rd_value, functools.partial(hart.set_irq_lines, rd_value))
                 continue
             hart = harts[core]
             checked += 1
@@ -127,6 +134,7 @@ class IssScoreboard(uvm_subscriber):
                 if hart.last_pc != pc:
                     self._diverge(batch, i, "interrupt taken at a different instruction boundary")
                     return
+                self.irq_cov.taken(trace.trap_intno(trap))
                 continue
             if async_read(insn):
                 hart.set_async_value(rd_value)
@@ -158,6 +166,8 @@ class IssScoreboard(uvm_subscriber):
                          or hart.last_rd2 or hart.last_tlb_we) and self._extended_differs(batch[i], hart))):
                 self._diverge(batch, i, "RTL and reference model disagree")
                 return
+            if flags & CSR_WE and hart.last_csr_num == CSR_ECFG and hart.last_csr_we:
+                self.irq_cov.ecfg_written(hart)
         self.checked += checked
         for core in np.unique(batch["core"]):
             mine = batch[(batch["core"] == core) & (batch["kind"] == trace.KIND_RETIRE)][-HISTORY:]
