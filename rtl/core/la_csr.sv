@@ -241,9 +241,18 @@ module la_csr import la_pkg::*; #(
   );
 
   assign is      = {irq_ipi_i, ti, 1'b0, irq_hwi_i, swi_q};
+`ifdef LACOSIM_BUG_IRQ_HWI_IGNORES_LIE  // planted bug (docs/design.md section 6): HWI0-7 never masked
+  assign pending = is & {ecfg_q[12:10], 8'hFF, ecfg_q[1:0]};
+`else
   assign pending = is & ecfg_q[12:0];
+`endif
+`ifdef LACOSIM_BUG_IRQ_WAKE_IGNORES_LIE  // planted bug (docs/design.md section 6): idle wakes on masked lines
+  assign wake_o    = is != '0;
+  assign int_req_o = crmd_q[CRMD_IE] && pending != '0;
+`else
   assign wake_o    = pending != '0;
   assign int_req_o = crmd_q[CRMD_IE] && wake_o;
+`endif
   always_comb begin
     int_no_o = '0;
     for (int i = 0; i < 13; i++) begin

@@ -38,6 +38,10 @@ PLANTED_BUGS = {
     "tlb_asid_ignored": "TLB entries with G = 0 match any ASID",
     "tlb_odd_even_swap": "for 16 KiB TLB entries (PS = 14) the even/odd half is chosen by the wrong parity",
     "tlb_no_pme": "a store to a page with D = 0 is not raised as PME",
+    # interrupt storms (issue 13): only a storm has device lines rising while LIE masks them
+    "irq_hwi_ignores_lie": "HWI0-7 are taken (and wake idle) whatever their ECFG.LIE bits",
+    "irq_wake_ignores_lie": "idle ends when any ESTAT.IS line is pending, even one ECFG.LIE masks",
+    "iocsr_read_stale": "an IPI_STATUS/EN/MBUF read misses a lower-numbered core's write of the same cycle",
 }
 
 

@@ -28,9 +28,9 @@ class IrqStorm(ProgramSelfCheck):
     cores = 2
     min_cores = 2
     max_cycles = 3_000_000
-    ACTIONS = 300            # per core
+    ACTIONS = 1000           # per core
     # device pulses: a new pulse on a random source every gap cycles, each width cycles long
-    PULSE_GAP = (300, 3000)
+    PULSE_GAP = (200, 2000)
     PULSE_WIDTH = (20, 4000)
 
     @classmethod
@@ -70,7 +70,7 @@ class IrqStorm(ProgramSelfCheck):
 
 
 class IrqStormLong(IrqStorm):
-    """The regression's storm: ten times the actions (make regress TESTS=irq_storm_long)."""
+    """The regression's storm: twenty times the actions (make regress TESTS=irq_storm_long)."""
     name = "irq_storm_long"
-    ACTIONS = 3000
+    ACTIONS = 20_000
     max_cycles = 30_000_000
