@@ -70,7 +70,7 @@ class IrqStorm(ProgramSelfCheck):
 
 
 class IrqStormLong(IrqStorm):
-    """The regression's storm: twenty times the actions (make regress TESTS=irq_storm_long)."""
+    """The regression's storm: ten times the actions (make regress TESTS=irq_storm_long)."""
     name = "irq_storm_long"
-    ACTIONS = 20_000
+    ACTIONS = 10_000
     max_cycles = 30_000_000
