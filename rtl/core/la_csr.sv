@@ -241,7 +241,11 @@ module la_csr import la_pkg::*; #(
   );
 
   assign is      = {irq_ipi_i, ti, 1'b0, irq_hwi_i, swi_q};
+`ifdef LACOSIM_BUG_IRQ_HWI_IGNORES_LIE  // planted bug (docs/design.md section 6): HWI0-7 never masked
+  assign pending = is & {ecfg_q[12:10], 8'hFF, ecfg_q[1:0]};
+`else
   assign pending = is & ecfg_q[12:0];
+`endif
   // idle wakes on (IS & LIE) != 0 whatever CRMD.IE says (architecture.md 4.6)
 `ifdef LACOSIM_BUG_IDLE_WAKE_IGNORES_LIE  // planted bug (docs/design.md section 6): a masked line ends idle
   assign wake_o    = is != '0;

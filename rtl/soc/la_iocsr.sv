@@ -4,7 +4,8 @@
 // core sees its own IPI block at the same offsets.
 //
 // Same-cycle accesses by several cores are serialised in core order through one next-state pass, so
-// two IPI_SENDs to one target in a cycle both land and a SET racing a CLEAR is ordered.
+// two IPI_SENDs to one target in a cycle both land, a SET racing a CLEAR is ordered, and a read sees
+// what lower-numbered cores wrote in the same cycle.
 module la_iocsr import la_pkg::*; #(
   parameter int unsigned Cores = 1
 ) (
@@ -60,11 +61,21 @@ module la_iocsr import la_pkg::*; #(
           IOCSR_FEATURES: rd = IOCSR_FEATURES_VALUE;
           IOCSR_VENDOR:   rd = IOCSR_VENDOR_VALUE;
           IOCSR_CPUNAME:  rd = IOCSR_CPUNAME_VALUE;
+`ifdef LACOSIM_BUG_IOCSR_READ_STALE  // planted bug (docs/design.md section 6): reads miss same-cycle writes
           IOCSR_IPI_STATUS: rd = 64'(status_q[c]);
           IOCSR_IPI_EN:     rd = 64'(en_q[c]);
           32'h0000_102?, 32'h0000_103?: begin  // MBUF0-3, any naturally aligned part
             rd = mbuf_q[c][a[4:3]] >> {a[2:0], 3'b000};
           end
+`else
+          // the state so far in this pass: a read sees the same-cycle writes of lower-numbered cores,
+          // like la_ram (docs/design.md 11)
+          IOCSR_IPI_STATUS: rd = 64'(status_d[c]);
+          IOCSR_IPI_EN:     rd = 64'(en_d[c]);
+          32'h0000_102?, 32'h0000_103?: begin  // MBUF0-3, any naturally aligned part
+            rd = mbuf_d[c][a[4:3]] >> {a[2:0], 3'b000};
+          end
+`endif
           default: rd = eio_sel[c] ? eio_rdata_i[c] : '0;
         endcase
         rdata_d[c] = rd & size_mask(size_i[c]);

@@ -41,6 +41,9 @@ PLANTED_BUGS = {
     "idle_wake_ignores_lie": "idle ends on any pending ESTAT.IS bit, also one ECFG.LIE does not enable",
     "idle_wake_late": "idle ends only after a line has been pending and enabled for 16 cycles",
     "ticlr_beats_expiry": "a TICLR committing in the cycle the timer expires wins: that expiry's TI is lost",
+    # interrupt storms (issue 13): only a storm has device lines rising while LIE masks them
+    "irq_hwi_ignores_lie": "HWI0-7 are taken (and wake idle) whatever their ECFG.LIE bits",
+    "iocsr_read_stale": "an IPI_STATUS/EN/MBUF read misses a lower-numbered core's write of the same cycle",
 }
 
 

@@ -29,6 +29,7 @@ QEMU_DIFFERS = {
     "idle_masked_pending": "QEMU 7.2 wires the UART interrupt to its PCH-PIC (no HWI line for variant D) and "
                            "times core 1's IPI on host time",
     "timer_ticlr_race": "cycle-exact: the TICLR must commit in the expiry cycle; QEMU 7.2's timer runs on host time",
+    "irq_storm": "QEMU 7.2 never delivers software interrupts; its HWI sources are lines only the testbench drives",
     "mmu_faults_hw": "QEMU 7.2 loops delivering PNX and a PLV3 fetch PPI (it reads BADI from the faulting "
                      "page); it checks only VA[63:48] for a canonical address",
     "mmu_walk_hw": "QEMU 7.2's ldpte drops NR/NX/RPLV, lddir does not record a huge page's level, HGLOBAL "

@@ -10,7 +10,7 @@ import pytest
 from lacosim import trace
 from lacosim.env.coverage import Coverage
 from lacosim.env.iss_scoreboard import IssScoreboard
-from lacosim.env.trap_monitor import TlbCoverage
+from lacosim.env.trap_monitor import IrqCoverage, TlbCoverage
 from lacosim.isa.decoder import encode
 from lacosim.iss import Iss, Memory, is_async_read
 from lacosim.iss import csr as C
@@ -94,6 +94,7 @@ class Scoreboard(IssScoreboard):
         self._async_read, self.checked, self.tail = is_async_read, 0, {}
         self.waking, self.idle_wake_latencies, self.idle_late = {}, [], 0
         self.divergence: tuple[int, str, str] | None = None
+        self.irq_cov = IrqCoverage(Coverage(), 1)
 
     def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "", check: str = "lockstep") -> None:
         self.diverged = True

@@ -19,6 +19,23 @@ TLB_EXCEPTIONS = ["TLBR", "PIL", "PIS", "PIF", "PME", "PNR", "PNX", "PPI"]
 # planned page sizes: PS = log2 of one half (the entry maps twice that); 20 = a 2 MiB huge page of 4 KiB tables
 TLB_PLANNED_PAGE_SIZES = (12, 14, 20, 21, 24)
 INTERRUPTS = {0: "SWI0", 1: "SWI1", **{n: f"HWI{n - 2}" for n in range(2, 10)}, 10: "PMI", 11: "TI", 12: "IPI"}
+IRQ_SOURCES = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)  # interrupt numbers the "irq" group follows (no PMI)
+SWI = (0, 1)
+
+
+def irq_rise_bin(intno: int, lie: bool, ie: bool, idle: bool) -> str:
+    """Group "irq": the state of the core the moment `intno` became pending (lacosim.env.trap_monitor.IrqCoverage)."""
+    return f"{INTERRUPTS[intno]} rise LIE={int(lie)} IE={int(ie)} idle={int(idle)}"
+
+
+# A core cannot raise its own SWI while it sleeps in idle: those rise bins (and "SWI woke from idle") are
+# unreachable and not planned.
+IRQ_PLAN = ([irq_rise_bin(n, lie, ie, idle) for n in IRQ_SOURCES for lie in (False, True) for ie in (False, True)
+             for idle in (False, True) if not (idle and n in SWI)]
+            + [f"{INTERRUPTS[n]} pending but masked" for n in IRQ_SOURCES]
+            + [f"{INTERRUPTS[n]} taken" for n in IRQ_SOURCES]
+            + [f"{INTERRUPTS[n]} woke from idle" for n in IRQ_SOURCES if n not in SWI]
+            + ["woke from idle with IE=0"])
 
 # The bins a host-level run can reach; a merged report lists the ones never hit.
 PLAN: dict[str, list[str]] = {
@@ -35,6 +52,7 @@ PLAN: dict[str, list[str]] = {
     "tlb": [*TLB_EXCEPTIONS, *(f"invtlb op {op}" for op in range(7)),
             *(f"page {page_size_name(ps)}" for ps in TLB_PLANNED_PAGE_SIZES),
             "refill from PLV0", "refill from PLV3"],
+    "irq": IRQ_PLAN,
 }
 
 

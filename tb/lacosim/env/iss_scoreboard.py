@@ -66,8 +66,10 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.elf import ElfImage
 from lacosim.env.config import RunConfig
+from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.retire_monitor import HISTORY, format_retire
+from lacosim.env.trap_monitor import IrqCoverage
 from lacosim.isa.decoder import encode
 from lacosim.isa.disasm import disassemble
 from lacosim.iss import mmu
@@ -80,6 +82,7 @@ EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
 IDLE_MATCH, IDLE_MASK = encode("idle", level=0), 0xFFFF_8000
 IDLE_WAKE_CYCLES = 8   # design.md 7.4: (IS & LIE) != 0 in a sleeping core -> its next record retires
 MAX_IDLE_REPORTS = 5
+CSR_WE = trace.FLAG_CSR_WE
 TLBFILL = encode("tlbfill")
 PHYS_ACCESS_MASK, PHYS_ACCESSES = 0xFFFC_0000, (0x0640_0000, 0x0644_0000)  # lddir, ldpte
 
@@ -106,6 +109,9 @@ class IssScoreboard(uvm_subscriber):
         self.waking: dict[int, int] = {}  # sleeping core -> first cycle (IS & LIE) != 0, until its next record
         self.idle_wake_latencies: list[int] = []  # cycles from that cycle to the record (report plots)
         self.idle_late = 0
+        # coverage group "irq" is sampled here: only lockstep knows LIE/IE/idle at each IRQ event
+        cov: Coverage = ConfigDB().get(self, "", "coverage")
+        self.irq_cov = IrqCoverage(cov, self.cfg.cores)
 
     def end_of_elaboration_phase(self) -> None:
         if self.enabled:
@@ -132,7 +138,7 @@ class IssScoreboard(uvm_subscriber):
             if kind != trace.KIND_RETIRE:
                 if kind == trace.KIND_IRQ:
                     hart = harts[core]
-                    hart.set_irq_lines(rd_value)
+                    self.irq_cov.irq_event(hart, core, rd_value, functools.partial(hart.set_irq_lines, rd_value))
                     if hart.idle_halted and core not in waking and hart.pending_interrupts():
                         waking[core] = int(batch["cycle"][i])
                 continue
@@ -149,6 +155,7 @@ class IssScoreboard(uvm_subscriber):
                 if hart.last_pc != pc:
                     self._diverge(batch, i, "interrupt taken at a different instruction boundary")
                     return
+                self.irq_cov.taken(trace.trap_intno(trap))
                 continue
             if async_read(insn):
                 hart.set_async_value(rd_value)
@@ -185,6 +192,8 @@ class IssScoreboard(uvm_subscriber):
                          or hart.last_rd2 or hart.last_tlb_we) and self._extended_differs(batch[i], hart))):
                 self._diverge(batch, i, "RTL and reference model disagree")
                 return
+            if flags & CSR_WE and hart.last_csr_num == CSR_ECFG and hart.last_csr_we:
+                self.irq_cov.ecfg_written(hart)
         self.checked += checked
         last = int(batch["cycle"][-1])
         for core, since in list(waking.items()):

@@ -563,6 +563,11 @@ class Iss(CoreState):
         self._service_at = 0
         return target
 
+    @property
+    def sleeping(self) -> bool:
+        """The core waits in `idle` and nothing pending and enabled has woken it yet (functional coverage)."""
+        return self.idle_halted and not self._woken
+
     def enter_idle(self) -> None:
         self.idle_halted = True
         self._woken = bool(self.pending_interrupts())
