@@ -38,6 +38,12 @@ PLANTED_BUGS = {
     "tlb_asid_ignored": "TLB entries with G = 0 match any ASID",
     "tlb_odd_even_swap": "for 16 KiB TLB entries (PS = 14) the even/odd half is chosen by the wrong parity",
     "tlb_no_pme": "a store to a page with D = 0 is not raised as PME",
+    # the IPI block and IOCSR hazards (issue 13)
+    "ipi_set_overwrites": "IPI_SET and IPI_SEND replace STATUS instead of ORing into it",
+    "ipi_clear_all": "IPI_CLEAR clears every STATUS bit, not only the bits written",
+    "ipi_ignores_en": "the IPI line is STATUS != 0, ignoring IPI_EN",
+    "mail_mask_inverted": "MAIL_SEND writes the bytes its keep-mask says to keep (mask inverted)",
+    "iocsr_no_load_use": "an iocsrrd result is not interlocked: the next instruction gets a stale value",
 }
 
 
