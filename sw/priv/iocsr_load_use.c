@@ -44,7 +44,8 @@ int main(void)
     uint64_t v0 = mix(lu_seed), r = mix(v0);
     unsigned idx = 5 + (unsigned)(r % 6);                  /* out[idx], not written yet, read through an index */
     uint32_t en = (uint32_t)mix(r) | 1;
-    struct lu_args a = { v0, 8UL * idx, (uint64_t)(uintptr_t)&cell[0], IOCSR_MBUF0, en,
+    /* en as iocsrrd.w returns it: sign-extended */
+    struct lu_args a = { v0, 8UL * idx, (uint64_t)(uintptr_t)&cell[0], IOCSR_MBUF0, (uint64_t)(int64_t)(int32_t)en,
                          (uint64_t)(uintptr_t)lu_target };
     printf("iocsr_load_use: lu_seed=%lx MBUF0=%lx index=%u EN=%x\n", lu_seed, v0, idx, en);
     for (unsigned i = 0; i < LU_OUTS; i++)
