@@ -34,8 +34,10 @@ class IpiScoreboard(uvm_subscriber):
         self.cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.line = [False] * self.cfg.cores
         self.failed = 0
+        self.image = ConfigDB().get(self, "", "image")
         self._batch: np.ndarray | None = None
         self._idx = -1
+        self._pc: int | None = None  # the retirement record being checked (None: an IRQ event or a tick)
 
     def end_of_elaboration_phase(self) -> None:
         self.logger.info(f"IPI scoreboard: {self.cfg.cores} core(s); delivery required: "
@@ -59,11 +61,12 @@ class IpiScoreboard(uvm_subscriber):
         for i in np.flatnonzero(iocsr_w | iocsr_r | ecfg_w | intr | irq):
             self._idx = int(i)
             self._record(batch[i])
-        self._idx = len(batch) - 1
+        self._idx, self._pc = len(batch) - 1, None
         self._report(self.model.tick(int(batch["cycle"][-1])), None, int(batch["cycle"][-1]))
 
     def _record(self, rec: np.void) -> None:
         core, cycle = int(rec["core"]), int(rec["cycle"])
+        self._pc = None
         self._report(self.model.tick(cycle), core, cycle)
         if rec["kind"] == trace.KIND_IRQ:
             level = bool((int(rec["rd_wdata"]) >> IS_IPI) & 1)
@@ -71,6 +74,7 @@ class IpiScoreboard(uvm_subscriber):
                 self.line[core] = level
                 self._report(self.model.line_change(cycle, core, level), core, cycle)
             return
+        self._pc = int(rec["pc"])
         trap = int(rec["trap"])
         if trap & trace.TRAP_VALID and trap & trace.TRAP_INT:
             intno = trace.trap_intno(trap)
@@ -101,7 +105,9 @@ class IpiScoreboard(uvm_subscriber):
             if self.failed > MAX_REPORTS:
                 return
             summary, _, detail = p.partition(": ")
-            self.failures.add(Failure("ipi", summary, detail, cycle=cycle, core=core,
+            pc = self._pc
+            self.failures.add(Failure("ipi", summary, detail, cycle=cycle, core=core, pc=pc,
+                                      pc_symbol=self.image.symbolize(pc) if pc is not None else "",
                                       recent=retire.recent(core, self._batch, self._idx) if core is not None else "",
                                       repro=self.cfg.repro_with_waves(cycle)))
 
