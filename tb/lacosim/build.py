@@ -44,6 +44,12 @@ PLANTED_BUGS = {
     # interrupt storms (issue 13): only a storm has device lines rising while LIE masks them
     "irq_hwi_ignores_lie": "HWI0-7 are taken (and wake idle) whatever their ECFG.LIE bits",
     "iocsr_read_stale": "an IPI_STATUS/EN/MBUF read misses a lower-numbered core's write of the same cycle",
+    # the IPI block and IOCSR hazards (issue 13)
+    "ipi_set_overwrites": "IPI_SET and IPI_SEND replace STATUS instead of ORing into it",
+    "ipi_clear_all": "IPI_CLEAR clears every STATUS bit, not only the bits written",
+    "ipi_ignores_en": "the IPI line is STATUS != 0, ignoring IPI_EN",
+    "mail_mask_inverted": "MAIL_SEND writes the bytes its keep-mask says to keep (mask inverted)",
+    "iocsr_no_load_use": "an iocsrrd result is not interlocked: the next instruction gets a stale value",
 }
 
 

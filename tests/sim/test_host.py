@@ -12,7 +12,8 @@ from sim.conftest import run_lacosim
 HOST_TESTS = ["priv_exc", "priv_exc_hw", "host_timer_oneshot", "host_timer_periodic", "host_idle_wake", "host_hwi",
               "host_uart_irq",
               "ipi_ecfg", "smp_bss_lock",
-              "idle_masked_pending", "timer_ticlr_race"]
+              "idle_masked_pending", "timer_ticlr_race", "ipi_multi_vector", "ipi_multi_vector_4",
+              "iocsr_load_use"]
 # timer_ticlr_race must bring a TICLR into the expiry cycle of both timer modes (and next to it)
 TICLR_COINCIDENCE_BINS = ["ticlr in expiry cycle (one-shot)", "ticlr in expiry cycle (periodic)",
                           "ticlr 1 cycle before expiry", "ticlr 1 cycle after expiry"]

@@ -208,3 +208,38 @@ class SmpBssLock(ProgramSelfCheck):
 
     def connect_phase(self) -> None:
         self.env.trace.retire_ap.connect(self.bss.analysis_export)
+
+
+class IpiMultiVector(ProgramSelfCheck):
+    """The IPI block's rules (issue 13): IPI_SET/IPI_SEND OR into STATUS, IPI_CLEAR of subsets, EN masks with
+    bits clear, several vectors pending at once, a handler that clears only what it took, and MAIL_SEND
+    keep-masks. Lockstep checks every STATUS/MBUF read, the IPI scoreboard every STATUS/EN read, line and
+    interrupt."""
+    name = "ipi_multi_vector"
+    program = "ipi_multi_vector"
+    cores = 2
+    min_cores = 2
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"ipi_cores": cls.cores, "ipi_seed": rng.getrandbits(32),
+                            "ipi_target": rng.randrange(cls.cores), "ipi_rounds": rng.randint(8, 20),
+                            "mail_rounds": rng.randint(6, 12)})
+
+
+class IpiMultiVector4(IpiMultiVector):
+    """The same on 4 cores: three senders to one target."""
+    name = "ipi_multi_vector_4"
+    cores = 4
+    min_cores = 4
+
+
+class IocsrLoadUse(ProgramSelfCheck):
+    """iocsrrd.{w,d} whose result the next instruction uses (ALU, address, store data, IOCSR address, branch,
+    jirl, rd-port operand): the IOCSR load-use interlock, checked by lockstep."""
+    name = "iocsr_load_use"
+    program = "iocsr_load_use"
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"lu_seed": rng.getrandbits(32)})
