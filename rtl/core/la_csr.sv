@@ -296,9 +296,26 @@ module la_csr import la_pkg::*; #(
   );
 
   assign is      = {Guest ? gipi_q : irq_ipi_i, ti, 1'b0, irq_hwi_i, swi_q};
+`ifdef LACOSIM_BUG_IRQ_HWI_IGNORES_LIE  // planted bug (docs/design.md section 6): HWI0-7 never masked
+  assign pending = is & {ecfg_q[12:10], 8'hFF, ecfg_q[1:0]};
+`else
   assign pending = is & ecfg_q[12:0];
+`endif
+  // idle wakes on (IS & LIE) != 0 whatever CRMD.IE says (architecture.md 4.6)
+`ifdef LACOSIM_BUG_IDLE_WAKE_IGNORES_LIE  // planted bug (docs/design.md section 6): a masked line ends idle
+  assign wake_o    = is != '0;
+`elsif LACOSIM_BUG_IDLE_WAKE_LATE  // planted bug (docs/design.md section 6): idle ends 16 cycles late
+  logic [4:0] wake_age_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)             wake_age_q <= '0;
+    else if (pending == '0)  wake_age_q <= '0;
+    else if (!wake_age_q[4]) wake_age_q <= wake_age_q + 5'd1;
+  end
+  assign wake_o    = wake_age_q[4];
+`else
   assign wake_o    = pending != '0;
-  assign int_req_o = crmd_q[CRMD_IE] && wake_o;
+`endif
+  assign int_req_o = crmd_q[CRMD_IE] && pending != '0;
   always_comb begin
     int_no_o = '0;
     for (int i = 0; i < 13; i++) begin

@@ -318,8 +318,13 @@ module la_ex_stage import la_pkg::*; (
   // ---------------------------------------------------------------------------------------------
   assign fwd_we_o   = id_ex_i.valid && dec.rd_we && !exc;
   assign fwd_wa_o   = dec.wa;
+`ifdef LACOSIM_BUG_IOCSR_NO_LOAD_USE  // planted bug (docs/design.md section 6): iocsrrd not a load
+  assign fwd_late_o = (dec.mem_en && dec.mem_op != MEM_STORE) || dec.sys_op != SYS_NONE ||
+                      dec.pw_op != PW_NONE;
+`else
   assign fwd_late_o = ((dec.mem_en || dec.io_en) && dec.mem_op != MEM_STORE) || dec.sys_op != SYS_NONE ||
                       dec.pw_op != PW_NONE;
+`endif
   assign fwd_data_o = result;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -48,9 +48,15 @@ module la_timer import la_pkg::*; (
       fire_q    <= 1'b0;
     end else begin
       counter_q <= counter_q + 64'd1;
+`ifdef LACOSIM_BUG_TICLR_BEATS_EXPIRY  // planted bug (docs/design.md section 6): the same-edge TI is lost
+      if (ticlr_i)       ti_q <= 1'b0;
+      else if (expire)   ti_q <= 1'b1;
+      else if (ti_set_i) ti_q <= 1'b1;
+`else
       if (expire)        ti_q <= 1'b1;
       else if (ticlr_i)  ti_q <= 1'b0;
       else if (ti_set_i) ti_q <= 1'b1;
+`endif
       if (tcfg_we_i) begin
         tcfg_q <= tcfg_wdata_i;
         tval_q <= initval(tcfg_wdata_i[TIMER_BITS-1:2]);

@@ -4,7 +4,9 @@
 // core sees its own IPI block at the same offsets.
 //
 // Same-cycle accesses by several cores are serialised in core order through one next-state pass, so
-// two IPI_SENDs to one target in a cycle both land and a SET racing a CLEAR is ordered.
+// two IPI_SENDs to one target in a cycle both land and a SET racing a CLEAR is ordered; a read sees the
+// writes of lower-numbered cores in the same cycle (as la_ram does, and as the reference model replays
+// the trace: docs/design.md "IPI block rules and IOCSR hazards").
 module la_iocsr import la_pkg::*; #(
   parameter int unsigned Cores = 1
 ) (
@@ -31,7 +33,11 @@ module la_iocsr import la_pkg::*; #(
     logic [31:0] word;
     word = half ? box[63:32] : box[31:0];
     for (int b = 0; b < 4; b++) begin
+`ifdef LACOSIM_BUG_MAIL_MASK_INVERTED  // planted bug (docs/design.md section 6): keep-mask inverted
+      if (keep[b]) word[8*b +: 8] = data[8*b +: 8];
+`else
       if (!keep[b]) word[8*b +: 8] = data[8*b +: 8];
+`endif
     end
     return half ? {word, box[31:0]} : {box[63:32], word};
   endfunction
@@ -60,11 +66,21 @@ module la_iocsr import la_pkg::*; #(
           IOCSR_FEATURES: rd = IOCSR_FEATURES_VALUE;
           IOCSR_VENDOR:   rd = IOCSR_VENDOR_VALUE;
           IOCSR_CPUNAME:  rd = IOCSR_CPUNAME_VALUE;
+`ifdef LACOSIM_BUG_IOCSR_READ_STALE  // planted bug (docs/design.md section 6): reads miss same-cycle writes
           IOCSR_IPI_STATUS: rd = 64'(status_q[c]);
           IOCSR_IPI_EN:     rd = 64'(en_q[c]);
           32'h0000_102?, 32'h0000_103?: begin  // MBUF0-3, any naturally aligned part
             rd = mbuf_q[c][a[4:3]] >> {a[2:0], 3'b000};
           end
+`else
+          // the state so far in this pass: a read sees the same-cycle writes of lower-numbered cores,
+          // like la_ram (docs/design.md 7.5)
+          IOCSR_IPI_STATUS: rd = 64'(status_d[c]);
+          IOCSR_IPI_EN:     rd = 64'(en_d[c]);
+          32'h0000_102?, 32'h0000_103?: begin  // MBUF0-3, any naturally aligned part
+            rd = mbuf_d[c][a[4:3]] >> {a[2:0], 3'b000};
+          end
+`endif
           default: rd = eio_sel[c] ? eio_rdata_i[c] : '0;
         endcase
         rdata_d[c] = rd & size_mask(size_i[c]);
@@ -72,8 +88,16 @@ module la_iocsr import la_pkg::*; #(
       if (req_i[c] && we_i[c]) begin
         unique casez (a)
           IOCSR_IPI_EN:    en_d[c]     = wd[31:0];
+`ifdef LACOSIM_BUG_IPI_SET_OVERWRITES  // planted bug (docs/design.md section 6): SET replaces STATUS
+          IOCSR_IPI_SET:   status_d[c] = wd[31:0];
+`else
           IOCSR_IPI_SET:   status_d[c] = status_d[c] | wd[31:0];
+`endif
+`ifdef LACOSIM_BUG_IPI_CLEAR_ALL  // planted bug (docs/design.md section 6): CLEAR empties STATUS
+          IOCSR_IPI_CLEAR: status_d[c] = '0;
+`else
           IOCSR_IPI_CLEAR: status_d[c] = status_d[c] & ~wd[31:0];
+`endif
           32'h0000_102?, 32'h0000_103?: begin
             logic [63:0] lane;
             lane = size_mask(size_i[c]) << {a[2:0], 3'b000};
@@ -82,7 +106,11 @@ module la_iocsr import la_pkg::*; #(
           IOCSR_IPI_SEND: begin
             // [25:16] target core, [4:0] vector; sends to absent cores are dropped
             if (32'(wd[25:16]) < Cores) begin
+`ifdef LACOSIM_BUG_IPI_SET_OVERWRITES  // SEND replaces the target's STATUS too
+              status_d[wd[25:16]] = 32'd1 << wd[4:0];
+`else
               status_d[wd[25:16]] = status_d[wd[25:16]] | (32'd1 << wd[4:0]);
+`endif
             end
           end
           IOCSR_MAIL_SEND: begin
@@ -115,6 +143,10 @@ module la_iocsr import la_pkg::*; #(
   end
 
   for (genvar c = 0; c < Cores; c++) begin : g_ipi
+`ifdef LACOSIM_BUG_IPI_IGNORES_EN  // planted bug (docs/design.md section 6): the line ignores IPI_EN
+    assign ipi_o[c] = |status_q[c];
+`else
     assign ipi_o[c] = |(status_q[c] & en_q[c]);
+`endif
   end
 endmodule

@@ -7,6 +7,7 @@
 /* In .data, not .bss: a core that wrongly clears .bss (smp_bss_lock_bug) must not unregister handlers. */
 static trap_handler_t exc_handlers[64] __attribute__((section(".data"))) = { 0 };
 static trap_handler_t irq_handlers[IRQ_COUNT] __attribute__((section(".data"))) = { 0 };
+static trap_handler_t spurious_handler __attribute__((section(".data"))) = 0;
 
 void trap_install(void)
 {
@@ -24,6 +25,11 @@ void trap_set_irq_handler(unsigned irq, trap_handler_t h)
 {
     if (irq < IRQ_COUNT)
         irq_handlers[irq] = h;
+}
+
+void trap_set_spurious_irq_handler(trap_handler_t h)
+{
+    spurious_handler = h;
 }
 
 void trap_unexpected(struct trap_frame *tf)
@@ -45,6 +51,10 @@ void trap_dispatch(struct trap_frame *tf)
         unsigned pending = trap_is(tf->estat) & lie;
         if (pending == 0)
             pending = trap_is(csrrd(CSR_ESTAT)) & lie;
+        if (pending == 0 && spurious_handler) {
+            spurious_handler(tf);
+            return;
+        }
         if (pending == 0)
             trap_unexpected(tf);
         unsigned irq = 31 - (unsigned)__builtin_clz(pending);

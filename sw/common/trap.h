@@ -87,6 +87,9 @@ extern char trap_entry[];   /* trap.S, 4 KiB aligned */
 void trap_install(void);                                   /* EENTRY = trap_entry, ECFG.VS = 0 */
 void trap_set_exc_handler(unsigned ecode, trap_handler_t h); /* h = 0: back to "unexpected" */
 void trap_set_irq_handler(unsigned irq, trap_handler_t h);
+/* An interrupt whose line dropped before the dispatcher read ESTAT (a device pulse that ended: the
+ * lockstep model checks the take itself) goes to h instead of "unexpected" (h = 0: unexpected again). */
+void trap_set_spurious_irq_handler(trap_handler_t h);
 void trap_dispatch(struct trap_frame *tf);                 /* called by trap.S only */
 __attribute__((noreturn)) void trap_unexpected(struct trap_frame *tf);
 

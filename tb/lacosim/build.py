@@ -38,6 +38,18 @@ PLANTED_BUGS = {
     "tlb_asid_ignored": "TLB entries with G = 0 match any ASID",
     "tlb_odd_even_swap": "for 16 KiB TLB entries (PS = 14) the even/odd half is chosen by the wrong parity",
     "tlb_no_pme": "a store to a page with D = 0 is not raised as PME",
+    "idle_wake_ignores_lie": "idle ends on any pending ESTAT.IS bit, also one ECFG.LIE does not enable",
+    "idle_wake_late": "idle ends only after a line has been pending and enabled for 16 cycles",
+    "ticlr_beats_expiry": "a TICLR committing in the cycle the timer expires wins: that expiry's TI is lost",
+    # interrupt storms (issue 13): only a storm has device lines rising while LIE masks them
+    "irq_hwi_ignores_lie": "HWI0-7 are taken (and wake idle) whatever their ECFG.LIE bits",
+    "iocsr_read_stale": "an IPI_STATUS/EN/MBUF read misses a lower-numbered core's write of the same cycle",
+    # the IPI block and IOCSR hazards (issue 13)
+    "ipi_set_overwrites": "IPI_SET and IPI_SEND replace STATUS instead of ORing into it",
+    "ipi_clear_all": "IPI_CLEAR clears every STATUS bit, not only the bits written",
+    "ipi_ignores_en": "the IPI line is STATUS != 0, ignoring IPI_EN",
+    "mail_mask_inverted": "MAIL_SEND writes the bytes its keep-mask says to keep (mask inverted)",
+    "iocsr_no_load_use": "an iocsrrd result is not interlocked: the next instruction gets a stale value",
     # LVZ (issue 8)
     "guest_timer_stops_in_root": "the guest timer's TVAL stops counting while the core runs in root mode",
     "gintc_vip_ignored": "GINTC.VIP is not reflected in the guest ESTAT.IS[9:2]",

@@ -11,7 +11,12 @@ from sim.conftest import run_lacosim
 
 HOST_TESTS = ["priv_exc", "priv_exc_hw", "host_timer_oneshot", "host_timer_periodic", "host_idle_wake", "host_hwi",
               "host_uart_irq",
-              "ipi_ecfg", "smp_bss_lock"]
+              "ipi_ecfg", "smp_bss_lock",
+              "idle_masked_pending", "timer_ticlr_race", "ipi_multi_vector", "ipi_multi_vector_4",
+              "iocsr_load_use"]
+# timer_ticlr_race must bring a TICLR into the expiry cycle of both timer modes (and next to it)
+TICLR_COINCIDENCE_BINS = ["ticlr in expiry cycle (one-shot)", "ticlr in expiry cycle (periodic)",
+                          "ticlr 1 cycle before expiry", "ticlr 1 cycle after expiry"]
 
 
 @pytest.mark.parametrize("test", HOST_TESTS)
@@ -23,8 +28,11 @@ def test_host_test_passes(test):
     if test == "ipi_ecfg":   # what the regression report plots: measured by the scoreboards
         latencies = dists["IPI latency: send to interrupt taken (cycles)"]
         assert latencies and all(0 < c < 1000 for c in latencies), latencies
-    if test.startswith("host_timer"):
+    if test.startswith("host_timer") or test == "timer_ticlr_race":
         assert set(dists["timer error: TI rise - predicted expiry (cycles)"]) == {0}  # every TI on time
+    if test == "timer_ticlr_race":
+        timer_bins = json.loads((res.run_dir / "coverage.json").read_text())["timer"]
+        assert all(timer_bins.get(b) for b in TICLR_COINCIDENCE_BINS), timer_bins
 
 
 def test_ipi_ecfg_seed_bug_is_caught_by_the_ipi_scoreboard():
@@ -47,3 +55,56 @@ def test_planted_timer_bug_is_caught_by_the_timer_scoreboard():
     res.assert_only_failure("timer")
     assert "FAIL [timer]" in res.output
     assert "expected 0xffffffffffff" in res.output    # TVAL after a one-shot expiry: all ones, held
+
+
+def first_failure(out: str) -> str:
+    """The first failure report printed (failures print in cycle order: the first that happened)."""
+    start = out.index("FAIL [")
+    end = out.find("\nFAIL [", start + 1)
+    return out[start:end if end > 0 else None]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_idle_woken_by_a_masked_line_is_caught_first_by_the_idle_check(seed):
+    """Planted bug idle_wake_ignores_lie: idle ends on any pending IS bit. The lockstep idle rule
+    (architecture.md 4.6) must be the first failure, naming IS and LIE."""
+    res = run_lacosim("--test", "idle_masked_pending", "--seed", str(seed), "--bug", "idle_wake_ignores_lie")
+    assert res.returncode == 1, res.output[-3000:]
+    report = first_failure(res.output)
+    assert report.startswith("FAIL [idle] idle woke at cycle "), res.output[-4000:]
+    assert "with nothing pending and enabled: IS=0x0800 LIE=0x1000 (a pending but disabled line must not end " \
+           "idle)" in report, report          # variant A: TI pending, only the IPI enabled
+    assert "core 0, pc 0x" in report and "<idle_once_insn+0x4>" in report
+    assert "lines pending while asleep but not enabled: TI" in report
+    assert "idle 0x0" in report.split("last retired instructions:")[1]    # the idle it woke from
+    assert f"reproduce with waves: make sim TEST=idle_masked_pending SEED={seed} BUG=idle_wake_ignores_lie " \
+           "WAVES=1 WAVE_FROM=" in report
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_ticlr_winning_over_the_expiry_is_caught_first_by_the_timer_scoreboard(seed):
+    """Planted bug ticlr_beats_expiry: a TICLR in the expiry cycle wins and the TI is lost. Lockstep cannot
+    see it (the model takes ESTAT.IS from the trace), so the timer scoreboard must be the first failure."""
+    res = run_lacosim("--test", "timer_ticlr_race", "--seed", str(seed), "--bug", "ticlr_beats_expiry")
+    assert res.returncode == 1, res.output[-3000:]
+    report = first_failure(res.output)
+    assert report.startswith("FAIL [timer] TI lost: a TICLR committing in the expiry cycle "), res.output[-4000:]
+    assert "won over the expiry" in report and "the expiry must win (design.md 7.3" in report
+    assert "periodic=False" in report                 # the one-shot sweep comes first
+    assert "csrwr $t2, 0x44" in report                # the TICLR itself is in the history
+    assert f"reproduce with waves: make sim TEST=timer_ticlr_race SEED={seed} BUG=ticlr_beats_expiry WAVES=1" in report
+    assert res.output.count("FAIL [timer] TI lost") == 2   # one-shot and periodic
+
+
+def test_idle_woken_late_is_caught_first_by_the_idle_wake_bound():
+    """Planted bug idle_wake_late: idle ends 16 cycles after the line became pending and enabled; the wake-up
+    bound (design.md 7.4: 8 cycles) must be the first failure. The first idle of the run is core 1's park."""
+    res = run_lacosim("--test", "idle_masked_pending", "--seed", "1", "--bug", "idle_wake_late")
+    assert res.returncode == 1, res.output[-3000:]
+    report = first_failure(res.output)
+    assert report.startswith("FAIL [idle] idle did not end within 8 cycles of a line becoming pending and "
+                             "enabled (cycle "), res.output[-4000:]
+    assert "core 1, pc 0x" in report and "<secondary_park+" in report
+    assert "20 cycles later" in report                 # 16 cycles of the bug + the normal 4
+    assert "last retired instructions:" in report
+    assert "reproduce with waves: make sim TEST=idle_masked_pending SEED=1 BUG=idle_wake_late WAVES=1" in report

@@ -26,6 +26,13 @@ QEMU_DIFFERS = {
     "bad_illegal": "fadd.d is INE on this core (architecture.md 4.10); QEMU raises FPD",
     "priv_exc_hw": "QEMU 7.2 allows unaligned ld/st (no ALE), has no ADEF on a misaligned jump, no KLO/WCLLB",
     "ipi_ecfg": "QEMU 7.2 takes the IPI only at the next timer tick",
+    "idle_masked_pending": "QEMU 7.2 wires the UART interrupt to its PCH-PIC (no HWI line for variant D) and "
+                           "times core 1's IPI on host time",
+    "timer_ticlr_race": "cycle-exact: the TICLR must commit in the expiry cycle; QEMU 7.2's timer runs on host time",
+    "irq_storm": "QEMU 7.2 never delivers software interrupts; its HWI sources are lines only the testbench drives",
+    "ipi_multi_vector": "QEMU 7.2 (hw/intc/loongarch_ipi.c) does not re-evaluate the IPI line on an IPI_EN write and "
+                        "lowers it on IPI_CLEAR only when STATUS becomes 0, so a pending vector with EN clear "
+                        "interrupts forever (the run hangs)",
     "mmu_faults_hw": "QEMU 7.2 loops delivering PNX and a PLV3 fetch PPI (it reads BADI from the faulting "
                      "page); it checks only VA[63:48] for a canonical address",
     "mmu_walk_hw": "QEMU 7.2's ldpte drops NR/NX/RPLV, lddir does not record a huge page's level, HGLOBAL "

@@ -238,3 +238,19 @@ def test_paging_signature_detects_a_wrong_translation(tmp_path):
     changed = run_qemu(build_elf(mutant))
     assert changed.endswith(b"END\n") and changed != original
     assert stored.encode() not in changed.splitlines()
+
+
+def test_random_program_iocsr_reads_catch_a_missing_load_use_interlock():
+    """Random programs read IOCSR registers and use the result at once (design.md 7.4): with the IOCSR load-use
+    interlock removed (BUG=iocsr_no_load_use) lockstep fails on the instruction right after an iocsrrd."""
+    program, elf = build(FIXED_SEEDS[0], FIXED_LENGTH)
+    assert "iocsrrd." in program.text
+    res = run_lacosim("--elf", str(elf), "--bug", "iocsr_no_load_use")
+    out = res.output
+    assert res.returncode == 1, out[-3000:]
+    assert out.index("FAIL [") == out.index("FAIL [lockstep]"), out[-3000:]
+    report = out[out.index("FAIL [lockstep]"):]
+    history = report[report.index("last retired instructions:"):report.index("reproduce with waves:")]
+    retired = [line for line in history.splitlines()[1:] if line.strip()]
+    # the last line is the diverging instruction; the one before it, the iocsrrd whose result it used
+    assert "iocsrrd." in retired[-2] and "iocsrrd." not in retired[-1], "\n".join(retired[-3:])

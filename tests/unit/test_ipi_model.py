@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from lacosim.env.ipi_model import IOCSR_IPI_CLEAR, IOCSR_IPI_EN, IOCSR_IPI_SEND, IpiModel
+from lacosim.env.ipi_model import (
+    IOCSR_IPI_CLEAR,
+    IOCSR_IPI_EN,
+    IOCSR_IPI_SEND,
+    IOCSR_IPI_SET,
+    IOCSR_IPI_STATUS,
+    IpiModel,
+)
 
 LIE_TI_IPI = (1 << 11) | (1 << 12)
 
@@ -77,3 +84,53 @@ def test_seed_bug_lie_without_ipi_is_named_when_delivery_is_required():
     assert len(problems) == 1
     assert "ECFG.LIE lacks the IPI bit" in problems[0] and "only at the next timer tick" in problems[0]
     assert m.tick(5000) == []                        # reported once
+
+
+# --- the block's register rules: every STATUS/EN read is checked (issue 13) ---------------------------------
+
+def test_set_and_send_or_into_status_and_clear_takes_only_its_bits():
+    m = IpiModel(3)
+    m.iocsr_write(10, 1, IOCSR_IPI_SET, 0x5)
+    send(m, 11, 0, 1, vector=8)
+    send(m, 11, 2, 1, vector=3)                       # two sends in one cycle both land
+    assert m.iocsr_read(12, 1, IOCSR_IPI_STATUS, 2, 0x10D) == []
+    m.iocsr_write(13, 1, IOCSR_IPI_CLEAR, 0x9)
+    assert m.iocsr_read(14, 1, IOCSR_IPI_STATUS, 2, 0x104) == []
+    assert m.iocsr_read(14, 1, IOCSR_IPI_STATUS, 0, 0x04) == []   # a byte read sees STATUS[7:0]
+    m.iocsr_write(15, 1, IOCSR_IPI_EN, 0xF0)
+    assert m.iocsr_read(16, 1, IOCSR_IPI_EN, 3, 0xF0) == []
+
+
+def test_status_overwritten_by_set_is_reported_with_the_lost_bits():
+    m = IpiModel(2)
+    m.iocsr_write(10, 0, IOCSR_IPI_SET, 0x3)
+    m.iocsr_write(20, 0, IOCSR_IPI_SET, 0x10)
+    problems = m.iocsr_read(21, 0, IOCSR_IPI_STATUS, 2, 0x10)     # a block that replaced STATUS
+    assert len(problems) == 1
+    assert "STATUS = 0x10 at cycle 21, expected 0x13" in problems[0] and "bits 0x3 missing" in problems[0]
+    assert "cycle 20: core 0 IPI_SET 0x10" in problems[0]         # the writes that led there
+
+
+def test_clear_of_a_subset_that_cleared_everything_is_reported():
+    m = IpiModel(2)
+    m.iocsr_write(10, 1, IOCSR_IPI_SET, 0xF0)
+    m.iocsr_write(20, 1, IOCSR_IPI_CLEAR, 0x30)
+    assert "expected 0xc0" in m.iocsr_read(22, 1, IOCSR_IPI_STATUS, 2, 0)[0]
+
+
+def test_status_bits_nobody_set_are_reported():
+    m = IpiModel(2)
+    assert "bits 0x2 set that no write set" in m.iocsr_read(5, 0, IOCSR_IPI_STATUS, 3, 0x2)[0]
+
+
+def test_en_clear_keeps_the_line_low_until_en_is_set():
+    m = IpiModel(2)
+    m.iocsr_write(10, 1, IOCSR_IPI_EN, 0x1)
+    send(m, 20, 0, 1, vector=4)                      # pending, not enabled
+    assert "became 1" in m.line_change(21, 1, True)[0]   # a block that ignores EN
+    m2 = IpiModel(2)
+    m2.iocsr_write(10, 1, IOCSR_IPI_EN, 0x1)
+    send(m2, 20, 0, 1, vector=4)
+    assert m2.tick(100) == []
+    m2.iocsr_write(200, 1, IOCSR_IPI_EN, 0x11)       # enabling it raises the line
+    assert m2.line_change(201, 1, True) == []

@@ -16,6 +16,7 @@ from lacosim.iss import csr as C
 from lacosim.iss.errors import (
     AsyncInputError,
     IdleForever,
+    IdleWakeError,
     IllegalInstruction,
     InterruptMismatch,
     UnimplementedInstruction,
@@ -464,6 +465,36 @@ def test_lockstep_idle_woken_by_a_line_that_fell_again():
     iss.set_irq_lines(0)
     iss.step()
     assert iss.regs[4] == 1
+
+
+@pytest.mark.parametrize("ie", [0, 1])
+@pytest.mark.parametrize(("name", "line", "before"), [("TI", 11, True), ("TI", 11, False), ("HWI5", 7, False),
+                                                      ("SWI1", 1, True)])
+def test_lockstep_idle_ended_by_a_masked_line_is_an_idle_wake_error(ie, name, line, before):
+    """architecture.md 4.6: a line pending but not enabled (LIE = IPI only) must not end idle, whether it
+    was pending at the idle or rose while the core slept (design.md 7.4)."""
+    iss = irq_ready([encode("idle", level=0), encode("addi.d", rd=4, rj=4, si12=1)], lie=1 << 12, lockstep=True)
+    iss.csr.values[C.CSR_CRMD] = (iss.csr.values[C.CSR_CRMD] & ~C.CRMD_IE) | (C.CRMD_IE if ie else 0)
+    if line < 2:
+        iss.csr.values[C.CSR_ESTAT] |= 1 << line   # software interrupts: software's own bits
+    elif before:
+        iss.set_irq_lines(1 << line)
+    iss.step()
+    if line >= 2 and not before:
+        iss.set_irq_lines(1 << line)
+    with pytest.raises(IdleWakeError, match="after idle") as err:
+        iss.step()
+    assert (err.value.is_bits, err.value.lie, err.value.idle_pc) == (1 << line, 1 << 12, BASE)
+    assert err.value.is_seen == 1 << line
+
+
+def test_lockstep_idle_ended_by_an_enabled_line_with_ie0():
+    """Wake-up ignores CRMD.IE: an enabled line pending at the idle ends it at once, nothing is taken."""
+    iss = make([encode("idle", level=0), encode("addi.d", rd=4, rj=4, si12=1)], lockstep=True)
+    iss.csr.values[C.CSR_ECFG] = 1 << 11
+    iss.set_irq_lines(1 << 11)
+    steps(iss, 2)
+    assert iss.regs[4] == 1 and iss.last_trap == 0 and not iss.idle_halted
 
 
 def test_lockstep_interrupt_after_idle():

@@ -11,7 +11,7 @@ from iss_helpers import put
 from lacosim import trace
 from lacosim.env.coverage import Coverage
 from lacosim.env.iss_scoreboard import IssScoreboard
-from lacosim.env.trap_monitor import TlbCoverage
+from lacosim.env.trap_monitor import IrqCoverage, TlbCoverage
 from lacosim.isa.decoder import encode
 from lacosim.iss import Iss, Memory, is_async_read
 from lacosim.iss import csr as C
@@ -89,9 +89,11 @@ class Scoreboard(IssScoreboard):
     def __init__(self, hart: Iss) -> None:  # (no uvm_component.__init__: no hierarchy, no phases)
         self.harts, self.enabled, self.diverged = [hart], True, False
         self._async_read, self.checked, self.tail = is_async_read, 0, {}
+        self.waking, self.idle_wake_latencies, self.idle_late = {}, [], 0
         self.divergence: tuple[int, str, str] | None = None
+        self.irq_cov = IrqCoverage(Coverage(), 1)
 
-    def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "") -> None:
+    def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "", check: str = "lockstep") -> None:
         self.diverged = True
         hart = self.harts[0]
         self.divergence = (idx, summary, why or self._field_diff(batch[idx], hart) + "\n"

@@ -19,19 +19,40 @@ TLB_EXCEPTIONS = ["TLBR", "PIL", "PIS", "PIF", "PME", "PNR", "PNX", "PPI"]
 # planned page sizes: PS = log2 of one half (the entry maps twice that); 20 = a 2 MiB huge page of 4 KiB tables
 TLB_PLANNED_PAGE_SIZES = (12, 14, 20, 21, 24)
 INTERRUPTS = {0: "SWI0", 1: "SWI1", **{n: f"HWI{n - 2}" for n in range(2, 10)}, 10: "PMI", 11: "TI", 12: "IPI"}
+IRQ_SOURCES = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)  # interrupt numbers the "irq" group follows (no PMI)
+SWI = (0, 1)
+
+
+def irq_rise_bin(intno: int, lie: bool, ie: bool, idle: bool) -> str:
+    """Group "irq": the state of the core the moment `intno` became pending (lacosim.env.trap_monitor.IrqCoverage)."""
+    return f"{INTERRUPTS[intno]} rise LIE={int(lie)} IE={int(ie)} idle={int(idle)}"
+
+
+# A core cannot raise its own SWI while it sleeps in idle: those rise bins (and "SWI woke from idle") are
+# unreachable and not planned.
+IRQ_PLAN = ([irq_rise_bin(n, lie, ie, idle) for n in IRQ_SOURCES for lie in (False, True) for ie in (False, True)
+             for idle in (False, True) if not (idle and n in SWI)]
+            + [f"{INTERRUPTS[n]} pending but masked" for n in IRQ_SOURCES]
+            + [f"{INTERRUPTS[n]} taken" for n in IRQ_SOURCES]
+            + [f"{INTERRUPTS[n]} woke from idle" for n in IRQ_SOURCES if n not in SWI]
+            + ["woke from idle with IE=0"])
 
 # The bins a host-level run can reach; a merged report lists the ones never hit.
 PLAN: dict[str, list[str]] = {
     "interrupt taken": [INTERRUPTS[n] for n in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12)],
     "exception": ["SYS", "BRK", "INE", "IPE", "ALE", "ADE"],
     "timer": ["tcfg one-shot", "tcfg periodic", "tcfg disable", "tcfg written while TI pending", "ticlr",
-              "TI rise", "tval read", "tval read after expiry"],
+              "TI rise", "tval read", "tval read after expiry",
+              # TICLR against an expiry (timer_ticlr_race; lacosim.env.timer_scoreboard)
+              "ticlr in expiry cycle (one-shot)", "ticlr in expiry cycle (periodic)", "ticlr 1 cycle before expiry",
+              "ticlr 1 cycle after expiry"],
     "ipi": ["send", "vector 0", "vector 31", "to core 0", "to core 1", "to core 2", "to core 3", "taken"],
     # lacosim.env.trap_monitor.TlbCoverage: exceptions, invtlb ops, page sizes tlbwr/tlbfill wrote (bins named
     # "page <size of one half>", lacosim.iss.tlb.page_size_name), refills by the PLV they interrupted
     "tlb": [*TLB_EXCEPTIONS, *(f"invtlb op {op}" for op in range(7)),
             *(f"page {page_size_name(ps)}" for ps in TLB_PLANNED_PAGE_SIZES),
             "refill from PLV0", "refill from PLV3"],
+    "irq": IRQ_PLAN,
     # LVZ (design.md 12): the guest timer scoreboard, the GINTC scoreboard
     "guest-timer": ["tcfg one-shot", "tcfg periodic", "tcfg disable", "ticlr", "TI rise", "tval read",
                     "tval written", "tval written 0 (fire)", "TI set by the root", "TI cleared by the root"],

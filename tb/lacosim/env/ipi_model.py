@@ -3,7 +3,10 @@ reference model: every IPI_SEND/SET/CLEAR/EN write, the target's STATUS and line
 cause, and when. The IPI scoreboard feeds it from the trace; each method returns the problems it sees
 as strings (empty when all is well), so the model is testable with hand-made events.
 
-Rules checked:
+Rules checked (the block's register rules, spec-la64-lvz.md 4.2 and design.md "IPI block rules"):
+- IPI_SET and IPI_SEND OR into STATUS, IPI_CLEAR clears exactly the bits written, IPI_EN replaces EN; every
+  `iocsrrd` of STATUS or EN returns the value these rules give, with the writes of every core applied in
+  trace order (a read sees the same-cycle writes of lower-numbered cores, as la_iocsr serialises them);
 - the target's ESTAT.IS[12] follows (STATUS & EN) != 0 within L_IPI cycles of the write's retirement
   (never earlier than the retirement cycle);
 - an IPI interrupt is taken only while IS[12] = 1, ECFG.LIE[12] = 1 and CRMD.IE = 1;
@@ -24,6 +27,10 @@ IS_IPI = 12
 IS_TI = 11
 L_IPI = 2      # cycles from the write's retirement to the target's IS[12] (design.md 7.3)
 L_EXC = 80     # cycles from "takeable" to the interrupt record, covering a divide in flight
+HISTORY = 4    # writes per core remembered for a report
+REG_NAMES = {IOCSR_IPI_STATUS: "STATUS", IOCSR_IPI_EN: "EN", IOCSR_IPI_SET: "IPI_SET", IOCSR_IPI_CLEAR: "IPI_CLEAR",
+             IOCSR_IPI_SEND: "IPI_SEND"}
+SIZE_MASKS = (0xFF, 0xFFFF, 0xFFFF_FFFF, (1 << 64) - 1)
 
 
 @dataclass
@@ -44,6 +51,7 @@ class CoreIpiState:
     line_expected: bool = False
     line_change_due: int | None = None  # the observed line must equal line_expected by this cycle
     pending_sends: list[Send] = field(default_factory=list)
+    history: list[str] = field(default_factory=list)  # the last writes to STATUS/EN, for reports
 
 
 class IpiModel:
@@ -79,11 +87,34 @@ class IpiModel:
             touched.append(core)
         for c in touched:
             t = self.cores[c]
+            t.history = [*t.history[-(HISTORY - 1):], f"cycle {cycle}: core {core} {REG_NAMES[addr]} {value:#x} -> "
+                         f"STATUS {t.status:#010x} EN {t.en:#010x}"]
             expected = (t.status & t.en) != 0
             if expected != t.line_expected:
                 t.line_expected = expected
                 t.line_change_due = cycle + L_IPI
         return []
+
+    def iocsr_read(self, cycle: int, core: int, addr: int, size_log2: int, value: int) -> list[str]:
+        """An iocsrrd of STATUS or EN retired with `value` (right-aligned, zero-extended to the access size)."""
+        if addr not in (IOCSR_IPI_STATUS, IOCSR_IPI_EN):
+            return []
+        st = self.cores[core]
+        expected = (st.status if addr == IOCSR_IPI_STATUS else st.en) & SIZE_MASKS[size_log2]
+        value &= SIZE_MASKS[size_log2]
+        if value == expected:
+            return []
+        name = REG_NAMES[addr]
+        lost, extra = expected & ~value, value & ~expected
+        why = []
+        if lost:
+            why.append(f"bits {lost:#x} missing (an IPI_SET/SEND must OR into STATUS, an IPI_CLEAR clears only "
+                       f"the bits written)" if addr == IOCSR_IPI_STATUS else f"bits {lost:#x} missing")
+        if extra:
+            why.append(f"bits {extra:#x} set that no write set (or an IPI_CLEAR should have cleared)")
+        hist = "; ".join(st.history) or "no write to this block yet"
+        return [f"IPI {name} read wrong: core {core} read {name} = {value:#x} at cycle {cycle}, expected "
+                f"{expected:#x}: {', '.join(why)}. Last writes to core {core}'s block: {hist}"]
 
     def ecfg_write(self, core: int, value: int) -> None:
         self.cores[core].lie = value & 0x1FFF

@@ -1,5 +1,6 @@
 """IPI scoreboard: follows every IPI_SEND/SET/CLEAR/EN write through STATUS to the target's ESTAT.IS[12]
-and the interrupt it causes (lacosim.env.ipi_model), independent of the reference model.
+and the interrupt it causes (lacosim.env.ipi_model), independent of the reference model, and checks every
+`iocsrrd` of STATUS and EN against the block's rules.
 
 Tests that require every send to be delivered promptly (the seed's "IPIs noticed only at timer ticks"
 bug) set ConfigDB "ipi_require_delivery" = True.
@@ -17,6 +18,7 @@ from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.ipi_model import IS_IPI, IpiModel
 
 IPI_REGS = (0x1004, 0x1008, 0x100C, 0x1040)
+IPI_READ_REGS = (0x1000, 0x1004)  # STATUS, EN
 MAX_REPORTS = 5
 
 
@@ -32,8 +34,10 @@ class IpiScoreboard(uvm_subscriber):
         self.cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.line = [False] * self.cfg.cores
         self.failed = 0
+        self.image = ConfigDB().get(self, "", "image")
         self._batch: np.ndarray | None = None
         self._idx = -1
+        self._pc: int | None = None  # the retirement record being checked (None: an IRQ event or a tick)
 
     def end_of_elaboration_phase(self) -> None:
         self.logger.info(f"IPI scoreboard: {self.cfg.cores} core(s); delivery required: "
@@ -45,6 +49,11 @@ class IpiScoreboard(uvm_subscriber):
         iocsr_w = retire & ((mode & trace.MODE_IOCSR) != 0) & ((flags & trace.FLAG_MEM_WE) != 0)
         if iocsr_w.any():  # rare: compare addresses only then
             iocsr_w &= np.isin(batch["mem_addr"], IPI_REGS)
+        # reads whose value the trace shows (rd written)
+        iocsr_r = retire & ((mode & trace.MODE_IOCSR) != 0) & ((flags & trace.FLAG_MEM_RE) != 0) & \
+            ((flags & trace.FLAG_RD_WE) != 0)
+        if iocsr_r.any():
+            iocsr_r &= np.isin(batch["mem_addr"], IPI_READ_REGS)
         # the physical IPI block is the root's: the guest bank's ECFG and the interrupts the guest takes
         # itself (design.md 12.3) are not its business; an exit by a root interrupt is
         root_bank = (batch["flags2"] & trace.FLAG2_GCSR) == 0
@@ -52,16 +61,18 @@ class IpiScoreboard(uvm_subscriber):
         ecfg_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == trace.CSR_ECFG) & root_bank
         intr = retire & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_INT)) == (trace.TRAP_VALID | trace.TRAP_INT)) \
             & to_root
+
         irq = kinds == trace.KIND_IRQ
         self._batch = batch
-        for i in np.flatnonzero(iocsr_w | ecfg_w | intr | irq):
+        for i in np.flatnonzero(iocsr_w | iocsr_r | ecfg_w | intr | irq):
             self._idx = int(i)
             self._record(batch[i])
-        self._idx = len(batch) - 1
+        self._idx, self._pc = len(batch) - 1, None
         self._report(self.model.tick(int(batch["cycle"][-1])), None, int(batch["cycle"][-1]))
 
     def _record(self, rec: np.void) -> None:
         core, cycle = int(rec["core"]), int(rec["cycle"])
+        self._pc = None
         self._report(self.model.tick(cycle), core, cycle)
         if rec["kind"] == trace.KIND_IRQ:
             level = bool((int(rec["rd_wdata"]) >> IS_IPI) & 1)
@@ -69,6 +80,7 @@ class IpiScoreboard(uvm_subscriber):
                 self.line[core] = level
                 self._report(self.model.line_change(cycle, core, level), core, cycle)
             return
+        self._pc = int(rec["pc"])
         trap = int(rec["trap"])
         if trap & trace.TRAP_VALID and trap & trace.TRAP_INT:
             intno = trace.trap_intno(trap)
@@ -78,8 +90,14 @@ class IpiScoreboard(uvm_subscriber):
                          core, cycle)
         elif int(rec["flags"]) & trace.FLAG_CSR_WE:
             self.model.ecfg_write(core, int(rec["csr_wdata"]))
+        elif int(rec["flags"]) & trace.FLAG_MEM_RE:
+            size = (int(rec["flags"]) >> trace.FLAG_MEM_SIZE_SHIFT) & 3
+            addr = int(rec["mem_addr"])
+            self.cov.hit("ipi", f"read {'STATUS' if addr == 0x1000 else 'EN'}")
+            self._report(self.model.iocsr_read(cycle, core, addr, size, int(rec["rd_wdata"])), core, cycle)
         else:
-            addr, value = int(rec["mem_addr"]), int(rec["mem_wdata"])
+            size = (int(rec["flags"]) >> trace.FLAG_MEM_SIZE_SHIFT) & 3
+            addr, value = int(rec["mem_addr"]), int(rec["mem_wdata"]) & ((1 << (8 << size)) - 1)
             if addr == 0x1040:
                 self.cov.hit("ipi", "send")
                 self.cov.hit("ipi", f"vector {value & 0x1F}")
@@ -93,7 +111,9 @@ class IpiScoreboard(uvm_subscriber):
             if self.failed > MAX_REPORTS:
                 return
             summary, _, detail = p.partition(": ")
-            self.failures.add(Failure("ipi", summary, detail, cycle=cycle, core=core,
+            pc = self._pc
+            self.failures.add(Failure("ipi", summary, detail, cycle=cycle, core=core, pc=pc,
+                                      pc_symbol=self.image.symbolize(pc) if pc is not None else "",
                                       recent=retire.recent(core, self._batch, self._idx) if core is not None else "",
                                       repro=self.cfg.repro_with_waves(cycle)))
 

@@ -48,7 +48,12 @@ Asynchronous inputs: given to the model at the recorded point, before the hart s
     - counter and timer reads (`rdtime*`, csr* of TVAL: `is_async_read(insn)`): `hart.set_async_value(v)`
       with the RTL's rd value before the step (the counter is cycle-derived); the model checks rdtime is
       monotonic per core, and the timer scoreboard checks the value itself;
-    - `idle`: the next retirement after an idle is accepted only if (IS & LIE) was non-zero meanwhile;
+    - `idle`: the next retirement after an idle is accepted only if (IS & LIE) was non-zero meanwhile,
+      with the IRQ events up to that cycle applied (architecture.md 4.6: whatever CRMD.IE says, and a line
+      that is pending but not enabled in LIE must not end idle). The model raises IdleWakeError and the
+      failure is reported as check "idle" (design.md 7.4). The same check bounds the wake-up: once (IS & LIE)
+      is non-zero while a core sleeps, its next record (the instruction after idle, or the interrupt) must
+      retire within IDLE_WAKE_CYCLES (nothing is in flight in a sleeping core, so the bound is tight);
     - tlbfill: the entry the RTL's fill LFSR chose (design.md 9.4) is the record's tlb_idx (flags2 bit 0
       set): `hart.set_tlbfill_index(tlb_idx)` before the step; the model replays it (a tlbfill record
       without tlb_we makes the model stop with AsyncInputError).
@@ -64,24 +69,35 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.elf import ElfImage
 from lacosim.env.config import RunConfig
+from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.retire_monitor import HISTORY, format_retire
+from lacosim.env.trap_monitor import IrqCoverage
 from lacosim.isa.decoder import encode
 from lacosim.isa.disasm import disassemble
 from lacosim.iss import mmu
 from lacosim.iss.core import Iss, new_machine
-from lacosim.iss.csr import ASID_ASID, CSR_ASID
-from lacosim.iss.errors import IssError
+from lacosim.iss.csr import ASID_ASID, CSR_ASID, CSR_ECFG, CSR_ESTAT, ECFG_LIE, ESTAT_IS, INTERRUPT_NAMES
+from lacosim.iss.errors import IdleWakeError, IssError
 from lacosim.iss.privileged import is_async_read
 
 EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
 MODE_CHECKED = trace.MODE_PLV_MASK | trace.MODE_IE | trace.MODE_GUEST
 LVZ_FLAGS2 = trace.FLAG2_GCSR | trace.FLAG2_EXIT
+IDLE_MATCH, IDLE_MASK = encode("idle", level=0), 0xFFFF_8000
+IDLE_WAKE_CYCLES = 8   # design.md 7.4: (IS & LIE) != 0 in a sleeping core -> its next record retires
+MAX_IDLE_REPORTS = 5
+CSR_WE = trace.FLAG_CSR_WE
 TLBFILL = encode("tlbfill")
 PHYS_ACCESS_MASK, PHYS_ACCESSES = 0xFFFC_0000, (0x0640_0000, 0x0644_0000)  # lddir, ldpte
 
 ABI = ["zero", "ra", "tp", "sp", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0", "t1", "t2", "t3",
        "t4", "t5", "t6", "t7", "t8", "r21", "fp", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"]
+
+
+def _lines(bits: int) -> str:
+    """'TI, IPI' for ESTAT.IS / ECFG.LIE bits, 'none' for 0."""
+    return ", ".join(name for n, name in enumerate(INTERRUPT_NAMES) if bits >> n & 1) or "none"
 
 
 class IssScoreboard(uvm_subscriber):
@@ -95,6 +111,12 @@ class IssScoreboard(uvm_subscriber):
         self.checked = 0
         self.diverged = False
         self.tail: dict[int, np.ndarray] = {}  # last HISTORY records per core of earlier batches
+        self.waking: dict[int, int] = {}  # sleeping core -> first cycle (IS & LIE) != 0, until its next record
+        self.idle_wake_latencies: list[int] = []  # cycles from that cycle to the record (report plots)
+        self.idle_late = 0
+        # coverage group "irq" is sampled here: only lockstep knows LIE/IE/idle at each IRQ event
+        cov: Coverage = ConfigDB().get(self, "", "coverage")
+        self.irq_cov = IrqCoverage(cov, self.cfg.cores)
 
     def end_of_elaboration_phase(self) -> None:
         if self.enabled:
@@ -115,14 +137,20 @@ class IssScoreboard(uvm_subscriber):
                    batch["mode"].tolist(), batch["mem_pa"].tolist(), batch["pc_pa"].tolist(),
                    batch["flags2"].tolist(), strict=True)
         checked = 0
+        waking = self.waking
         for i, (kind, core, pc, insn, rd, flags, rd_value, mem_addr, mem_wdata, trap, mode, mem_pa, pc_pa,
                 flags2) in enumerate(cols):
             if kind != trace.KIND_RETIRE:
                 if kind == trace.KIND_IRQ:
-                    harts[core].set_irq_lines(rd_value)
+                    hart = harts[core]
+                    self.irq_cov.irq_event(hart, core, rd_value, functools.partial(hart.set_irq_lines, rd_value))
+                    if hart.idle_halted and core not in waking and hart.pending_interrupts():
+                        waking[core] = int(batch["cycle"][i])
                 continue
             hart = harts[core]
             checked += 1
+            if waking and core in waking:
+                self._woke(batch, i, waking.pop(core))
             if trap & trace.TRAP_INT:
                 try:
                     hart.take_interrupt(trace.trap_intno(trap))
@@ -132,13 +160,19 @@ class IssScoreboard(uvm_subscriber):
                 if hart.last_pc != pc:
                     self._diverge(batch, i, "interrupt taken at a different instruction boundary")
                     return
+                self.irq_cov.taken(trace.trap_intno(trap))
                 continue
             if async_read(insn):
                 hart.set_async_value(rd_value)
+            if insn & IDLE_MASK == IDLE_MATCH and hart.pending_interrupts():
+                waking[core] = int(batch["cycle"][i])  # sleeps with a line already pending and enabled
             if flags2 & trace.FLAG2_TLB_WE and insn == TLBFILL:
                 hart.set_tlbfill_index(int(batch["tlb_idx"][i]))
             try:
                 hart.step()
+            except IdleWakeError as e:
+                self._idle_woke(batch, i, e)
+                return
             except IssError as e:
                 if trap & trace.TRAP_VALID and hart.pc == pc:
                     # Both trapped with no handler installed: the exception checks report it; the model
@@ -163,7 +197,14 @@ class IssScoreboard(uvm_subscriber):
                          or hart.last_rd2 or hart.last_tlb_we) and self._extended_differs(batch[i], hart))):
                 self._diverge(batch, i, "RTL and reference model disagree")
                 return
+            if flags & CSR_WE and hart.last_csr_num == CSR_ECFG and hart.last_csr_we:
+                self.irq_cov.ecfg_written(hart)
         self.checked += checked
+        last = int(batch["cycle"][-1])
+        for core, since in list(waking.items()):
+            if last > since + IDLE_WAKE_CYCLES:
+                self._idle_late(core, since, f"the core is still asleep at cycle {last}", batch, len(batch) - 1)
+                del waking[core]
         for core in np.unique(batch["core"]):
             mine = batch[(batch["core"] == core) & (batch["kind"] == trace.KIND_RETIRE)][-HISTORY:]
             old = self.tail.get(int(core))
@@ -189,7 +230,48 @@ class IssScoreboard(uvm_subscriber):
                 or hart.last_iocsr != int(bool(int(rec["mode"]) & trace.MODE_IOCSR)))
 
     # ------------------------------------------------------------------------------------------
-    def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "") -> None:
+    def _woke(self, batch: np.ndarray, idx: int, since: int) -> None:
+        """A sleeping core's first record after (IS & LIE) became non-zero at cycle `since`."""
+        latency = int(batch["cycle"][idx]) - since
+        self.idle_wake_latencies.append(latency)
+        if latency > IDLE_WAKE_CYCLES:
+            self._idle_late(int(batch["core"][idx]), since, f"its next record retired at cycle "
+                            f"{int(batch['cycle'][idx])}, {latency} cycles later", batch, idx)
+
+    def _idle_late(self, core: int, since: int, what: str, batch: np.ndarray, idx: int) -> None:
+        self.idle_late += 1
+        if self.idle_late > MAX_IDLE_REPORTS:
+            return
+        hart = self.harts[core]
+        values = hart.csr.values
+        head = batch[:idx + 1]
+        context = [h for h in (self.tail.get(core), head[(head["core"] == core)
+                                                         & (head["kind"] == trace.KIND_RETIRE)]) if h is not None]
+        recent = "\n".join(format_retire(r, self.image) for r in np.concatenate(context)[-HISTORY:])
+        self.failures.add(Failure(
+            "idle", f"idle did not end within {IDLE_WAKE_CYCLES} cycles of a line becoming pending and enabled",
+            f"ESTAT.IS & ECFG.LIE != 0 from cycle {since} on (now IS = {values[CSR_ESTAT] & ESTAT_IS:#06x}, LIE = "
+            f"{values[CSR_ECFG] & ECFG_LIE:#06x}: {_lines(hart.pending_interrupts())}) while the core slept in the "
+            f"idle at {hart.describe(hart.pc - 4)}; {what}\n"
+            f"rule (architecture.md 4.6, design.md 7.4): a sleeping core has nothing in flight; its next record "
+            f"(the instruction after idle, or the interrupt) retires within {IDLE_WAKE_CYCLES} cycles",
+            cycle=since + IDLE_WAKE_CYCLES + 1, core=core, pc=hart.pc, pc_symbol=self.image.symbolize(hart.pc),
+            recent=recent,
+            repro=self.cfg.repro_with_waves(since)))
+
+    def _idle_woke(self, batch: np.ndarray, idx: int, err: IdleWakeError) -> None:
+        """The RTL ended an idle although nothing pending was enabled (architecture.md 4.6)."""
+        cycle = int(batch["cycle"][idx])
+        masked = err.is_seen & ~err.lie
+        why = (f"idle at {self.harts[int(batch['core'][idx])].describe(err.idle_pc)} ended: the core retired the "
+               f"instruction after it at cycle {cycle}, but ESTAT.IS & ECFG.LIE stayed 0 since the idle retired\n"
+               f"ESTAT.IS = {err.is_bits:#06x} ({_lines(err.is_bits)}), ECFG.LIE = {err.lie:#06x} "
+               f"({_lines(err.lie)}); lines pending while asleep but not enabled: {_lines(masked)}\n"
+               f"rule (architecture.md 4.6): idle halts until (ESTAT.IS & ECFG.LIE) != 0, whatever CRMD.IE says")
+        self._diverge(batch, idx, f"idle woke at cycle {cycle} with nothing pending and enabled: IS={err.is_bits:#06x} "
+                      f"LIE={err.lie:#06x} (a pending but disabled line must not end idle)", why, check="idle")
+
+    def _diverge(self, batch: np.ndarray, idx: int, summary: str, why: str = "", check: str = "lockstep") -> None:
         self.checked += int(np.count_nonzero(batch["kind"][:idx] == trace.KIND_RETIRE))
         self.diverged = True
         rec = batch[idx]
@@ -197,14 +279,14 @@ class IssScoreboard(uvm_subscriber):
         hart = self.harts[core]
         cycle, pc = int(rec["cycle"]), int(rec["pc"])
         detail = self._field_diff(rec, hart) if not why else why
-        if not int(rec["trap"]) & trace.TRAP_INT:
+        if not int(rec["trap"]) & trace.TRAP_INT and check == "lockstep":
             detail += "\n" + self._translation(rec, hart)
         detail += "\nreference model registers after the instruction:\n" + self._regs(hart)
         head = batch[:idx + 1]
         context = [h for h in (self.tail.get(core), head[head["core"] == core]) if h is not None]
         recent = "\n".join(format_retire(r, self.image) for r in np.concatenate(context)[-HISTORY:])
         self.failures.add(Failure(
-            "lockstep", summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
+            check, summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
             recent=recent, repro=self.cfg.repro_with_waves(cycle)))
         trace_mon = ConfigDB().get(self, "", "trace_monitor")
         trace_mon.stop("lockstep-mismatch", cycle)

@@ -2,6 +2,11 @@
 fall and what every TVAL read returns (lacosim.env.timer_model), and checks the trace against it.
 Independent of the reference model: it reads only CSR writes, TVAL reads and IRQ (ESTAT.IS) events.
 
+TI must be 1 in every predicted expiry cycle, also when a TICLR takes effect at that same edge (the expiry
+wins, design.md 7.3). Coverage (group "timer") bins a TICLR by where its clear lands relative to an
+expiry: "ticlr in expiry cycle (one-shot|periodic)" (the TICLR commits in the cycle TVAL is 0, so its clear
+and the expiry take the same edge), "ticlr 1 cycle before expiry" and "ticlr 1 cycle after expiry".
+
 One class for both timers of a core: `TimerScoreboard` follows the root bank, `GuestTimerScoreboard`
 the guest bank's (design.md 12.4): its CSR writes are the guest-bank ones (flags2.gcsr), its TI is the
 guest IS[11] of the irq word, its TVAL reads are gcsrrd from the root or csrrd in guest mode, and the
@@ -107,6 +112,7 @@ class TimerScoreboard(uvm_subscriber):
             if csr == trace.CSR_ESTAT or value & 1:  # a root gcsr write of guest IS[11] = 0 clears too
                 st.fall_due.append(cycle + 1)
                 self.cov.hit(self.CHECK, "ticlr" if csr == trace.CSR_TICLR else "TI cleared by the root")
+                self._ticlr_coincidence(st, cycle + 1)
         elif csr == trace.CSR_ESTAT:                 # guest IS[11] = 1 written by the root: TI from c+1
             st.set_due.append(cycle + 1)
             self.cov.hit(self.CHECK, "TI set by the root")
@@ -115,6 +121,17 @@ class TimerScoreboard(uvm_subscriber):
             self.cov.hit(self.CHECK, "tval written 0 (fire)" if value == 0 else "tval written")
         elif int(rec["flags"]) & trace.FLAG_RD_WE:   # a TVAL read (the selection in write())
             self._tval_read(rec, st)
+
+    def _ticlr_coincidence(self, st: CoreTimerCheck, clear: int) -> None:
+        """Coverage: a TICLR whose clear is visible from cycle `clear`, against the expiries around it (known
+        already: a later TCFG write cannot move an expiry that is at most one cycle away)."""
+        for e in st.predictor.expiries(clear - 1, clear + 1):
+            if e == clear:
+                cfg = st.predictor.config_at(e - 1)
+                mode = "periodic" if cfg is not None and cfg.periodic else "one-shot"
+                self.cov.hit(self.CHECK, f"ticlr in expiry cycle ({mode})")
+            else:
+                self.cov.hit(self.CHECK, "ticlr 1 cycle before expiry" if e > clear else "ticlr 1 cycle after expiry")
 
     def _ti_change(self, rec: np.void, st: CoreTimerCheck, level: bool) -> None:
         cycle, core = int(rec["cycle"]), int(rec["core"])
@@ -160,10 +177,18 @@ class TimerScoreboard(uvm_subscriber):
         if now <= st.checked_upto:
             return
         for e in st.predictor.expiries(st.checked_upto, now - 1):
-            if e not in st.rises and not st.level_at(e - 1):
+            if st.level_at(e):
+                continue
+            if e in st.fall_due:
+                self._fail(core, e, f"TI lost: a TICLR committing in the expiry cycle {e - 1} won over the expiry",
+                           f"predicted TI visible at cycle {e}; TICLR.CLR=1 retired at cycle {e - 1}, so its clear "
+                           f"and the expiry take the same edge, and the expiry must win (design.md 7.3: no "
+                           f"interrupt is lost); observed TI at {e}: 0 (at {e - 1}: {int(st.level_at(e - 1))}); "
+                           f"configuration: {st.predictor.config_at(e - 1)}")
+            else:
                 self._fail(core, e, "TI did not rise when the timer expired",
                            f"predicted TI visible at cycle {e} (design.md 7.3: TCFG write retiring at c, "
-                           f"InitVal n -> TI at c+n+2); observed level at {e}: {int(st.level_at(e))}; "
+                           f"InitVal n -> TI at c+n+2); observed level at {e}: 0; "
                            f"configuration: {st.predictor.config_at(e - 1)}")
         for s in [s for s in st.set_due if s < now]:
             if not st.level_at(s):
@@ -185,7 +210,8 @@ class TimerScoreboard(uvm_subscriber):
             detail += f"\n(further timer failures are not reported; {MAX_REPORTS} is enough to act on)"
         retire = ConfigDB().get(self, "", "retire_monitor")
         self.failures.add(Failure(self.CHECK, summary, detail, cycle=cycle, core=core,
-                                  recent=retire.recent(core, self._batch, self._idx),
+                                  # the history up to the failing cycle, not up to where it was noticed
+                                  recent=retire.recent_until(core, self._batch, cycle),
                                   repro=self.cfg.repro_with_waves(cycle)))
 
 

@@ -10,6 +10,7 @@ group "tlb" (TlbCoverage), and the exception policy that stops the run with a re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -20,11 +21,25 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.elf import ElfImage
 from lacosim.env.config import RunConfig
-from lacosim.env.coverage import ECODES, INTERRUPTS, TLB_EXCEPTIONS, Coverage
+from lacosim.env.coverage import ECODES, INTERRUPTS, IRQ_SOURCES, TLB_EXCEPTIONS, Coverage, irq_rise_bin
 from lacosim.env.failures import Failure, FailureLog
 from lacosim.env.retire_monitor import format_retire
 from lacosim.isa.decoder import encode
-from lacosim.iss.csr import CSR_PWCH, CSR_PWCL, CSR_TLBIDX, CSR_TLBREHI, CSR_TLBRERA, TLBRERA_ISTLBR, csr_name
+from lacosim.iss.core import Iss
+from lacosim.iss.csr import (
+    CRMD_IE,
+    CSR_CRMD,
+    CSR_ECFG,
+    CSR_ESTAT,
+    CSR_PWCH,
+    CSR_PWCL,
+    CSR_TLBIDX,
+    CSR_TLBREHI,
+    CSR_TLBRERA,
+    ECFG_LIE,
+    TLBRERA_ISTLBR,
+    csr_name,
+)
 from lacosim.iss.tlb import page_size_name
 
 TLBRD, TLBWR, TLBFILL = encode("tlbrd"), encode("tlbwr"), encode("tlbfill")
@@ -141,6 +156,57 @@ class TlbCoverage:
         _, last_from_end = np.unique(keys[::-1], return_index=True)
         for j in written[len(written) - 1 - last_from_end]:
             self._shadow(int(batch["core"][j])).gprs[int(batch["rd"][j])] = int(batch["rd_wdata"][j])
+
+
+IRQ_SOURCE_MASK = sum(1 << n for n in IRQ_SOURCES)
+
+
+class IrqCoverage:
+    """Coverage group "irq" (issue 13), sampled by the lockstep scoreboard from the reference model in trace
+    order, never from the RTL's interrupt logic: the trace says when a line of ESTAT.IS rises (IRQ events,
+    SWI bits included), the model what ECFG.LIE, CRMD.IE and idle were at that moment (lockstep keeps the
+    model's CSRs equal to the RTL's). Bins: each source's rise by (LIE bit, IE, core sleeping in idle);
+    "pending but masked" (a rise with the LIE bit clear, or an ECFG write that masks a pending line);
+    "taken"; "woke from idle" (the source whose rise made IS & LIE non-zero while the core slept), and a
+    wake-up with IE = 0 (the core continues after idle without taking anything)."""
+
+    def __init__(self, cov: Coverage, cores: int) -> None:
+        self.cov = cov
+        self.lines = [0] * cores  # IS [12:0] as the last IRQ event of each core reported it
+
+    def irq_event(self, hart: Iss, core: int, is_bits: int, apply: Callable[[], None]) -> None:
+        """An IRQ event of `core`: `apply()` hands it to the model; sample around it."""
+        values = hart.csr.values
+        sleeping = hart.sleeping
+        rises = is_bits & ~self.lines[core] & IRQ_SOURCE_MASK
+        self.lines[core] = is_bits
+        apply()
+        if not rises:
+            return
+        lie = values[CSR_ECFG] & ECFG_LIE
+        ie = bool(values[CSR_CRMD] & CRMD_IE)
+        for n in IRQ_SOURCES:
+            if rises >> n & 1:
+                enabled = bool(lie >> n & 1)
+                self.cov.hit("irq", irq_rise_bin(n, enabled, ie, sleeping))
+                if not enabled:
+                    self.cov.hit("irq", f"{INTERRUPTS[n]} pending but masked")
+        if sleeping and not hart.sleeping:
+            woke = rises & lie
+            self.cov.hit("irq", f"{INTERRUPTS[woke.bit_length() - 1]} woke from idle")
+            if not ie:
+                self.cov.hit("irq", "woke from idle with IE=0")
+
+    def ecfg_written(self, hart: Iss) -> None:
+        """After an ECFG write: every pending line it left masked."""
+        values = hart.csr.values
+        masked = values[CSR_ESTAT] & ~values[CSR_ECFG] & IRQ_SOURCE_MASK
+        for n in IRQ_SOURCES:
+            if masked >> n & 1:
+                self.cov.hit("irq", f"{INTERRUPTS[n]} pending but masked")
+
+    def taken(self, intno: int) -> None:
+        self.cov.hit("irq", f"{INTERRUPTS.get(intno, str(intno))} taken")
 
 
 class TrapMonitor(uvm_subscriber):

@@ -10,6 +10,7 @@ from lacosim.iss.errors import (
     AsyncInputError,
     BusError,
     IdleForever,
+    IdleWakeError,
     IllegalInstruction,
     InterruptMismatch,
     IssError,
@@ -23,6 +24,6 @@ from lacosim.iss.machine import Machine
 from lacosim.iss.memory import Memory
 from lacosim.iss.privileged import is_async_read
 
-__all__ = ["AsyncInputError", "BusError", "IdleForever", "IllegalInstruction", "InterruptMismatch", "Iss",
-           "IssError", "Machine", "MaxInstructionsExceeded", "Memory", "MisalignedAccess", "Trap",
+__all__ = ["AsyncInputError", "BusError", "IdleForever", "IdleWakeError", "IllegalInstruction", "InterruptMismatch",
+           "Iss", "IssError", "Machine", "MaxInstructionsExceeded", "Memory", "MisalignedAccess", "Trap",
            "UnhandledException", "UnimplementedInstruction", "is_async_read", "new_machine"]

@@ -25,7 +25,9 @@ itself, and never reads a clock; everything asynchronous comes from the trace, i
                                      (the record's tlb_idx; design.md 9.4). Consumed by that tlbfill;
                                      stepping a tlbfill without it raises AsyncInputError
 After `idle` retires, the next retire record (not an interrupt) requires that IS & LIE was non-zero at
-some point since (IE = 0 wake-up); otherwise AsyncInputError.
+some point since (a wake-up; with CRMD.IE = 0 or a line that cleared again); otherwise IdleWakeError (an
+AsyncInputError naming IS, LIE and the lines seen while asleep): a pending but disabled line must not end
+idle (architecture.md 4.6). An interrupt record after idle is checked by take_interrupt as usual.
 
 `step()` / `take_interrupt()` describe the record in fields overwritten on every call (no per-step
 allocation; copy what you keep):
@@ -142,6 +144,7 @@ from lacosim.iss.csr import (
     ESTAT_CAUSE,
     ESTAT_ECODE_SHIFT,
     ESTAT_ESUBCODE_SHIFT,
+    ESTAT_IS,
     ESTAT_IS_HARD,
     ESTAT_IS_HWI,
     GCFG_TOE,
@@ -177,6 +180,7 @@ from lacosim.iss.errors import (
     TLB_ECODES,
     AsyncInputError,
     IdleForever,
+    IdleWakeError,
     IllegalInstruction,
     InterruptMismatch,
     IssError,
@@ -269,6 +273,7 @@ class Iss(CoreState):
         self.stable_counter: Callable[[], int] = self.counter_now  # standalone rdtime source
         self.idle_halted = False
         self._woken = False
+        self._idle_is_seen = 0  # lockstep: ESTAT.IS bits that were 1 while the core slept in idle
         self._async_value: int | None = None
         self._last_counter = 0
         self._service_at = 0  # `retired` count at which the async inputs need a look
@@ -540,9 +545,11 @@ class Iss(CoreState):
         self._lines_changed()
 
     def _lines_changed(self) -> None:
-        values = self.root_csr.values
-        if self.idle_halted and values[CSR_ESTAT] & values[CSR_ECFG] & ECFG_LIE:
-            self._woken = True
+        values = self.root_csr.values  # idle halts in root mode only (a guest idle is GSPR)
+        if self.idle_halted:
+            self._idle_is_seen |= values[CSR_ESTAT] & ESTAT_IS
+            if values[CSR_ESTAT] & values[CSR_ECFG] & ECFG_LIE:
+                self._woken = True
         self._service_at = 0
 
     def set_async_value(self, value: int) -> None:
@@ -689,9 +696,15 @@ class Iss(CoreState):
         self._service_at = 0
         return target
 
+    @property
+    def sleeping(self) -> bool:
+        """The core waits in `idle` and nothing pending and enabled has woken it yet (functional coverage)."""
+        return self.idle_halted and not self._woken
+
     def enter_idle(self) -> None:
         self.idle_halted = True
         self._woken = bool(self.pending_interrupts())
+        self._idle_is_seen = self.csr.values[CSR_ESTAT] & ESTAT_IS
         self._service_at = 0
 
     # --- the one point where exceptions are taken -----------------------------------------------------
@@ -865,10 +878,10 @@ class Iss(CoreState):
 
     def _leave_idle_lockstep(self) -> None:
         if not self._woken:
-            raise AsyncInputError(f"the RTL retired an instruction after idle ({self.describe(self.pc - 4)}) but "
-                                  f"the model never saw ESTAT.IS & ECFG.LIE != 0 since (IS = "
-                                  f"{self.csr.values[CSR_ESTAT] & 0x1FFF:#06x}, LIE = "
-                                  f"{self.csr.values[CSR_ECFG] & ECFG_LIE:#06x})", self.pc)
+            is_bits, lie = self.csr.values[CSR_ESTAT] & ESTAT_IS, self.csr.values[CSR_ECFG] & ECFG_LIE
+            raise IdleWakeError(f"the RTL retired an instruction after idle ({self.describe(self.pc - 4)}) but "
+                                f"the model never saw ESTAT.IS & ECFG.LIE != 0 since (IS = {is_bits:#06x}, "
+                                f"LIE = {lie:#06x})", self.pc, self.pc - 4, is_bits, lie, self._idle_is_seen)
         self.idle_halted = False
 
     # --- lockstep: one record, effects recorded ---------------------------------------------------------

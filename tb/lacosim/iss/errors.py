@@ -116,6 +116,19 @@ class AsyncInputError(IssError):
     tlbfill found no index from the trace (set_tlbfill_index)."""
 
 
+class IdleWakeError(AsyncInputError):
+    """Lockstep: the RTL ended an `idle` (the core retired the instruction after it) although ESTAT.IS &
+    ECFG.LIE stayed 0 from the idle's retirement on (architecture.md 4.6). `is_bits`/`lie` are the model's
+    ESTAT.IS and ECFG.LIE at the wake-up, `is_seen` every IS bit that was 1 while the core slept."""
+
+    def __init__(self, message: str, pc: int, idle_pc: int, is_bits: int, lie: int, is_seen: int) -> None:
+        super().__init__(message, pc)
+        self.idle_pc = idle_pc
+        self.is_bits = is_bits
+        self.lie = lie
+        self.is_seen = is_seen
+
+
 class IdleForever(IssError):
     """`idle` with nothing that could ever wake the core (standalone run)."""
 

@@ -16,8 +16,11 @@ Constraints every body keeps (tests/unit/test_randgen.py checks them on the rend
   `ll` and `sc` (same address and width) and succeeds; an `sc` with no `ll` is only placed before the
   first `ll` of the body (where no model has a reservation) and fails.
 - `am*`: rd differs from rj (INE) and rk (UNPREDICTABLE).
-- No floating point, no privileged instruction, nothing time- or implementation-dependent (rdtime,
-  cpucfg), no traps. Paging mode (lacosim.randgen.paging) adds the `PAGING_CLASS_EMITTERS`: loads/stores
+- No floating point, no privileged instruction but `iocsrrd`, nothing time- or implementation-dependent
+  (rdtime, cpucfg), no traps. `iocsrrd.{w,d}` reads only IOCSR registers whose value is fixed in a
+  single-core random program and that QEMU 7.2 answers like the hardware (`IOCSR_READS`), and the very
+  next instruction consumes the result (the IOCSR load-use interlock: ALU, branch, index or store data).
+  Paging mode (lacosim.randgen.paging) adds the `PAGING_CLASS_EMITTERS`: loads/stores
   to far pages through the TLB (refills and PIL/PIS the handlers resolve), ASID switches (no branch
   crosses one, so the generator knows the ASID of every access) and TLB invalidations (`invtlb`,
   `tlbclr`), which are privileged.
@@ -32,6 +35,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from lacosim import soc
+
 if TYPE_CHECKING:
     from lacosim.randgen.paging import PagingLayout, TlbMode
 
@@ -44,7 +49,7 @@ WRITABLE_REGS = tuple(r for r in range(1, 32) if r not in RESERVED_REGS)
 RA = 1
 
 FORCE_UNSEEN_INSNS = 3  # see BodyGenerator._pick_class
-GENERATOR_VERSION = 1  # bump when the same seed starts producing a different program
+GENERATOR_VERSION = 2  # bump when the same seed starts producing a different program (2: iocsr_read)
 
 
 class Immediate(NamedTuple):
@@ -120,7 +125,7 @@ def pick_unsigned(rng: random.Random, bits: int) -> int:
 
 def pick_shift_amount(rng: random.Random, bits: int) -> int:
     hi = (1 << bits) - 1
-    special = (0, 1, hi, 32) if bits == 6 else (0, 1, hi, 16)
+    special = (0, 1, hi, 31, 32) if bits == 6 else (0, 1, hi, 16)  # 31/32: the word boundary
     return rng.choice((*special, rng.randint(0, hi), rng.randint(0, hi)))
 
 
@@ -672,6 +677,75 @@ def emit_jump_computed(g: BodyGenerator) -> list[Line]:
             Insn("jirl", (reg(link), reg(tmp), "0"), writes=link, reads=(tmp,), target=label)]
 
 
+# -- IOCSR reads (issue 13) ---------------------------------------------------------------------------------
+# address -> value of the registers an `iocsrrd.{w,d}` may read in a random program: the chip words and the
+# IPI block, which nothing writes in a single-core random program. Not VERSION, and no .b/.h: QEMU 7.2 reads
+# them as 0 (the hardware returns VERSION = 0x11 and any naturally aligned part).
+IOCSR_READS: dict[int, int] = {
+    soc.IOCSR_FEATURES: soc.IOCSR_FEATURES_VALUE, soc.IOCSR_VENDOR: soc.IOCSR_VENDOR_VALUE,
+    soc.IOCSR_CPUNAME: soc.IOCSR_CPUNAME_VALUE, soc.IOCSR_IPI_STATUS: 0, soc.IOCSR_IPI_EN: 0,
+    **{soc.IOCSR_IPI_MBUF0 + 4 * i: 0 for i in range(8)},
+}
+IOCSR_CONSUMERS = ("alu", "branch", "index", "store")
+IOCSR_ALU = ("add.d", "sub.d", "xor", "and", "or", "sltu", "mul.d", "maskeqz")
+
+
+def iocsr_read_value(addr: int, width: str) -> int:
+    """What `iocsrrd.<width>` of `addr` writes to rd (64-bit, .w sign-extended)."""
+    value = IOCSR_READS[addr]
+    if width == "d":
+        return value & ((1 << 64) - 1)
+    word = value & 0xFFFF_FFFF
+    return (word - (1 << 32) if word >> 31 else word) & ((1 << 64) - 1)
+
+
+def emit_iocsr_read(g: BodyGenerator) -> list[Line]:
+    """Address into a temporary, `iocsrrd.{w,d}`, then an instruction that uses the result at once."""
+    addr = g.rng.choice(sorted(IOCSR_READS))
+    width = "d" if addr % 8 == 0 and g.rng.random() < 0.5 else "w"
+    value = iocsr_read_value(addr, width)
+    tmp = g.temp()
+    lines: list[Line] = []
+    if addr < 0x800:
+        lines.append(Insn("ori", (reg(tmp), reg(0), str(addr)), writes=tmp, reads=(0,),
+                          imm=Immediate("ui12", addr), comment="IOCSR address"))
+    else:
+        lines += [Insn("lu12i.w", (reg(tmp), str(addr >> 12)), writes=tmp, imm=Immediate("si20", addr >> 12)),
+                  Insn("ori", (reg(tmp), reg(tmp), str(addr & 0xFFF)), writes=tmp, reads=(tmp,),
+                       imm=Immediate("ui12", addr & 0xFFF), comment="IOCSR address")]
+    rd = g.dest(allow_r0=False)
+    lines.append(Insn(f"iocsrrd.{width}", (reg(rd), reg(tmp)), writes=rd, reads=(tmp,),
+                      comment=f"= {value:#x}"))
+    sizes = [s for s in (1, 2, 4, 8) if value % s == 0 and value + s <= WINDOW_BYTES - WINDOW_BIAS]
+    kinds = [k for k in IOCSR_CONSUMERS if k != "index" or sizes]
+    kind = g.rng.choice(kinds)
+    other = g.src()
+    if kind == "alu":
+        rj, rk = (rd, other) if g.rng.random() < 0.5 else (other, rd)
+        dest = g.dest()
+        lines.append(Insn(g.rng.choice(IOCSR_ALU), (reg(dest), reg(rj), reg(rk)), writes=dest, reads=(rj, rk),
+                          comment="uses the iocsrrd result"))
+    elif kind == "branch":
+        label = g.branch_target()
+        mnemonic = g.rng.choice(BRANCH_RR)
+        lines.append(Insn(mnemonic, (reg(rd), reg(other), label), reads=(rd, other), target=label,
+                          comment="uses the iocsrrd result"))
+    elif kind == "index":
+        size = g.rng.choice(sizes)
+        mnemonic = next(m for m, n in LOADS_INDEXED.items() if n == size)
+        dest = g.dest()
+        rj, rk = (WINDOW_BASE_REG, rd) if g.rng.random() < 0.5 else (rd, WINDOW_BASE_REG)
+        lines.append(Insn(mnemonic, (reg(dest), reg(rj), reg(rk)), writes=dest, reads=(rj, rk),
+                          mem=_mem(value, size, False), comment="index from the iocsrrd"))
+    else:
+        mnemonic = g.rng.choice(("st.w", "st.d"))
+        size = STORES[mnemonic]
+        offset = _window_offset(g, size)
+        lines.append(Insn(mnemonic, (reg(rd), reg(WINDOW_BASE_REG), str(offset)), reads=(WINDOW_BASE_REG, rd),
+                          mem=_mem(offset, size, True), comment="stores the iocsrrd result"))
+    return lines
+
+
 Emitter = Callable[[BodyGenerator], list[Line]]
 
 CLASS_EMITTERS: dict[str, Emitter] = {
@@ -707,6 +781,7 @@ CLASS_EMITTERS: dict[str, Emitter] = {
     "jump_link": emit_jump_link,
     "call_leaf": emit_call_leaf,
     "jump_computed": emit_jump_computed,
+    "iocsr_read": emit_iocsr_read,
 }
 
 CLASS_WEIGHTS: dict[str, float] = {
@@ -715,7 +790,7 @@ CLASS_WEIGHTS: dict[str, float] = {
     "bit_field": 3, "bytepick_alsl": 3, "load": 6, "store": 5, "load_indexed": 3, "store_indexed": 2.5,
     "load_ptr": 2, "store_ptr": 2, "prefetch": 0.5, "barrier": 0.5, "ll_sc": 1.5, "sc_without_ll": 1,
     "amo": 4, "branch_cond": 4, "branch_zero": 2, "jump": 1, "jump_link": 1, "call_leaf": 1,
-    "jump_computed": 1,
+    "jump_computed": 1, "iocsr_read": 1.5,
 }
 
 INSTRUCTION_CLASSES = tuple(CLASS_EMITTERS)
@@ -734,6 +809,7 @@ CLASS_MNEMONICS: dict[str, tuple[str, ...]] = {
     "prefetch": ("preld",), "barrier": ("dbar", "ibar"), "ll_sc": ("ll.w", "ll.d", "sc.w", "sc.d"),
     "sc_without_ll": ("sc.w", "sc.d"), "amo": AMO, "branch_cond": BRANCH_RR, "branch_zero": BRANCH_Z,
     "jump": ("b",), "jump_link": ("bl",), "call_leaf": ("bl", "b", "jirl"), "jump_computed": ("jirl",),
+    "iocsr_read": ("iocsrrd.w", "iocsrrd.d"),
 }
 
 

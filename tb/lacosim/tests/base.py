@@ -122,7 +122,9 @@ class LacosimTest(uvm_test):
         # what the scoreboards measured, for the regression report's distribution plots
         dists = {"IPI latency: send to interrupt taken (cycles)": self.env.ipi.model.latencies(),
                  "timer error: TI rise - predicted expiry (cycles)": self.env.timer.ti_errors,
-                 "guest timer error: TI rise - predicted expiry (cycles)": self.env.guest_timer.ti_errors}
+                 "guest timer error: TI rise - predicted expiry (cycles)": self.env.guest_timer.ti_errors,
+                 "idle wake-up: line pending and enabled to next record (cycles)":
+                     self.env.lockstep.idle_wake_latencies}
         stats["distributions"] = {name: values for name, values in dists.items() if values}
         (Path(self.cfg.run_dir) / "stats.json").write_text(json.dumps(stats))
 

@@ -71,6 +71,28 @@ class HostTimerPeriodic(ProgramSelfCheck):
         return _set(image, {"timer_period": _multiple_of_4(rng, 400, 20_000), "timer_ticks": rng.randint(3, 12)})
 
 
+class TimerTiclrRace(ProgramSelfCheck):
+    """design.md 7.3/7.4: a TICLR committing in the expiry cycle loses to the expiry (one-shot and periodic).
+    The program sweeps the TICLR across the expiry cycle; the run fails unless the timer scoreboard saw
+    the coincidence for both modes and the cycles on either side (planted bug ticlr_beats_expiry)."""
+    name = "timer_ticlr_race"
+    program = "timer_ticlr_race"
+    COINCIDENCE_BINS = ("ticlr in expiry cycle (one-shot)", "ticlr in expiry cycle (periodic)",
+                        "ticlr 1 cycle before expiry", "ticlr 1 cycle after expiry")
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"race_initval": _multiple_of_4(rng, 128, 1024), "race_window": rng.randint(2, 5)})
+
+    def check(self) -> None:
+        super().check()
+        bins = self.coverage.groups.get("timer", {})
+        missing = [b for b in self.COINCIDENCE_BINS if not bins.get(b)]
+        if missing:
+            self.fail("the TICLR never met the timer expiry as planned",
+                      f"timer coverage bins not hit: {', '.join(missing)}; hit: {dict(bins)}", check="coverage")
+
+
 class HostIdleWake(ProgramSelfCheck):
     name = "host_idle_wake"
     program = "host_idle_wake"
@@ -81,6 +103,22 @@ class HostIdleWake(ProgramSelfCheck):
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
         return _set(image, {"idle_timer_initval": _multiple_of_4(rng, 1000, 30_000),
                             "ipi_delay": rng.randrange(100, 5000)})
+
+
+class IdleMaskedPending(ProgramSelfCheck):
+    """architecture.md 4.6 / design.md 7.4: a line pending but not enabled in ECFG.LIE (TI, HWI, SWI) must
+    not end idle; core 1's IPI, well after the masked line rose, must. Lockstep fails an idle that ends
+    with ESTAT.IS & ECFG.LIE = 0 (planted bug idle_wake_ignores_lie)."""
+    name = "idle_masked_pending"
+    program = "idle_masked_pending"
+    cores = 2
+    min_cores = 2
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"idle_timer_initval": _multiple_of_4(rng, 1000, 8000),
+                            "ipi_after": rng.randrange(300, 3000), "hwi_pin": rng.randrange(8),
+                            "swi_bit": rng.randrange(2), "strict": 1})
 
 
 class IpiEcfg(ProgramSelfCheck):
@@ -179,3 +217,38 @@ class SmpBssLock(ProgramSelfCheck):
 
     def connect_phase(self) -> None:
         self.env.trace.retire_ap.connect(self.bss.analysis_export)
+
+
+class IpiMultiVector(ProgramSelfCheck):
+    """The IPI block's rules (issue 13): IPI_SET/IPI_SEND OR into STATUS, IPI_CLEAR of subsets, EN masks with
+    bits clear, several vectors pending at once, a handler that clears only what it took, and MAIL_SEND
+    keep-masks. Lockstep checks every STATUS/MBUF read, the IPI scoreboard every STATUS/EN read, line and
+    interrupt."""
+    name = "ipi_multi_vector"
+    program = "ipi_multi_vector"
+    cores = 2
+    min_cores = 2
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"ipi_cores": cls.cores, "ipi_seed": rng.getrandbits(32),
+                            "ipi_target": rng.randrange(cls.cores), "ipi_rounds": rng.randint(8, 20),
+                            "mail_rounds": rng.randint(6, 12)})
+
+
+class IpiMultiVector4(IpiMultiVector):
+    """The same on 4 cores: three senders to one target."""
+    name = "ipi_multi_vector_4"
+    cores = 4
+    min_cores = 4
+
+
+class IocsrLoadUse(ProgramSelfCheck):
+    """iocsrrd.{w,d} whose result the next instruction uses (ALU, address, store data, IOCSR address, branch,
+    jirl, rd-port operand): the IOCSR load-use interlock, checked by lockstep."""
+    name = "iocsr_load_use"
+    program = "iocsr_load_use"
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"lu_seed": rng.getrandbits(32)})

@@ -1,0 +1,57 @@
+"""The IPI block's rules and the IOCSR load-use interlock (issue 13): the directed programs pass with lockstep
+and every scoreboard on, and each planted IPI bug is caught first by the check meant for it.
+(iocsr_no_load_use is in tests/sim/test_planted_bugs.py: lockstep on the instruction after the iocsrrd.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.conftest import run_lacosim
+
+RULE_TESTS = ["ipi_multi_vector", "ipi_multi_vector_4", "iocsr_load_use"]
+# bug -> (the first FAIL's check and summary, what its report must say)
+IPI_BUGS = {
+    # STATUS is read back after every write with IPI_EN = 0: lockstep sees the read first; the IPI scoreboard
+    # reports the same read in the same cycle with the rule that was broken
+    "ipi_set_overwrites": ("FAIL [lockstep]", ["instruction: iocsrrd.w", "mem addr                 0x1000"]),
+    "ipi_clear_all": ("FAIL [lockstep]", ["instruction: iocsrrd.w", "mem addr                 0x1000"]),
+    # a vector set while IPI_EN = 0 raises a line the reference model takes as an input: only the IPI
+    # scoreboard knows it must not
+    "ipi_ignores_en": ("FAIL [ipi] IPI line changed without a cause",
+                       ["ESTAT.IS[12] became 1", "no IPI_SEND/SET left STATUS & EN non-zero"]),
+    # the boot mailbox (keep-mask 0) already arrives empty: lockstep on park_vector's MBUF0 read
+    "mail_mask_inverted": ("FAIL [lockstep]", ["instruction: iocsrrd.d", "mem addr                 0x1020",
+                                               "<park_vector"]),
+}
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+@pytest.mark.parametrize("test", RULE_TESTS)
+def test_rule_test_passes(test, seed):
+    res = run_lacosim("--test", test, "--seed", str(seed))
+    assert res.returncode == 0, res.output[-5000:]
+    assert f"TEST={test} SEED={seed} PASSED" in res.output
+    if test.startswith("ipi_multi_vector"):   # the scoreboard looked at STATUS and EN reads
+        assert "read STATUS=" in res.output and "read EN=" in res.output
+
+
+@pytest.mark.parametrize("bug", sorted(IPI_BUGS))
+def test_planted_ipi_bug_is_caught_first_by_its_check(bug):
+    first, says = IPI_BUGS[bug]
+    res = run_lacosim("--test", "ipi_multi_vector", "--seed", "1", "--bug", bug)
+    out = res.output
+    assert res.returncode == 1, f"BUG={bug} went unnoticed:\n{out[-3000:]}"
+    assert out.index("FAIL [") == out.index(first), out[-4000:]
+    report = out[out.index(first):]
+    report = report[:report.find("\nFAIL [", 1)] if "\nFAIL [" in report else report
+    for text in says:
+        assert text in report, report
+    assert "(cycle " in report and "core " in report
+    assert f"reproduce with waves: make sim TEST=ipi_multi_vector SEED=1 BUG={bug} WAVES=1" in report
+    if bug in ("ipi_set_overwrites", "ipi_clear_all"):
+        # the IPI scoreboard's own check reports the same read, with the rule and the writes that led there
+        head = report.splitlines()[0]
+        where = head[head.index("(cycle "):].split(", pc")[0]
+        second = out[out.index("FAIL [", out.index(first) + 1):]
+        assert second.startswith(f"FAIL [ipi] IPI STATUS read wrong {where}"), second[:600]
+        assert "expected 0x" in second and "Last writes to core" in second and "<worker" in second.splitlines()[0]
