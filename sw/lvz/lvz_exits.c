@@ -22,7 +22,6 @@ static volatile uint64_t n_exits, last_ecode, last_sub, last_era, last_badi;
 /* written by the guest's own handlers */
 static volatile uint64_t n_guest_traps, guest_ecode;
 static uint64_t badi_before;   /* the root's BADI before a GCHC probe (the probe must leave it) */
-static unsigned failures;
 
 /* ---- root side ------------------------------------------------------------------------------------ */
 int lvz_on_exit(struct trap_frame *tf)
@@ -67,12 +66,6 @@ static void g_trap(struct trap_frame *tf)
     tf->era += 4;
 }
 
-static void check(int ok, const char *what)
-{
-    printf("  %-60s %s\n", what, ok ? "ok" : "FAIL");
-    if (!ok)
-        failures++;
-}
 
 /* expect exactly one exit with this cause since `before`, and BADI = the instruction word at ERA; GCHC
  * does not write BADI (spec-la64-lvz.md 1): it still holds the previous exit's */
@@ -84,7 +77,7 @@ static void expect_exit(uint64_t before, unsigned ecode, unsigned sub, const cha
     if (!ok)
         printf("    exits %lu -> %lu, ecode 0x%lx sub %lu ERA %lx BADI %08lx (word at ERA %08x)\n", before,
                n_exits, last_ecode, last_sub, last_era, last_badi, word);
-    check(ok, what);
+    lvz_check(ok, what);
 }
 
 static void expect_guest_trap(uint64_t exits_before, uint64_t traps_before, unsigned ecode, const char *what)
@@ -93,7 +86,7 @@ static void expect_guest_trap(uint64_t exits_before, uint64_t traps_before, unsi
     if (!ok)
         printf("    exits %lu -> %lu, guest traps %lu -> %lu, guest ecode 0x%lx\n", exits_before, n_exits,
                traps_before, n_guest_traps, guest_ecode);
-    check(ok, what);
+    lvz_check(ok, what);
 }
 
 #define PROBE(asm_text, ...) __asm__ volatile(asm_text __VA_ARGS__)
@@ -110,15 +103,15 @@ void guest_main(void)
     uint64_t cfg = 0;
     PROBE("cpucfg %0, %1", : "=r"(cfg) : "r"(2UL));
     expect_exit(e, ECODE_GSPR, 0, "cpucfg -> GSPR");
-    check(cfg & (1UL << 10), "the root's emulated CPUCFG2 says LVZ");
+    lvz_check(cfg & (1UL << 10), "the root's emulated CPUCFG2 says LVZ");
 
     e = n_exits;
     csrwr(CSR_SAVE7, 0x77);
-    check(csrrd(CSR_SAVE7) == 0x77 && n_exits == e, "csr SAVE7 reaches the guest copy (no exit)");
+    lvz_check(csrrd(CSR_SAVE7) == 0x77 && n_exits == e, "csr SAVE7 reaches the guest copy (no exit)");
     e = n_exits;
     PROBE("csrrd %0, 0x38", : "=r"(v));
     expect_exit(e, ECODE_GSPR, 0, "csrrd SAVE8 (no guest copy) -> GSPR");
-    check(v == EMULATED, "  ... emulated by the root");
+    lvz_check(v == EMULATED, "  ... emulated by the root");
     e = n_exits;
     PROBE("csrrd %0, 0x50", : "=r"(v));
     expect_exit(e, ECODE_GSPR, 0, "csrrd GSTAT (root only) -> GSPR");
@@ -129,7 +122,7 @@ void guest_main(void)
     e = n_exits;
     PROBE("iocsrrd.w %0, %1", : "=r"(v) : "r"(0x1000UL));
     expect_exit(e, ECODE_GSPR, 0, "iocsrrd.w -> GSPR");
-    check(v == EMULATED, "  ... emulated by the root");
+    lvz_check(v == EMULATED, "  ... emulated by the root");
     e = n_exits;
     PROBE("gcsrrd %0, 0x5", : "=r"(v));
     expect_exit(e, ECODE_GSPR, 0, "gcsrrd in guest mode -> GSPR");
@@ -145,14 +138,14 @@ void guest_main(void)
     e = n_exits;
     PROBE("cacop 0x10, $zero, 0");
     PROBE("cacop 0x08, $zero, 0");
-    check(n_exits == e, "cacop hit / index-writeback with GCI = 2 run in the guest");
+    lvz_check(n_exits == e, "cacop hit / index-writeback with GCI = 2 run in the guest");
     PROBE("cacop 0x00, $zero, 0");
     expect_exit(e, ECODE_GSPR, 0, "cacop index-init with GCI = 2 -> GSPR");
     hvcl(HC_SET_GCFG, 0);
 
     e = n_exits;
     v = hvcl(LVZ_HC_ECHO, 41);
-    check(v == 42 && n_exits == e + 1 && last_ecode == ECODE_HVC && (last_badi & 0x7fff) == LVZ_HC_ECHO,
+    lvz_check(v == 42 && n_exits == e + 1 && last_ecode == ECODE_HVC && (last_badi & 0x7fff) == LVZ_HC_ECHO,
           "hvcl -> HVC, code in BADI[14:0]");
 
     /* the guest's own exceptions stay in the guest */
@@ -178,10 +171,10 @@ void guest_main(void)
     hvcl(HC_SET_GCFG, GCFG_TOP);
     e = n_exits;
     csrxchg(CSR_CRMD, 0, CRMD_PLV_MASK);
-    check(n_exits == e, "TOP: a CRMD write keeping PLV runs");
+    lvz_check(n_exits == e, "TOP: a CRMD write keeping PLV runs");
     PROBE("li.w $t0, 3\n csrxchg $t0, %0, 0x0", : : "r"(3UL) : "$t0");
     expect_exit(e, ECODE_GCM, 0, "TOP: a CRMD write changing PLV -> GCM GCSC");
-    check((csrrd(CSR_CRMD) & 3) == 0, "  ... and did not change it");
+    lvz_check((csrrd(CSR_CRMD) & 3) == 0, "  ... and did not change it");
     /* GCFG.TOE: what the guest would handle itself exits (GCHC); ertn too */
     hvcl(HC_SET_GCFG, GCFG_TOE);
     e = n_exits;
@@ -207,7 +200,7 @@ void guest_main(void)
     expect_exit(e, ECODE_GSPR, 0, "TIT: csrrd TCFG -> GSPR");
     e = n_exits;
     csrwr(CSR_SAVE1, 1);
-    check(n_exits == e, "TIT: other CSRs run");
+    lvz_check(n_exits == e, "TIT: other CSRs run");
     hvcl(HC_SET_GCFG, 0);
     /* GTLBC.TOTI: TLB instructions and TLB CSRs */
     hvcl(HC_SET_GTLBC, 1);
@@ -220,8 +213,7 @@ void guest_main(void)
     hvcl(HC_SET_GTLBC, 0);
     e = n_exits;
     PROBE("csrrd %0, 0x18", : "=r"(v));
-    check(n_exits == e && (v >> 16 & 0xff) == 10, "no TOTI: csrrd ASID reads the guest copy");
+    lvz_check(n_exits == e && (v >> 16 & 0xff) == 10, "no TOTI: csrrd ASID reads the guest copy");
 
-    printf("lvz_exits: %s\n", failures ? "FAIL" : "PASS");
-    hvcl(LVZ_HC_EXIT, failures);
+    lvz_guest_done("lvz_exits");
 }

@@ -48,7 +48,6 @@ static inline void iocsr_write8(uint32_t addr, uint8_t v)
 {
     __asm__ volatile("iocsrwr.b %0, %1" : : "r"(v), "r"(addr) : "memory");
 }
-static unsigned failures;
 
 static void log_event(uint64_t what)
 {
@@ -103,12 +102,6 @@ int main(void)
 }
 
 /* ---- guest side ----------------------------------------------------------------------------------- */
-static void check(int ok, const char *what)
-{
-    printf("  %-64s %s\n", what, ok ? "ok" : "FAIL");
-    if (!ok)
-        failures++;
-}
 
 static void g_irq(struct trap_frame *tf)
 {
@@ -140,25 +133,25 @@ void guest_main(void)
 
     /* A */
     hvcl(HC_VIP_SET, line);
-    check(guest_is() == (1u << irq), "A: VIP[n] asserts guest ESTAT.IS[n+2] only");
+    lvz_check(guest_is() == (1u << irq), "A: VIP[n] asserts guest ESTAT.IS[n+2] only");
     ecfg_lie_write(1UL << irq);
     irq_enable();
     irq_disable();
-    check(taken[irq] == 1, "A: the guest takes HWIn in its own handler");
-    check(!(guest_is() & (1u << irq)), "A: clearing VIP[n] drops it");
+    lvz_check(taken[irq] == 1, "A: the guest takes HWIn in its own handler");
+    lvz_check(!(guest_is() & (1u << irq)), "A: clearing VIP[n] drops it");
 
     /* B */
     ecfg_lie_write((1UL << IRQ_SWI0) | (1UL << IRQ_SWI1) | (1UL << IRQ_IPI));
     static const unsigned lines[] = {IRQ_SWI0, IRQ_SWI1, IRQ_IPI};
     for (unsigned i = 0; i < 3; i++) {
         hvcl(HC_ESTAT_SET, lines[i]);
-        check(guest_is() & (1u << lines[i]), "B: root gcsrxchg sets the guest line");
+        lvz_check(guest_is() & (1u << lines[i]), "B: root gcsrxchg sets the guest line");
         irq_enable();
         irq_disable();
     }
-    check(taken[IRQ_SWI0] == 1 && taken[IRQ_SWI1] == 1 && taken[IRQ_IPI] == 1,
+    lvz_check(taken[IRQ_SWI0] == 1 && taken[IRQ_SWI1] == 1 && taken[IRQ_IPI] == 1,
           "B: SWI0, SWI1 and IPI taken in the guest");
-    check(guest_is() == 0, "B: all acknowledged");
+    lvz_check(guest_is() == 0, "B: all acknowledged");
 
     /* C */
     ecfg_lie_write(0);
@@ -167,23 +160,23 @@ void guest_main(void)
     for (volatile int i = 0; i < 100; i++)
         ;
     irq_disable();
-    check(taken[irq] == 1, "C: a pending line with LIE clear is not taken");
+    lvz_check(taken[irq] == 1, "C: a pending line with LIE clear is not taken");
     ecfg_lie_write(1UL << irq);
     irq_enable();
     irq_disable();
-    check(taken[irq] == 2, "C: ... and is once LIE enables it");
+    lvz_check(taken[irq] == 2, "C: ... and is once LIE enables it");
 
     /* D */
     nseq = 0;
     hvcl(HC_BOTH, 0);
     irq_enable();
     irq_disable();
-    check(nseq >= 2 && seq[0] == 'R' && seq[1] == 'H', "D: a root interrupt exits before the guest's is taken");
+    lvz_check(nseq >= 2 && seq[0] == 'R' && seq[1] == 'H', "D: a root interrupt exits before the guest's is taken");
 
     /* E */
     uint64_t g = hvcl(HC_GINTC, 0xAB0000UL | (0xffUL << 8));
-    check(g == (0xAB0000UL | (0xffUL << 8)), "E: GINTC reads back (HC stored)");
-    check(guest_is() == 0, "E: PIP without a physical line asserts nothing");
+    lvz_check(g == (0xAB0000UL | (0xffUL << 8)), "E: GINTC reads back (HC stored)");
+    lvz_check(guest_is() == 0, "E: PIP without a physical line asserts nothing");
     hvcl(HC_GINTC, 0);
 
     /* F */
@@ -199,9 +192,8 @@ void guest_main(void)
     irq_disable();
     if (taken[irq] - before != g_pulses)
         printf("    %lu of %lu pulses taken\n", taken[irq] - before, g_pulses);
-    check(taken[irq] - before == g_pulses, "F: PIP passes the physical HWI line: every pulse taken in the guest");
+    lvz_check(taken[irq] - before == g_pulses, "F: PIP passes the physical HWI line: every pulse taken in the guest");
     hvcl(HC_GINTC, 0);
 
-    printf("lvz_gintc: %s\n", failures ? "FAIL" : "PASS");
-    hvcl(LVZ_HC_EXIT, failures);
+    lvz_guest_done("lvz_gintc");
 }

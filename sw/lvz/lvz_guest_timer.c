@@ -32,7 +32,6 @@ PARAM(g_cntc_offset, 0x10000000000);
 static volatile uint64_t n_exits, guest_ti;
 static volatile uint64_t b_tval_dropped, b_root_ti, b_ti_seen, c_fired, c_after_root_ticlr, c_after_xchg,
     c_tval;
-static unsigned failures;
 
 /* ---- root side ------------------------------------------------------------------------------------ */
 static void spin_until_guest_ti(uint64_t limit)
@@ -90,12 +89,6 @@ static void g_ti(struct trap_frame *tf)
     guest_ti++;
 }
 
-static void check(int ok, const char *what)
-{
-    printf("  %-64s %s\n", what, ok ? "ok" : "FAIL");
-    if (!ok)
-        failures++;
-}
 
 void guest_main(void)
 {
@@ -114,28 +107,28 @@ void guest_main(void)
     while (!guest_ti)
         ;
     irq_disable();
-    check(guest_ti == 1 && n_exits == e, "A: guest one-shot TI taken in the guest, no exit");
+    lvz_check(guest_ti == 1 && n_exits == e, "A: guest one-shot TI taken in the guest, no exit");
 
     /* B */
     guest_ti = 0;
     timer_oneshot(initval);
     hvcl(HC_SPIN_UNTIL_TI, 0);
-    check(b_tval_dropped, "B: guest TVAL counts down while the root runs");
-    check(b_ti_seen, "B: guest ESTAT.IS[11] rises while the root runs");
-    check(!b_root_ti, "B: ... and never the root's IS[11]");
-    check(timer_pending(), "B: back in the guest its TI is pending");
+    lvz_check(b_tval_dropped, "B: guest TVAL counts down while the root runs");
+    lvz_check(b_ti_seen, "B: guest ESTAT.IS[11] rises while the root runs");
+    lvz_check(!b_root_ti, "B: ... and never the root's IS[11]");
+    lvz_check(timer_pending(), "B: back in the guest its TI is pending");
     irq_enable();
     irq_disable();
-    check(guest_ti == 1, "B: ... and taken");
+    lvz_check(guest_ti == 1, "B: ... and taken");
 
     /* C */
     guest_ti = 0;
     hvcl(HC_FIRE_TVAL0, 0);
-    check(c_fired, "C: root gcsrwr TVAL = 0 raises the guest TI within 2 ticks");
-    check(c_tval == TVAL_MASK, "C: ... and leaves TVAL all ones");
-    check(c_after_root_ticlr, "C: the root's TICLR leaves the guest TI alone");
-    check(!c_after_xchg, "C: root gcsrxchg ESTAT.IS[11] = 0 clears it");
-    check(!timer_pending() && guest_ti == 0, "C: nothing pending back in the guest");
+    lvz_check(c_fired, "C: root gcsrwr TVAL = 0 raises the guest TI within 2 ticks");
+    lvz_check(c_tval == TVAL_MASK, "C: ... and leaves TVAL all ones");
+    lvz_check(c_after_root_ticlr, "C: the root's TICLR leaves the guest TI alone");
+    lvz_check(!c_after_xchg, "C: root gcsrxchg ESTAT.IS[11] = 0 clears it");
+    lvz_check(!timer_pending() && guest_ti == 0, "C: nothing pending back in the guest");
 
     /* D */
     guest_ti = 0;
@@ -146,20 +139,19 @@ void guest_main(void)
     timer_stop();
     irq_disable();
     timer_ack();
-    check(guest_ti == g_ticks, "D: periodic guest timer interrupts counted in the guest");
+    lvz_check(guest_ti == g_ticks, "D: periodic guest timer interrupts counted in the guest");
 
     /* E */
     uint64_t root_now = hvcl(HC_SET_GCNTC, g_cntc_offset);
     uint64_t now = rdtime();
-    check(now - root_now >= g_cntc_offset && now - root_now < g_cntc_offset + 1000,
+    lvz_check(now - root_now >= g_cntc_offset && now - root_now < g_cntc_offset + 1000,
           "E: guest rdtime = counter + GCNTC");
     now = rdtime();
     csrwr(CSR_CNTC, 1000);
     uint64_t later = rdtime();
     if (!(later - now >= 1000 && later - now < 1200))
         printf("    rdtime %lx then %lx after CNTC = 1000\n", now, later);
-    check(later - now >= 1000 && later - now < 1200, "E: ... + the guest's CNTC");
+    lvz_check(later - now >= 1000 && later - now < 1200, "E: ... + the guest's CNTC");
 
-    printf("lvz_guest_timer: %s\n", failures ? "FAIL" : "PASS");
-    hvcl(LVZ_HC_EXIT, failures);
+    lvz_guest_done("lvz_guest_timer");
 }

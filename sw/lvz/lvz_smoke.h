@@ -1,26 +1,13 @@
-/* LVZ (design.md 12): the root-only CSRs, their fields, and the exit causes. Usable from assembly. */
+/* lvz_smoke's own constants: its hypercalls and guest physical address space. Usable from assembly. */
 #ifndef LACOSIM_LVZ_SMOKE_H
 #define LACOSIM_LVZ_SMOKE_H
 
-#define CSR_GTLBC       0x15
-#define CSR_TRGP        0x16
-#define CSR_GSTAT       0x50
-#define CSR_GCFG        0x51
-#define CSR_GINTC       0x52
-#define CSR_GCNTC       0x53
+#include "lvz.h"      /* lib/lvz.h: the LVZ CSRs, their fields and the exit causes */
 #define CSR_SAVE8       0x38
 #define CSR_SAVE9       0x39
 #define CSR_SAVE10      0x3a
 #define CSR_SAVE11      0x3b
 #define CSR_SAVE12      0x3c
-
-#define GSTAT_PVM       (1 << 1)
-#define GSTAT_GID_SHIFT 16
-#define GTLBC_USETGID   (1 << 12)
-#define GTLBC_TGID_SHIFT 16
-
-#define ECODE_GSPR      0x16
-#define ECODE_HVC       0x17
 
 #define HVC_SERVICE     0x100   /* the root adds 1000 to a0 */
 #define HVC_DONE        1       /* the guest is finished: the root checks and powers off */

@@ -36,7 +36,6 @@
 #define HC_GTLBFLUSH 0x11
 
 static volatile uint64_t n_exits, last_ecode, last_badv, last_badi, mmio_stored;
-static unsigned failures;
 
 /* ---- root side ------------------------------------------------------------------------------------ */
 static void set_window(unsigned slot, uint64_t gpa, uint64_t flags0, uint64_t flags1)
@@ -127,12 +126,6 @@ int main(void)
 }
 
 /* ---- guest side ----------------------------------------------------------------------------------- */
-static void check(int ok, const char *what)
-{
-    printf("  %-64s %s\n", what, ok ? "ok" : "FAIL");
-    if (!ok)
-        failures++;
-}
 
 static void expect(uint64_t before, unsigned ecode, uint64_t badv, const char *what)
 {
@@ -140,7 +133,7 @@ static void expect(uint64_t before, unsigned ecode, uint64_t badv, const char *w
     if (!ok)
         printf("    exits %lu -> %lu, ecode 0x%lx BADV %lx (expected 0x%x BADV %lx)\n", before, n_exits, last_ecode,
                last_badv, ecode, badv);
-    check(ok, what);
+    lvz_check(ok, what);
 }
 
 /* the guest's TLB refill (its own TLBRENTRY, DA mode): GVA_MISS -> DATA_GPA; guest SAVE7 counts */
@@ -168,53 +161,52 @@ void guest_main(void)
     e = n_exits;
     __asm__ volatile("ld.w %0, %1, 0x40" : "=r"(v) : "r"(VSEG8 | MMIO_GPA) : "memory");
     expect(e, 0x01, MMIO_GPA + 0x40, "A: load from a V = 0 stage-2 page -> PIL, BADV = the GPA");
-    check(v == 0xcafe && (last_badi & 0xffc00000) == 0x28800000, "A: ... BADI = the ld.w, value emulated");
+    lvz_check(v == 0xcafe && (last_badi & 0xffc00000) == 0x28800000, "A: ... BADI = the ld.w, value emulated");
     e = n_exits;
     __asm__ volatile("st.w %0, %1, 0x44" : : "r"(0x5151UL), "r"(VSEG8 | MMIO_GPA) : "memory");
     expect(e, 0x02, MMIO_GPA + 0x44, "A: store -> PIS, BADV = the GPA");
-    check(mmio_stored == 0x5151, "A: ... the root saw the stored value");
+    lvz_check(mmio_stored == 0x5151, "A: ... the root saw the stored value");
 
     /* B */
     e = n_exits;
     *(volatile uint64_t *)(VSEG8 | (PME_GPA + 8)) = 0xd1d1;
     expect(e, 0x04, PME_GPA + 8, "B: store to a D = 0 stage-2 page -> PME, BADV = the GPA");
-    check(*(volatile uint64_t *)(PME_GPA + 8) == 0xd1d1, "B: ... retried after the root set D");
+    lvz_check(*(volatile uint64_t *)(PME_GPA + 8) == 0xd1d1, "B: ... retried after the root set D");
 
     /* C */
     e = n_exits;
     uint64_t (*fn)(void) = (uint64_t (*)(void))(VSEG8 | CODE_GPA);
     v = fn();
     expect(e, 0x03, CODE_GPA, "C: fetch from a V = 0 stage-2 page -> PIF, BADV = the GPA");
-    check(v == 0x5a, "C: ... runs once valid");
+    lvz_check(v == 0x5a, "C: ... runs once valid");
 
     /* D */
     tlb_write_entry(0, GVA_MAP, 14, DATA_GPA | S2_FLAGS, (DATA_GPA + 0x4000) | S2_FLAGS, 0);
-    check(*(volatile uint64_t *)GVA_MAP == 0x1122334455667788UL &&
+    lvz_check(*(volatile uint64_t *)GVA_MAP == 0x1122334455667788UL &&
           *(volatile uint64_t *)(GVA_MAP + 0x4000) == 0x99aabbccddeeff00UL,
           "D: a guest TLB entry (its partition) maps GVA -> GPA -> HPA");
     csrwr(CSR_TLBIDX, 0);
     tlbrd();
-    check((csrrd(CSR_TLBEHI) & TLBEHI_VPPN_MASK) == (GVA_MAP & TLBEHI_VPPN_MASK) && !(csrrd(CSR_TLBIDX) & TLBIDX_NE),
+    lvz_check((csrrd(CSR_TLBEHI) & TLBEHI_VPPN_MASK) == (GVA_MAP & TLBEHI_VPPN_MASK) && !(csrrd(CSR_TLBIDX) & TLBIDX_NE),
           "D: guest tlbrd of its index 0 reads it back");
     e = n_exits;
     uint64_t r0 = csrrd(CSR_SAVE7);
     v = *(volatile uint64_t *)GVA_MISS;
-    check(v == 0x1122334455667788UL && csrrd(CSR_SAVE7) == r0 + 1 && n_exits == e,
+    lvz_check(v == 0x1122334455667788UL && csrrd(CSR_SAVE7) == r0 + 1 && n_exits == e,
           "D: a guest TLB miss refills at the guest's TLBRENTRY, no exit");
 
     /* E */
     tlb_write_entry(0, GVA_MAP, 14, DATA_GPA | S2_FLAGS, (DATA_GPA + 0x4000) | S2_FLAGS, 0);
     v = hvcl(HC_ROOT_TLB, 0);
-    check(v & 1, "E: root tlbrd of the guest's entry sets TRGP.GTLB and RID = 1");
-    check(v & 2, "E: ... and reads its VPPN");
-    check(v & 4, "E: invtlb 0 by GID 1 removes the guest's entry");
-    check(v & 8, "E: ... and leaves the root's GID-0 entry");
+    lvz_check(v & 1, "E: root tlbrd of the guest's entry sets TRGP.GTLB and RID = 1");
+    lvz_check(v & 2, "E: ... and reads its VPPN");
+    lvz_check(v & 4, "E: invtlb 0 by GID 1 removes the guest's entry");
+    lvz_check(v & 8, "E: ... and leaves the root's GID-0 entry");
     tlb_write_entry(0, GVA_MAP, 14, DATA_GPA | S2_FLAGS, (DATA_GPA + 0x4000) | S2_FLAGS, 0);
     hvcl(HC_GTLBFLUSH, 0);
     r0 = csrrd(CSR_SAVE7);
     v = *(volatile uint64_t *)GVA_MAP;
-    check(csrrd(CSR_SAVE7) == r0 + 1, "E: gtlbflush removed the guest's entry (the guest refills)");
+    lvz_check(csrrd(CSR_SAVE7) == r0 + 1, "E: gtlbflush removed the guest's entry (the guest refills)");
 
-    printf("lvz_stage2: %s\n", failures ? "FAIL" : "PASS");
-    hvcl(LVZ_HC_EXIT, failures);
+    lvz_guest_done("lvz_stage2");
 }

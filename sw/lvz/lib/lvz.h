@@ -74,6 +74,12 @@ int lvz_on_exit(struct trap_frame *tf);          /* weak in the stub: 0 */
 void lvz_exit_dispatch(struct trap_frame *tf);
 void lvz_fail(const char *what, struct trap_frame *tf) __attribute__((noreturn));
 
+/* Guest side of a directed test: print one checked rule ("ok"/"FAIL"), and at the end the verdict line
+ * "<name>: PASS|FAIL" and the exit hypercall with the number of failures (never returns) */
+void lvz_check(int ok, const char *what);
+void lvz_guest_done(const char *name) __attribute__((noreturn));
+extern unsigned lvz_failures;
+
 /* A guest stack (16-byte aligned top) */
 #define LVZ_GUEST_STACK_SIZE 8192
 extern uint8_t lvz_guest_stack[LVZ_GUEST_STACK_SIZE];

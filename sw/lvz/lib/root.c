@@ -89,3 +89,21 @@ void lvz_exit_dispatch(struct trap_frame *tf)
     }
     lvz_fail("unexpected exit", tf);
 }
+
+/* ---- guest side --------------------------------------------------------------------------------------- */
+unsigned lvz_failures;
+
+void lvz_check(int ok, const char *what)
+{
+    printf("  %-64s %s\n", what, ok ? "ok" : "FAIL");
+    if (!ok)
+        lvz_failures++;
+}
+
+void lvz_guest_done(const char *name)
+{
+    printf("%s: %s\n", name, lvz_failures ? "FAIL" : "PASS");
+    hvcl(LVZ_HC_EXIT, lvz_failures);
+    for (;;)
+        ;
+}
