@@ -24,11 +24,13 @@ CASES = {
 TRANSLATION_BUGS = {"tlb_asid_ignored", "tlb_odd_even_swap"}
 
 
+@pytest.mark.no_rtl
 def test_every_planted_bug_has_a_negative_test():
     # timer_oneshot_reload is the timer scoreboard's (tests/sim/test_host.py)
     assert set(CASES) | {"timer_oneshot_reload"} == set(PLANTED_BUGS)
 
 
+@pytest.mark.negative
 @pytest.mark.parametrize("bug", sorted(CASES))
 def test_planted_bug_fails_lockstep_with_a_useful_report(bug):
     prog, mnemonic = CASES[bug]
