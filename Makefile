@@ -10,8 +10,9 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 STAMP       := $(VENV)/.lacosim-setup
 BUILD       := build
-# QEMU is the oracle; lz4/zlib headers let Verilator write FST waves.
-DEBIAN_PKGS := qemu-system-misc liblz4-dev zlib1g-dev
+# QEMU is the oracle; lz4/zlib headers let Verilator write FST waves; ccache halves a mutant's model build
+# (make mutate: the Verilator runtime and mains are the same for every mutant).
+DEBIAN_PKGS := qemu-system-misc liblz4-dev zlib1g-dev ccache
 
 .DEFAULT_GOAL := help
 .PHONY: help setup sw sim test lint bench iss regress mutate clean list-tests
@@ -28,7 +29,7 @@ $(STAMP): requirements.txt tb/pyproject.toml
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -r requirements.txt
 	@PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps -e tb 2>&1 | grep -v -e '^ *!!' -e '^ *\*\*\*' -e 'editable' -e 'careful with folders' -e 'may take precedence' -e 'WheelFile' -e '^ *$$' || true
-	@{ command -v qemu-system-loongarch64 && test -f /usr/include/lz4.h && test -f /usr/include/zlib.h; } >/dev/null || { \
+	@{ command -v qemu-system-loongarch64 && command -v ccache && test -f /usr/include/lz4.h && test -f /usr/include/zlib.h; } >/dev/null || { \
 	  echo "lacosim: installing Debian packages: $(DEBIAN_PKGS)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PKGS) >/dev/null \

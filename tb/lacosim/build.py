@@ -150,11 +150,12 @@ def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bu
         except BlockingIOError:
             print(f"lacosim: waiting for another run that is building the model {name} ...", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
-        return _build_locked(mdir, name, key, args, sources, cores, waves, flavour, quiet)
+        return _build_locked(mdir, name, key, args, sources, cores, waves, flavour, quiet,
+                             ccache=bool(mutant) and os.environ.get("LACOSIM_CCACHE", "1") == "1")
 
 
 def _build_locked(mdir: Path, name: str, key: str, args: list[str], sources: list[Path], cores: int,
-                  waves: bool, flavour: str, quiet: bool) -> Model:
+                  waves: bool, flavour: str, quiet: bool, ccache: bool = False) -> Model:
     exe = mdir / TOP
     stamp = mdir / "build.key"
     if exe.exists() and stamp.exists() and stamp.read_text() == key:
@@ -165,7 +166,13 @@ def _build_locked(mdir: Path, name: str, key: str, args: list[str], sources: lis
     cmd = [str(verilator_bin()), *args, "-Mdir", str(mdir), "-o", TOP,
            *[str(s) for s in sources if s.suffix != ".h"]]
     print(f"lacosim: building the Verilator model ({name}); cached in {mdir}", flush=True)
-    res = subprocess.run(cmd, env=verilator_env(), capture_output=quiet, text=True, check=False)
+    env = verilator_env()
+    if ccache and shutil.which("ccache"):
+        # Mutants differ in one RTL line: the Verilator runtime, the mains and the DPI objects are the same
+        # for all of them (docs/design.md, "Mutation harness": measured)
+        env.update(OBJCACHE="ccache", CCACHE_DIR=str(BUILD_DIR / "ccache"),
+                   CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime")
+    res = subprocess.run(cmd, env=env, capture_output=quiet, text=True, check=False)
     if res.returncode != 0 or not exe.exists():
         log = mdir / "build.log"
         if quiet:
