@@ -18,6 +18,7 @@ from pathlib import Path
 from lacosim.build import BUILD_DIR, REPO
 
 LIST = Path(__file__).with_name("mutations.toml")
+LIST_ENV = "LACOSIM_MUTATIONS"   # another list (the harness's own tests use one with broken mutations)
 OUT = BUILD_DIR / "mutate"
 ID = re.compile(r"^[a-z][a-z0-9_]*$")   # becomes part of a directory and a model name
 FIELDS = {"id", "file", "original", "replacement", "description", "equivalent"}
@@ -55,13 +56,18 @@ class Mutation:
         count = text.count(self.original)
         if count != 1:
             raise MutationError(f"mutation '{self.id}': its original snippet occurs {count} times in {self.file} "
-                                f"(must be exactly once; update {LIST.name} after RTL changes): "
+                                f"(must be exactly once; update the list after RTL changes): "
                                 f"{self.original.strip()[:120]!r}")
         return text.replace(self.original, self.replacement, 1)
 
 
-def load(path: Path = LIST) -> list[Mutation]:
+def list_path() -> Path:
+    return Path(os.environ.get(LIST_ENV) or LIST)
+
+
+def load(path: Path | None = None) -> list[Mutation]:
     """Every mutation of the list, checked for shape (fields, unique ids, files under rtl/, a real change)."""
+    path = path or list_path()
     try:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as e:
@@ -118,7 +124,7 @@ def by_id(mutant: str) -> Mutation:
     for m in load():
         if m.id == mutant:
             return m
-    raise MutationError(f"MUTANT={mutant}: no such mutation in {LIST.relative_to(REPO)}")
+    raise MutationError(f"MUTANT={mutant}: no such mutation in {list_path()}")
 
 
 def mutant_dir(mutant: str) -> Path:

@@ -55,7 +55,8 @@ def _submit(engine: Engine, spec: dict[str, Any], out: Path) -> Future[RunRecord
     (out / "result.json").unlink(missing_ok=True)
     spec_file = out / "spec.json"
     spec_file.write_text(json.dumps(spec, indent=1))
-    return engine.submit([sys.executable, "-m", "lacosim.mutate.job", str(spec_file)], {}, REPO, out / "job.log")
+    env = {catalogue.LIST_ENV: str(catalogue.list_path())}  # the workers use the driver's list
+    return engine.submit([sys.executable, "-m", "lacosim.mutate.job", str(spec_file)], env, REPO, out / "job.log")
 
 
 def baseline(engine: Engine, nodes: list[str], out: Path) -> tuple[list[plan.TestCase], list[str]]:
@@ -111,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     interrupted = False
     tests: list[plan.TestCase] = []
     notes: list[str] = []
+    done: dict[str, report.Verdict] = {}
     with Engine(local_config(args.jobs, out / "parsl"), out) as engine:
         try:
             tests, notes = baseline(engine, nodes, out)
@@ -127,7 +129,6 @@ def main(argv: list[str] | None = None) -> int:
                 futures[_submit(engine, {"mutant": m.id, "out": str(catalogue.mutant_dir(m.id)), "tests": specs,
                                          "keep_models": args.keep_models},
                                 catalogue.mutant_dir(m.id))] = m
-            done: dict[str, report.Verdict] = {}
             for fut in completed(list(futures)):
                 m = futures[fut]
                 v = _verdict(fut, m)
@@ -138,10 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             engine.cancel()
             print("mutate: interrupted (Ctrl-C): cancelling; writing the reports of the finished mutants",
                   flush=True)
-        if not interrupted:
-            verdicts = [done[m.id] for m in chosen]
-        else:
-            verdicts = [v for v in locals().get("done", {}).values()]
+        verdicts = [done[m.id] for m in chosen if m.id in done]
     seconds = time.monotonic() - t0
     order = [t.node for t in tests]
     report.write_junit(verdicts, out / "junit.xml", prov, seconds)
