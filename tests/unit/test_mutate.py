@@ -261,3 +261,17 @@ def test_first_failure_prefers_the_simulations_stats(tmp_path):
     assert first_failure(tmp_path, log, 0.0, 1) == "FAIL [ipi] not taken"
     log.write_text("FAILED tests/sim/x.py::t - AssertionError: UART differs\n")
     assert first_failure(tmp_path / "none", log, 0.0, 1).startswith("FAILED tests/sim/x.py::t")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--jobs", "abc"], "JOBS=abc: not an integer"),
+    (["--jobs", "0"], "JOBS=0: must be at least 1"),
+    (["--mutants", "no_such_*"], "MUTANTS=no_such_*: 'no_such_*' matches no mutation"),
+])
+def test_bad_knobs_are_named(capsys, argv, message):
+    from lacosim.mutate.cli import main
+    with pytest.raises(SystemExit) as stop:
+        status = main(argv)
+        raise SystemExit(status)
+    assert stop.value.code == 2
+    assert message in capsys.readouterr().err

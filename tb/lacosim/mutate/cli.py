@@ -28,13 +28,18 @@ TIMEOUT_FACTOR = 4       # a test gets 4 x its unmutated time + TIMEOUT_SLACK be
 TIMEOUT_SLACK = 60.0
 
 
+def _usage(message: str) -> SystemExit:
+    print(f"mutate: error: {message}", file=sys.stderr)
+    return SystemExit(2)
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise SystemExit(f"mutate: error: JOBS={text}: not an integer (e.g. JOBS=2)") from None
+        raise _usage(f"JOBS={text}: not an integer (e.g. JOBS=2)") from None
     if value < 1:
-        raise SystemExit(f"mutate: error: JOBS={text}: must be at least 1")
+        raise _usage(f"JOBS={text}: must be at least 1 (mutants built and run in parallel)")
     return value
 
 
