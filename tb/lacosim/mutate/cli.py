@@ -124,20 +124,26 @@ def main(argv: list[str] | None = None) -> int:
             if not tests:
                 print("mutate: error: no positive simulation test passes on the unmutated RTL", file=sys.stderr)
                 return 1
-            tests = plan.order(tests, plan.load_kills(out / plan.KILLS.name))
-            specs = [{"node": t.node, "seconds": t.seconds, "cores": list(t.cores),
-                      "timeout": TIMEOUT_FACTOR * t.seconds + TIMEOUT_SLACK} for t in tests]
+            kills_file = out / plan.KILLS.name
             print(f"mutate: {len(chosen)} mutant(s) x up to {len(tests)} test(s) (fail-fast, one-core and cheap "
                   f"first) through Parsl ({engine.description}); results in {out}", flush=True)
-            futures: dict[Future[RunRecord], catalogue.Mutation] = {}
-            for m in chosen:
-                futures[_submit(engine, {"mutant": m.id, "out": str(catalogue.mutant_dir(m.id)), "tests": specs,
-                                         "keep_models": args.keep_models},
-                                catalogue.mutant_dir(m.id))] = m
-            for fut in completed(list(futures)):
-                m = futures[fut]
+            # JOBS mutants in flight; each next one gets the test order of the kills so far (most-killing
+            # first adapts within a run, and an interrupted run still records what it learned)
+            pending = list(chosen)
+            running: dict[Future[RunRecord], catalogue.Mutation] = {}
+            while pending or running:
+                while pending and len(running) < args.jobs:
+                    m = pending.pop(0)
+                    tests = plan.order(tests, plan.load_kills(kills_file))
+                    running[_submit(engine, {"mutant": m.id, "out": str(catalogue.mutant_dir(m.id)),
+                                             "tests": _specs(tests), "keep_models": args.keep_models},
+                                    catalogue.mutant_dir(m.id))] = m
+                fut = next(completed(list(running)))
+                m = running.pop(fut)
                 v = _verdict(fut, m)
                 done[m.id] = v
+                if v.status == "killed":
+                    plan.record_kills([v.killer], kills_file)
                 print(f"  [{len(done)}/{len(chosen)}] {report.line(v)}", flush=True)
         except KeyboardInterrupt:
             interrupted = True
@@ -149,7 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     order = [t.node for t in tests]
     report.write_junit(verdicts, out / "junit.xml", prov, seconds)
     report.write_html(verdicts, prov, command, seconds, out / "report.html", order, notes)
-    plan.record_kills([v.killer for v in verdicts if v.status == "killed"], out / plan.KILLS.name)
     for n in notes:
         print(f"mutate: {n}")
     print(report.console(verdicts))
@@ -157,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     if interrupted:
         return INTERRUPTED
     return 1 if notes or any(v.failed for v in verdicts) else 0
+
+
+def _specs(tests: list[plan.TestCase]) -> list[dict[str, Any]]:
+    return [{"node": t.node, "seconds": t.seconds, "cores": list(t.cores),
+             "timeout": TIMEOUT_FACTOR * t.seconds + TIMEOUT_SLACK} for t in tests]
 
 
 def _verdict(fut: Future[RunRecord], m: catalogue.Mutation) -> report.Verdict:

@@ -219,7 +219,7 @@ def render(verdicts: list[Verdict], prov: Provenance, command: str, seconds: flo
 <tr><th>date</th><td>{escape(prov.started.strftime('%Y-%m-%d %H:%M:%S UTC'))} on {escape(prov.host)}</td></tr>
 <tr><th>command</th><td><code>{escape(command)}</code></td></tr>
 <tr><th>wall time</th><td>{seconds:.0f} s; {per_mutant}</td></tr>
-<tr><th>tests</th><td>{len(tests)} positive simulation tests, in the order mutants run them:
+<tr><th>tests</th><td>{len(tests)} positive simulation tests, in the order the last mutant ran them:
 {escape(', '.join(short(t) for t in tests))}</td></tr>
 </table>
 {note_html}
