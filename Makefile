@@ -2,6 +2,7 @@
 #   make sim TEST=<name> [SEED=n] [CORES=n] [WAVES=1] [WAVE_FROM=c WAVE_TO=c] [TRACE=1] [MAX_CYCLES=n]
 #   make sim ELF=<path> [CORES=n] [LOCKSTEP=0] [BUG=<planted RTL bug>] [SW_BUG=1 (seed-bug software)]
 #   make test | make lint | make bench [BENCH_REPEAT=n] | make iss ELF=<path> | make regress [SEEDS=n] [JOBS=n] | make list-tests
+#   make mutate [MUTANTS='id glob ...'] [JOBS=n] [TESTS='glob ...']
 
 SHELL       := /bin/bash
 PYTHON_HOST ?= python3
@@ -9,14 +10,15 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 STAMP       := $(VENV)/.lacosim-setup
 BUILD       := build
-# QEMU is the oracle; lz4/zlib headers let Verilator write FST waves.
-DEBIAN_PKGS := qemu-system-misc liblz4-dev zlib1g-dev
+# QEMU is the oracle; lz4/zlib headers let Verilator write FST waves; ccache halves a mutant's model build
+# (make mutate: the Verilator runtime and mains are the same for every mutant).
+DEBIAN_PKGS := qemu-system-misc liblz4-dev zlib1g-dev ccache
 
 .DEFAULT_GOAL := help
-.PHONY: help setup sw sim test lint bench iss regress clean list-tests
+.PHONY: help setup sw sim test lint bench iss regress mutate clean list-tests
 
 help:
-	@sed -n '2,5p' Makefile | sed 's/^# *//'
+	@sed -n '2,6p' Makefile | sed 's/^# *//'
 
 # ---------------------------------------------------------------------------------------------
 # Setup: the venv with the pinned PyPI packages, lacosim installed editable, and Debian's QEMU (the
@@ -27,7 +29,7 @@ $(STAMP): requirements.txt tb/pyproject.toml
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -r requirements.txt
 	@PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps -e tb 2>&1 | grep -v -e '^ *!!' -e '^ *\*\*\*' -e 'editable' -e 'careful with folders' -e 'may take precedence' -e 'WheelFile' -e '^ *$$' || true
-	@{ command -v qemu-system-loongarch64 && test -f /usr/include/lz4.h && test -f /usr/include/zlib.h; } >/dev/null || { \
+	@{ command -v qemu-system-loongarch64 && command -v ccache && test -f /usr/include/lz4.h && test -f /usr/include/zlib.h; } >/dev/null || { \
 	  echo "lacosim: installing Debian packages: $(DEBIAN_PKGS)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PKGS) >/dev/null \
@@ -42,7 +44,7 @@ sw: $(STAMP)
 # ---------------------------------------------------------------------------------------------
 # Every knob the user set goes to Python as typed (NAME=value), so a bad value is reported by its name
 # (lacosim/knobs.py) instead of being dropped.
-SIM_KNOBS := TEST ELF SEED CORES WAVES WAVE_FROM WAVE_TO TRACE MAX_CYCLES LOCKSTEP BUG SW_BUG STRICT AUTO_WAVES
+SIM_KNOBS := TEST ELF SEED CORES WAVES WAVE_FROM WAVE_TO TRACE MAX_CYCLES LOCKSTEP BUG SW_BUG STRICT AUTO_WAVES MUTANT
 MAKE_T0   := $(shell date +%s.%N)
 SIM_ARGS  := $(foreach k,$(SIM_KNOBS),$(if $(filter command line,$(origin $(k))),'$(k)=$($(k))'))
 
@@ -74,6 +76,11 @@ SEEDS ?= 3
 JOBS  ?= 2
 regress: sw
 	@$(PY) -m lacosim.regress --seeds '$(SEEDS)' --jobs '$(JOBS)' $(if $(FIRST_SEED),--first-seed '$(FIRST_SEED)') $(if $(TESTS),--tests '$(TESTS)') $(if $(BUG),--bug '$(BUG)') $(if $(AUTO_WAVES),--auto-waves '$(AUTO_WAVES)') $(if $(REGRESS_CONFIG),--config '$(REGRESS_CONFIG)') $(if $(REGRESS_HISTORY),--history '$(REGRESS_HISTORY)')
+
+# make mutate [MUTANTS='id1 alu_*'] [JOBS=n] [TESTS='glob ...']: every RTL mutation of
+# tb/lacosim/mutate/mutations.toml against the positive simulation tests; build/mutate/report.html, junit.xml
+mutate: sw
+	@$(PY) -m lacosim.mutate --jobs '$(if $(filter command line,$(origin JOBS)),$(JOBS),1)' $(if $(MUTANTS),--mutants '$(MUTANTS)') $(if $(filter command line,$(origin TESTS)),--tests '$(TESTS)')
 
 clean:
 	rm -rf $(BUILD)

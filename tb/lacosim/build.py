@@ -59,16 +59,17 @@ PLANTED_BUGS = {
 }
 
 
-def rtl_sources() -> list[Path]:
-    """Every SystemVerilog source of the SoC and the testbench top, package first."""
-    pkg = REPO / "rtl" / "core" / "la_pkg.sv"
-    others = sorted(p for d in ("rtl/core", "rtl/soc", "tb/sv") for p in (REPO / d).glob("*.sv")
+def rtl_sources(rtl: Path = REPO / "rtl") -> list[Path]:
+    """Every SystemVerilog source of the SoC and the testbench top, package first. `rtl` is rtl/ or a
+    mutant's patched copy of it (lacosim.mutate)."""
+    pkg = rtl / "core" / "la_pkg.sv"
+    others = sorted(p for d in (rtl / "core", rtl / "soc", REPO / "tb" / "sv") for p in d.glob("*.sv")
                     if p not in (pkg, REPO / "tb" / "sv" / f"{TOP}.sv"))
     return [pkg, *others, REPO / "tb" / "sv" / f"{TOP}.sv"]
 
 
-def control_files() -> list[Path]:
-    return sorted((REPO / "rtl").rglob("*.vlt")) + [REPO / "sim" / "lacosim.vlt"]
+def control_files(rtl: Path = REPO / "rtl") -> list[Path]:
+    return sorted(rtl.rglob("*.vlt")) + [REPO / "sim" / "lacosim.vlt"]
 
 
 def verilator_env() -> dict[str, str]:
@@ -134,19 +135,30 @@ def build_key(sources: list[Path], args: list[str]) -> str:
 
 
 def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bug: str = "",
-                quiet: bool = True) -> Model:
+                quiet: bool = True, mutant: str = "") -> Model:
+    """`mutant` (a lacosim.mutate mutation id) builds from that mutant's patched copy of rtl/ into
+    build/mutate/<id>/verilator/: the normal models in build/verilator are never touched."""
     if not 1 <= cores <= 4:
         raise BuildError(f"CORES={cores}: the SoC has 1 to 4 cores")
     if bug and bug not in PLANTED_BUGS:
         raise BuildError(f"unknown BUG '{bug}'; planted bugs: " + ", ".join(PLANTED_BUGS))
+    rtl, models = REPO / "rtl", BUILD_DIR / "verilator"
+    if mutant:
+        from lacosim.mutate import catalogue  # noqa: PLC0415  (only mutant builds need the list)
+        try:
+            rtl = catalogue.prepare(mutant)
+        except catalogue.MutationError as e:
+            raise BuildError(str(e)) from None
+        models = catalogue.mutant_dir(mutant) / "verilator"
     flav_args, flav_srcs = _flavour_args(flavour)
     dpi = REPO / "tb" / "dpi"
-    sources = rtl_sources() + control_files() + flav_srcs + [dpi / "lacosim_ring.cc", dpi / "lacosim_ring.h",
-                                                             dpi / "lacosim_sim.cc"]
+    sources = rtl_sources(rtl) + control_files(rtl) + flav_srcs + [dpi / "lacosim_ring.cc", dpi / "lacosim_ring.h",
+                                                                   dpi / "lacosim_sim.cc"]
     args = _common_args(cores, waves, bug) + flav_args
     key = build_key(sources, args)
-    name = f"{flavour}-c{cores}{'-waves' if waves else ''}{'-bug-' + bug if bug else ''}"
-    mdir = BUILD_DIR / "verilator" / name
+    name = (f"{flavour}-c{cores}{'-waves' if waves else ''}{'-bug-' + bug if bug else ''}"
+            f"{'-mut-' + mutant if mutant else ''}")
+    mdir = models / name
     mdir.parent.mkdir(parents=True, exist_ok=True)
     # One builder per model: a second run needing the same model waits instead of corrupting it (two
     # concurrent builds used to fail with "PCH files were found, but they were invalid").
@@ -156,11 +168,12 @@ def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bu
         except BlockingIOError:
             print(f"lacosim: waiting for another run that is building the model {name} ...", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
-        return _build_locked(mdir, name, key, args, sources, cores, waves, flavour, quiet)
+        return _build_locked(mdir, name, key, args, sources, cores, waves, flavour, quiet,
+                             ccache=bool(mutant) and os.environ.get("LACOSIM_CCACHE", "1") == "1")
 
 
 def _build_locked(mdir: Path, name: str, key: str, args: list[str], sources: list[Path], cores: int,
-                  waves: bool, flavour: str, quiet: bool) -> Model:
+                  waves: bool, flavour: str, quiet: bool, ccache: bool = False) -> Model:
     exe = mdir / TOP
     stamp = mdir / "build.key"
     if exe.exists() and stamp.exists() and stamp.read_text() == key:
@@ -171,7 +184,13 @@ def _build_locked(mdir: Path, name: str, key: str, args: list[str], sources: lis
     cmd = [str(verilator_bin()), *args, "-Mdir", str(mdir), "-o", TOP,
            *[str(s) for s in sources if s.suffix != ".h"]]
     print(f"lacosim: building the Verilator model ({name}); cached in {mdir}", flush=True)
-    res = subprocess.run(cmd, env=verilator_env(), capture_output=quiet, text=True, check=False)
+    env = verilator_env()
+    if ccache and shutil.which("ccache"):
+        # Mutants differ in one RTL line: the Verilator runtime, the mains and the DPI objects are the same
+        # for all of them (docs/design.md, "Mutation harness": measured)
+        env.update(OBJCACHE="ccache", CCACHE_DIR=str(BUILD_DIR / "ccache"),
+                   CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime")
+    res = subprocess.run(cmd, env=env, capture_output=quiet, text=True, check=False)
     if res.returncode != 0 or not exe.exists():
         log = mdir / "build.log"
         if quiet:

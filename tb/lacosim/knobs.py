@@ -49,6 +49,7 @@ KNOBS: dict[str, Callable[[SimRequest, str, str], SimRequest]] = {
     "SW_BUG": lambda r, k, v: replace(r, sw_bug=_boolean(k, v)),
     "STRICT": lambda r, k, v: replace(r, strict=_boolean(k, v)),
     "AUTO_WAVES": lambda r, k, v: replace(r, auto_waves=_boolean(k, v)),
+    "MUTANT": lambda r, k, v: replace(r, mutant=v),
 }
 
 
@@ -69,6 +70,12 @@ def check_request(req: SimRequest) -> SimRequest:
 
     if req.bug and req.bug not in PLANTED_BUGS:
         raise UsageError(f"BUG={req.bug}: no such planted bug; planted bugs: {', '.join(PLANTED_BUGS)}")
+    if req.mutant:
+        from lacosim.mutate.catalogue import MutationError, by_id  # noqa: PLC0415
+        try:
+            by_id(req.mutant)
+        except MutationError as e:
+            raise UsageError(f"{e}; make mutate lists them") from None
     if req.max_cycles is not None and req.max_cycles < 1:
         raise UsageError(f"MAX_CYCLES={req.max_cycles}: must be at least 1 (the watchdog cannot be switched "
                          "off; give a large value instead)")

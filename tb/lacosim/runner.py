@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lacosim import soc, startup
@@ -27,6 +27,10 @@ from lacosim.env.config import RUN_CONFIG_ENV, RunConfig
 from lacosim.image import write_readmemh
 
 SW_BUILD = BUILD_DIR / "sw"
+MUTANT_ENV = "LACOSIM_MUTANT"
+# Where run directories go (default build/run): `make mutate` gives each mutant, and each baseline test, its
+# own, so parallel jobs running the same TEST and SEED never share a directory.
+RUN_ROOT_ENV = "LACOSIM_RUN_ROOT"
 
 
 class UsageError(Exception):
@@ -51,6 +55,9 @@ class SimRequest:
     strict: bool = False   # STRICT=1: any exception the test does not declare is a failure
     auto_waves: bool = False  # AUTO_WAVES=1: a failing run is re-run (same seed) with waves around the failure
     run_tag: str = ""      # appended to the run directory's name (the auto-waves re-run keeps the original)
+    # an RTL mutation (lacosim.mutate): MUTANT=<id>, or LACOSIM_MUTANT in the environment, which is how
+    # `make mutate` reaches the simulations the pytest tests start
+    mutant: str = field(default_factory=lambda: os.environ.get(MUTANT_ENV, ""))
 
 
 def program_elf(program: str) -> Path:
@@ -95,6 +102,8 @@ def repro_command(req: SimRequest, test: str, seed: int, cores: int, default_cor
         cmd += " SW_BUG=1"
     if req.strict:
         cmd += " STRICT=1"
+    if req.mutant:
+        cmd += f" MUTANT={req.mutant}"
     return cmd
 
 
@@ -135,15 +144,20 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
                          f"would wait forever for the missing ones); use CORES={test_cls.min_cores} or more")
     params = test_cls.prepare(image, random.Random(seed))
     test_name = "elf" if req.elf else req.test
-    run_dir = BUILD_DIR / "run" / ((elf_run_name(elf_path) if req.elf else f"{test_name}-s{seed}")
-                                   + (f"-bug-{req.bug}" if req.bug else "") + ("-swbug" if req.sw_bug else "")
-                                   + req.run_tag)
+    run_root = Path(os.environ.get(RUN_ROOT_ENV) or BUILD_DIR / "run")
+    run_dir = run_root / ((elf_run_name(elf_path) if req.elf else f"{test_name}-s{seed}")
+                          + (f"-bug-{req.bug}" if req.bug else "") + ("-swbug" if req.sw_bug else "")
+                          + (f"-mut-{req.mutant}" if req.mutant else "") + req.run_tag)
     fresh_run_dir(run_dir)
     hex_path = run_dir / "image.hex"
     write_readmemh(image, hex_path)
-    model = build_model(cores=cores, waves=req.waves, bug=req.bug)
+    model = build_model(cores=cores, waves=req.waves, bug=req.bug, mutant=req.mutant)
     if req.bug:
         print(f"lacosim: this model has a PLANTED BUG '{req.bug}': {PLANTED_BUGS[req.bug]}", flush=True)
+    if req.mutant:
+        from lacosim.mutate.catalogue import by_id  # noqa: PLC0415
+        m = by_id(req.mutant)
+        print(f"lacosim: this model is MUTANT '{m.id}' ({m.where}): {m.description}", flush=True)
     waves = str(run_dir / "waves.fst") if req.waves else ""
     max_cycles = req.max_cycles if req.max_cycles is not None else test_cls.max_cycles
     cfg = RunConfig(test=test_name, elf=str(elf_path.resolve()), cores=cores, seed=seed,

@@ -4,27 +4,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sim.conftest import program, run_lacosim
 
 
+@pytest.mark.negative
 def test_unknown_test_lists_the_available_ones():
     res = run_lacosim("--test", "no_such_test")
     assert res.returncode == 2
     assert "unknown TEST 'no_such_test'" in res.output and "hello" in res.output
 
 
+@pytest.mark.negative
 def test_missing_elf():
     res = run_lacosim("--elf", "/nonexistent/prog.elf")
     assert res.returncode == 2
     assert "no such file" in res.output
 
 
+@pytest.mark.negative
 def test_foreign_elf_is_rejected(tmp_path):
     res = run_lacosim("--elf", "/bin/true")
     assert res.returncode == 2
     assert "not LoongArch" in res.output
 
 
+@pytest.mark.negative
 def test_strict_policy_stops_at_an_illegal_instruction_with_a_report():
     res = run_lacosim(f"ELF={program('bad_illegal')}", "STRICT=1")
     assert res.returncode == 1, res.report
@@ -42,6 +48,7 @@ def test_a_handled_illegal_instruction_is_behaviour_not_a_failure():
     assert "ESTAT.Ecode 0d, ERA - illegal_insn 0" in res.output
 
 
+@pytest.mark.negative
 def test_an_exception_with_no_handler_installed_fails():
     res = run_lacosim(f"ELF={program('bad_no_handler')}")
     assert res.returncode == 1, res.report
@@ -51,6 +58,7 @@ def test_an_exception_with_no_handler_installed_fails():
     assert "<undefined_insn>" in res.output
 
 
+@pytest.mark.negative
 def test_a_handler_that_faults_at_its_first_instruction_is_a_double_fault():
     res = run_lacosim(f"ELF={program('bad_double_fault')}")
     assert res.returncode == 1, res.report
@@ -59,6 +67,7 @@ def test_a_handler_that_faults_at_its_first_instruction_is_a_double_fault():
     assert "<broken_handler>" in res.output
 
 
+@pytest.mark.negative
 def test_watchdog_names_the_last_pcs_with_symbols():
     res = run_lacosim("--elf", str(program("bad_hang")), "--max-cycles", "20000")
     assert res.returncode == 1, res.report
@@ -66,6 +75,7 @@ def test_watchdog_names_the_last_pcs_with_symbols():
     assert "<main" in res.output or "<spin" in res.output, res.report
 
 
+@pytest.mark.negative
 def test_auto_waves_reruns_a_failure_with_waves_around_it():
     res = run_lacosim(f"ELF={program('isa_alu')}", "SEED=1", "BUG=sltu_signed", "AUTO_WAVES=1")
     assert res.returncode == 1, res.report
@@ -76,6 +86,7 @@ def test_auto_waves_reruns_a_failure_with_waves_around_it():
     assert Path(first_run, "stats.json").exists()  # the failing run's own results are kept
 
 
+@pytest.mark.negative
 def test_a_stack_overflow_is_caught_at_the_guard_page():
     res = run_lacosim(f"ELF={program('bad_stack_overflow')}", "SEED=1")
     assert res.returncode == 1, res.report

@@ -35,6 +35,7 @@ def test_host_test_passes(test):
         assert all(timer_bins.get(b) for b in TICLR_COINCIDENCE_BINS), timer_bins
 
 
+@pytest.mark.negative
 def test_ipi_ecfg_seed_bug_is_caught_by_the_ipi_scoreboard():
     res = run_lacosim("--test", "ipi_ecfg", "--seed", "3", "--sw-bug")
     res.assert_only_failure("ipi")
@@ -43,6 +44,7 @@ def test_ipi_ecfg_seed_bug_is_caught_by_the_ipi_scoreboard():
     assert "SW_BUG=1 WAVES=1" in res.output
 
 
+@pytest.mark.negative
 def test_smp_bss_lock_seed_bug_is_caught_by_the_smp_boot_scoreboard():
     res = run_lacosim("--test", "smp_bss_lock", "--seed", "3", "--sw-bug")
     res.assert_only_failure("smp-bss")
@@ -50,6 +52,7 @@ def test_smp_bss_lock_seed_bug_is_caught_by_the_smp_boot_scoreboard():
     assert "before it ever acquired the lock" in res.output and "<lock>" in res.output
 
 
+@pytest.mark.negative
 def test_planted_timer_bug_is_caught_by_the_timer_scoreboard():
     res = run_lacosim("--test", "host_timer_oneshot", "--seed", "7", "--bug", "timer_oneshot_reload")
     res.assert_only_failure("timer")

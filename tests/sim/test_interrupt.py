@@ -15,6 +15,8 @@ import pytest
 
 from sim.conftest import REPO, first_failure_first, program
 
+pytestmark = pytest.mark.tooling
+
 
 def test_ctrl_c_stops_cleanly_and_marks_the_run():
     pywellen = pytest.importorskip("pywellen")

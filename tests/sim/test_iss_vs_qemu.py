@@ -20,6 +20,8 @@ from lacosim.qemu import qemu_available, run_qemu
 
 from sim.conftest import REPO, SW_BUILD, first_failure_first
 
+pytestmark = pytest.mark.no_rtl
+
 BROKEN = {"bad_hang", "bad_no_handler", "bad_double_fault", "bad_stack_overflow"}  # programs that must fail
 # program -> why QEMU 7.2 prints something else; the model must print the program's own PASS line instead
 QEMU_DIFFERS = {

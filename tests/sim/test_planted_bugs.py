@@ -30,6 +30,7 @@ IPI_BUGS = {"ipi_set_overwrites", "ipi_clear_all", "ipi_ignores_en", "mail_mask_
 TRANSLATION_BUGS = {"tlb_asid_ignored", "tlb_odd_even_swap"}
 
 
+@pytest.mark.no_rtl
 def test_every_planted_bug_has_a_negative_test():
     # the timer scoreboard's and the idle rule's are in tests/sim/test_host.py; the interrupt bugs are caught
     # by the storm (tests/sim/test_storm.py), the IPI block's by tests/sim/test_ipi_rules.py, LVZ's by
@@ -40,6 +41,7 @@ def test_every_planted_bug_has_a_negative_test():
                          "ticlr_beats_expiry"} | set(STORM_BUGS) | IPI_BUGS | set(LVZ_BUGS) == set(PLANTED_BUGS)
 
 
+@pytest.mark.negative
 @pytest.mark.parametrize("bug", sorted(CASES))
 def test_planted_bug_fails_lockstep_with_a_useful_report(bug):
     prog, mnemonic = CASES[bug]

@@ -16,6 +16,7 @@ PROGRAMS = ["hello", "isa_alu", "isa_shift", "isa_muldiv", "isa_ldst", "isa_bran
 HW_ONLY = ["mmu_faults_hw", "mmu_walk_hw", "lvz_smoke"]
 
 
+@pytest.mark.no_rtl
 def test_the_program_list_is_complete():
     """Every base program is cross-checked here; privileged programs (sw/priv) by their TEST classes."""
     from lacosim.tests import LacosimTest

@@ -26,7 +26,8 @@ from lacosim.randgen.program import RandomProgram, build_elf, build_guest_progra
 
 from sim.conftest import REPO, first_failure_first, run_lacosim
 
-OUT = REPO / "build" / "randgen"
+# make mutate gives each parallel job its own directory (LACOSIM_RANDGEN_OUT), so two never rebuild one ELF
+OUT = Path(os.environ.get("LACOSIM_RANDGEN_OUT") or REPO / "build" / "randgen")
 FIXED_SEEDS = (1, 2, 3)
 FIXED_LENGTH = 300
 ENV_SEED_BASE = 1000
@@ -132,6 +133,7 @@ def test_random_program_in_a_guest_matches_qemu(seed, offset):
 
 # --- the oracle side alone (QEMU only): the signature is reproducible and sensitive ---------------------------
 
+@pytest.mark.no_rtl
 def test_qemu_signature_is_reproducible_and_complete():
     _, elf = build(FIXED_SEEDS[0], FIXED_LENGTH)
     first, second = run_qemu(elf), run_qemu(elf)
@@ -147,6 +149,7 @@ def signature_fields(uart: bytes) -> dict[str, str]:
     return dict(line.split("=", 1) for line in uart.decode().splitlines()[1:-1])
 
 
+@pytest.mark.no_rtl
 @pytest.mark.parametrize("mutation, changed_key", [
     ("    addi.d $r5, $r5, 1", "r5"),  # a register
     ("    ld.bu $r6, $r31, 0\n    addi.w $r6, $r6, 1\n    st.b $r6, $r31, 0", "m+800"),  # a memory byte
@@ -176,6 +179,7 @@ def results_and_counters(uart: bytes) -> tuple[list[str], dict[str, int]]:
     return [line for line in lines if line.partition("=")[0] not in COUNTER_KEYS], counters
 
 
+@pytest.mark.no_rtl
 @pytest.mark.parametrize("seed", PAGING_ORACLE_SEEDS)
 def test_qemu_paging_results_do_not_depend_on_faults_or_handler_mode(seed):
     """The same paging program with refills by tlbwr, by tlbfill, and with every page pre-installed and valid
@@ -205,6 +209,7 @@ def test_qemu_paging_results_do_not_depend_on_faults_or_handler_mode(seed):
     assert counters["tlbr"] >= bin(counters["touched"]).count("1")
 
 
+@pytest.mark.no_rtl
 @pytest.mark.parametrize("seed", PAGING_SEEDS)
 def test_iss_paging_program_matches_qemu(seed):
     """The reference model alone prints the same signature as QEMU for paging programs."""
@@ -218,6 +223,7 @@ def test_iss_paging_program_matches_qemu(seed):
                     f"  QEMU: {exp.decode(errors='replace')}\n  ISS:  {obs.decode(errors='replace')}")
 
 
+@pytest.mark.no_rtl
 def test_paging_signature_detects_a_wrong_translation(tmp_path):
     """The same program with one far page mapped 16 KiB away (another frame, same offset) prints another
     signature: a translation to the wrong physical address is seen."""

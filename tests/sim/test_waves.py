@@ -11,6 +11,8 @@ import pytest
 
 from sim.conftest import program, run_lacosim
 
+pytestmark = pytest.mark.tooling
+
 
 def _cycle_span(fst) -> tuple[int, int]:
     pywellen = pytest.importorskip("pywellen")

@@ -50,7 +50,7 @@ def test_a_run_waits_for_another_one_building_the_same_model(tmp_path, monkeypat
 
     monkeypatch.setattr(build, "BUILD_DIR", tmp_path)
     built: list[str] = []
-    monkeypatch.setattr(build, "_build_locked", lambda mdir, name, *a: built.append(name) or name)
+    monkeypatch.setattr(build, "_build_locked", lambda mdir, name, *a, **k: built.append(name) or name)
     (tmp_path / "verilator").mkdir()
     holder = (tmp_path / "verilator" / "cocotb-c1.lock").open("w")
     fcntl.flock(holder, fcntl.LOCK_EX)  # another run is building cocotb-c1

@@ -118,7 +118,9 @@ class LacosimTest(uvm_test):
                  "python_seconds": self.env.trace.python_seconds, "batches": self.env.trace.batches,
                  "end": self.env.trace.end_reason, "failures": len(self.failures.failures),
                  # where the first failure with a cycle happened: AUTO_WAVES=1 re-runs the seed around it
-                 "failure_cycle": next((f.cycle for f in self.failures.failures if f.cycle is not None), None)}
+                 "failure_cycle": next((f.cycle for f in self.failures.failures if f.cycle is not None), None),
+                 # the headline of the first failure (make mutate reports which check killed a mutant)
+                 "first_failure": str(self.failures.failures[0]).splitlines()[0] if self.failures.failures else None}
         # what the scoreboards measured, for the regression report's distribution plots
         dists = {"IPI latency: send to interrupt taken (cycles)": self.env.ipi.model.latencies(),
                  "timer error: TI rise - predicted expiry (cycles)": self.env.timer.ti_errors,

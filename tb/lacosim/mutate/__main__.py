@@ -1,0 +1,5 @@
+import sys
+
+from lacosim.mutate.cli import main
+
+sys.exit(main())
