@@ -169,7 +169,7 @@ def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bu
             print(f"lacosim: waiting for another run that is building the model {name} ...", flush=True)
             fcntl.flock(lock, fcntl.LOCK_EX)
         return _build_locked(mdir, name, key, args, sources, cores, waves, flavour, quiet,
-                             ccache=bool(mutant) and os.environ.get("LACOSIM_CCACHE", "1") == "1")
+                             bool(mutant) and os.environ.get("LACOSIM_CCACHE", "1") == "1")
 
 
 def _build_locked(mdir: Path, name: str, key: str, args: list[str], sources: list[Path], cores: int,
