@@ -67,6 +67,7 @@ def first_failure(out: str) -> str:
     return out[start:end if end > 0 else None]
 
 
+@pytest.mark.negative
 @pytest.mark.parametrize("seed", [1, 2])
 def test_idle_woken_by_a_masked_line_is_caught_first_by_the_idle_check(seed):
     """Planted bug idle_wake_ignores_lie: idle ends on any pending IS bit. The lockstep idle rule
@@ -84,6 +85,7 @@ def test_idle_woken_by_a_masked_line_is_caught_first_by_the_idle_check(seed):
            "WAVES=1 WAVE_FROM=" in report
 
 
+@pytest.mark.negative
 @pytest.mark.parametrize("seed", [1, 2])
 def test_ticlr_winning_over_the_expiry_is_caught_first_by_the_timer_scoreboard(seed):
     """Planted bug ticlr_beats_expiry: a TICLR in the expiry cycle wins and the TI is lost. Lockstep cannot
@@ -99,6 +101,7 @@ def test_ticlr_winning_over_the_expiry_is_caught_first_by_the_timer_scoreboard(s
     assert res.output.count("FAIL [timer] TI lost") == 2   # one-shot and periodic
 
 
+@pytest.mark.negative
 def test_idle_woken_late_is_caught_first_by_the_idle_wake_bound():
     """Planted bug idle_wake_late: idle ends 16 cycles after the line became pending and enabled; the wake-up
     bound (design.md 7.4: 8 cycles) must be the first failure. The first idle of the run is core 1's park."""

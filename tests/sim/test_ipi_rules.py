@@ -35,6 +35,7 @@ def test_rule_test_passes(test, seed):
         assert "read STATUS=" in res.output and "read EN=" in res.output
 
 
+@pytest.mark.negative
 @pytest.mark.parametrize("bug", sorted(IPI_BUGS))
 def test_planted_ipi_bug_is_caught_first_by_its_check(bug):
     first, says = IPI_BUGS[bug]

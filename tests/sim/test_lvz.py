@@ -56,6 +56,7 @@ def test_lvz_coverage_reaches_every_exit_cause_and_stage2_fault():
         assert bins.get(name), f"coverage bin '{name}' never hit: {sorted(bins)}"
 
 
+@pytest.mark.negative
 @pytest.mark.parametrize("bug", sorted(LVZ_BUGS))
 def test_planted_lvz_bug_is_caught_first_by_its_check(bug):
     test, check, patterns = LVZ_BUGS[bug]

@@ -246,6 +246,7 @@ def test_paging_signature_detects_a_wrong_translation(tmp_path):
     assert stored.encode() not in changed.splitlines()
 
 
+@pytest.mark.negative
 def test_random_program_iocsr_reads_catch_a_missing_load_use_interlock():
     """Random programs read IOCSR registers and use the result at once (design.md 7.4): with the IOCSR load-use
     interlock removed (BUG=iocsr_no_load_use) lockstep fails on the instruction right after an iocsrrd."""

@@ -54,6 +54,7 @@ def test_irq_storm_passes_and_reaches_the_key_bins(cores):
     assert stats["cycles"] < 1_000_000, stats   # the short storm of `make test`
 
 
+@pytest.mark.negative
 @pytest.mark.parametrize("bug", sorted(STORM_BUGS))
 def test_irq_storm_catches_planted_bug(bug):
     cores, headline, phrase = STORM_BUGS[bug]
