@@ -73,9 +73,9 @@ def test_idle_woken_by_a_masked_line_is_caught_first_by_the_idle_check(seed):
     """Planted bug idle_wake_ignores_lie: idle ends on any pending IS bit. The lockstep idle rule
     (architecture.md 4.6) must be the first failure, naming IS and LIE."""
     res = run_lacosim("--test", "idle_masked_pending", "--seed", str(seed), "--bug", "idle_wake_ignores_lie")
-    assert res.returncode == 1, res.output[-3000:]
+    res.assert_only_failure("idle")
     report = first_failure(res.output)
-    assert report.startswith("FAIL [idle] idle woke at cycle "), res.output[-4000:]
+    assert report.startswith("FAIL [idle] idle woke at cycle "), res.report
     assert "with nothing pending and enabled: IS=0x0800 LIE=0x1000 (a pending but disabled line must not end " \
            "idle)" in report, report          # variant A: TI pending, only the IPI enabled
     assert "core 0, pc 0x" in report and "<idle_once_insn+0x4>" in report
@@ -91,9 +91,9 @@ def test_ticlr_winning_over_the_expiry_is_caught_first_by_the_timer_scoreboard(s
     """Planted bug ticlr_beats_expiry: a TICLR in the expiry cycle wins and the TI is lost. Lockstep cannot
     see it (the model takes ESTAT.IS from the trace), so the timer scoreboard must be the first failure."""
     res = run_lacosim("--test", "timer_ticlr_race", "--seed", str(seed), "--bug", "ticlr_beats_expiry")
-    assert res.returncode == 1, res.output[-3000:]
+    res.assert_only_failure("timer")
     report = first_failure(res.output)
-    assert report.startswith("FAIL [timer] TI lost: a TICLR committing in the expiry cycle "), res.output[-4000:]
+    assert report.startswith("FAIL [timer] TI lost: a TICLR committing in the expiry cycle "), res.report
     assert "won over the expiry" in report and "the expiry must win (design.md 7.3" in report
     assert "periodic=False" in report                 # the one-shot sweep comes first
     assert "csrwr $t2, 0x44" in report                # the TICLR itself is in the history
@@ -106,10 +106,10 @@ def test_idle_woken_late_is_caught_first_by_the_idle_wake_bound():
     """Planted bug idle_wake_late: idle ends 16 cycles after the line became pending and enabled; the wake-up
     bound (design.md 7.4: 8 cycles) must be the first failure. The first idle of the run is core 1's park."""
     res = run_lacosim("--test", "idle_masked_pending", "--seed", "1", "--bug", "idle_wake_late")
-    assert res.returncode == 1, res.output[-3000:]
+    res.assert_only_failure("idle")
     report = first_failure(res.output)
     assert report.startswith("FAIL [idle] idle did not end within 8 cycles of a line becoming pending and "
-                             "enabled (cycle "), res.output[-4000:]
+                             "enabled (cycle "), res.report
     assert "core 1, pc 0x" in report and "<secondary_park+" in report
     assert "20 cycles later" in report                 # 16 cycles of the bug + the normal 4
     assert "last retired instructions:" in report

@@ -254,8 +254,8 @@ def test_random_program_iocsr_reads_catch_a_missing_load_use_interlock():
     assert "iocsrrd." in program.text
     res = run_lacosim("--elf", str(elf), "--bug", "iocsr_no_load_use")
     out = res.output
-    assert res.returncode == 1, out[-3000:]
-    assert out.index("FAIL [") == out.index("FAIL [lockstep]"), out[-3000:]
+    # after the divergence the RTL runs another program: an exception it then takes is a consequence
+    res.assert_only_failure("lockstep", frozenset({"program", "exceptions"}))
     report = out[out.index("FAIL [lockstep]"):]
     history = report[report.index("last retired instructions:"):report.index("reproduce with waves:")]
     retired = [line for line in history.splitlines()[1:] if line.strip()]
