@@ -41,8 +41,10 @@ def test_planted_ipi_bug_is_caught_first_by_its_check(bug):
     first, says = IPI_BUGS[bug]
     res = run_lacosim("--test", "ipi_multi_vector", "--seed", "1", "--bug", bug)
     out = res.output
-    # first the intended check, then only the IPI scoreboard on the same STATUS read and the program's verdict
-    res.assert_only_failure(first[len("FAIL ["):first.index("]")], frozenset({"ipi", "program"}))
+    # first the intended check, then only the IPI scoreboard on the same STATUS read and the program's verdict;
+    # with EN ignored the masked vector interrupts over and over, so the program never ends (watchdog)
+    after = {"ipi", "program"} | ({"watchdog"} if bug == "ipi_ignores_en" else set())
+    res.assert_only_failure(first[len("FAIL ["):first.index("]")], frozenset(after))
     report = out[out.index(first):]
     report = report[:report.find("\nFAIL [", 1)] if "\nFAIL [" in report else report
     for text in says:
