@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lacosim import soc, startup
 from lacosim.build import BUILD_DIR, PLANTED_BUGS, REPO, BuildError, build_model
-from lacosim.elf import ElfLoadError, load_elf
+from lacosim.elf import ElfLoadError, load_program
 from lacosim.env.config import RUN_CONFIG_ENV, RunConfig
 from lacosim.image import write_readmemh
 
@@ -134,7 +134,8 @@ def auto_waves(req: SimRequest, run_dir: Path) -> int:
 def run_sim_in(req: SimRequest) -> tuple[int, Path]:
     """Run one simulation; returns (exit status, run directory)."""
     test_cls, elf_path = resolve_test(req)
-    image = load_elf(elf_path)
+    guests = [str(program_elf(g).resolve()) for g in test_cls.guests]
+    image = load_program(elf_path, guests)
     seed = req.seed if req.seed is not None else random.SystemRandom().randrange(1 << 31)
     cores = req.cores if req.cores is not None else test_cls.cores
     if not 1 <= cores <= soc.MAX_CORES:
@@ -164,10 +165,10 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
                     max_cycles=max_cycles, run_dir=str(run_dir), waves=waves, trace=req.trace,
                     lockstep=req.lockstep, echo_uart=req.echo_uart, params=params,
                     repro=repro_command(req, test_name, seed, cores, test_cls.cores),
-                    strict_exceptions=req.strict)
+                    strict_exceptions=req.strict, guests=guests)
     cfg.to_file(run_dir / "run.json")
-    print(f"lacosim: TEST={test_name} SEED={seed} CORES={cores} program={elf_path} run dir={run_dir}",
-          flush=True)
+    print(f"lacosim: TEST={test_name} SEED={seed} CORES={cores} program={elf_path}"
+          + "".join(f" guest={g}" for g in guests) + f" run dir={run_dir}", flush=True)
     plusargs = [f"+mem={hex_path}", f"+entry={image.entry:x}", f"+max_cycles={max_cycles}", f"+tlb_seed={seed}"]
     if waves:
         plusargs.append(f"+waves={waves}")
@@ -189,18 +190,19 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
         return EXIT_INTERRUPTED, run_dir
     (run_dir / "rusage.json").write_text(json.dumps({"maxrss_kib": maxrss_kib}))
     if waves and Path(waves).exists():
-        write_wave_views(Path(waves), cores, elf_path)
+        write_wave_views(Path(waves), cores, elf_path, guests)
     elif waves:
         print(f"lacosim: no waves were written: the run ended before WAVE_FROM={req.wave_from}", flush=True)
     return _verdict(results, returncode), run_dir
 
 
-def write_wave_views(dump: Path, cores: int, elf: Path) -> Path:
+def write_wave_views(dump: Path, cores: int, elf: Path, guests: list[str]) -> Path:
     """The GTKWave save file beside the FST (signals per core, disassembly and symbols)."""
     from lacosim.waves import gtkw  # noqa: PLC0415  (pyvcd/pywellen only when there are waves)
     names = [f"{gtkw.TOP}.{n}" for n in gtkw.TOP_SIGNALS]
     names += [gtkw.core_signal(c, n) for c in range(cores) for n, _, _ in gtkw.CORE_SIGNALS]
-    save = gtkw.write_gtkw(dump.with_suffix(".gtkw"), dump, cores, elf.resolve(), gtkw.fst_widths(dump, names))
+    save = gtkw.write_gtkw(dump.with_suffix(".gtkw"), dump, cores, elf.resolve(), gtkw.fst_widths(dump, names),
+                           guests)
     print(f"lacosim: view the waves with: gtkwave {save}", flush=True)
     return save
 

@@ -89,3 +89,42 @@ def test_set_param_writes_with_the_variable_width(elf_factory):
     img.symbols["main"] = 0x200000
     with pytest.raises(ElfLoadError, match="not an integer variable"):
         img.set_param("main", 1)
+
+
+def _image(elf_factory, name: str, base: int, symbols: dict[str, tuple[int, int]]):
+    img = load_elf(elf_factory(name, segments=((base, bytes(16), 16),), entry=base))
+    for sym, (addr, size) in symbols.items():
+        img.symbols[sym], img.sizes[sym] = addr, size
+    img.__post_init__()
+    return img
+
+
+def test_a_guest_loads_beside_the_program_and_names_guest_pcs(elf_factory):
+    hv = _image(elf_factory, "hv.elf", 0x200000, {"_start": (0x200000, 0), "hv_param": (0x200008, 8)})
+    guest = _image(elf_factory, "g.elf", 0x1000000, {"_start": (0x1000000, 0), "g_initval": (0x1000008, 4)})
+    hv.add_guest(guest)
+    assert [s.paddr for s in hv.segments] == [0x200000, 0x1000000]
+    # the same address range names differently by mode; a root PC never uses guest symbols
+    assert hv.symbolize(0x1000004, guest=True) == "_start+0x4"
+    assert hv.symbolize(0x1000004) == "hv_param+0xdffffc"
+    assert hv.guest_at(0x1000004) is guest and hv.guest_at(0x200004) is None
+    # parameters of either ELF, patched in the one memory image
+    hv.set_param("g_initval", 0x1234)
+    hv.set_param("hv_param", 7)
+    assert hv.segments[1].data[8:12] == bytes.fromhex("34120000")
+    assert hv.segments[0].data[8] == 7
+    assert hv.symbol("_start") == 0x200000   # the program's own name first
+
+
+def test_guest_errors_name_the_files(elf_factory):
+    hv = _image(elf_factory, "hv.elf", 0x200000, {"n": (0x200008, 4)})
+    with pytest.raises(ElfLoadError, match=r"overlaps \[0x200000, 0x200010\) of .*hv.elf"):
+        hv.add_guest(_image(elf_factory, "g.elf", 0x200008, {}))
+    hv.add_guest(_image(elf_factory, "g1.elf", 0x1000000, {"n": (0x1000000, 4), "g_x": (0x1000004, 4)}))
+    with pytest.raises(ElfLoadError, match="'n' is defined by .*hv.elf and by a guest"):
+        hv.set_param("n", 1)
+    hv.add_guest(_image(elf_factory, "g2.elf", 0x1800000, {"g_x": (0x1800004, 4)}))
+    with pytest.raises(ElfLoadError, match="'g_x' is defined by several guests"):
+        hv.set_param("g_x", 1)
+    with pytest.raises(ElfLoadError, match="no symbol 'nope'"):
+        hv.symbol("nope")

@@ -51,6 +51,15 @@ def test_filter_process_names_pcs_with_the_programs_symbols():
     assert res.stdout.splitlines() == ["200000 <_start>", "200004 <_start+0x4>"]
 
 
+def test_filter_process_does_not_name_a_guest_pc_after_the_hypervisors_symbols(elf_factory):
+    elf = REPO / "build" / "sw" / "hello.elf"
+    guest = elf_factory("guest.elf", segments=((0x1000000, bytes(16), 16),), entry=0x1000000)  # no symbols
+    res = subprocess.run([sys.executable, "-m", "lacosim.waves.filter", "pc", "--elf", str(elf), "--guest",
+                          str(guest)], input="200000\n1000004\n", capture_output=True, text=True, check=True,
+                         timeout=60)
+    assert res.stdout.splitlines() == ["200000 <_start>", "1000004"]
+
+
 def test_surfer_decoder_agrees_with_our_disassembler():
     decoder_crate = pytest.importorskip("pyinstruction_decoder")  # the crate Surfer is built on
     dec = decoder_crate.PyDecoder([surfer.decoder_toml()])

@@ -25,6 +25,7 @@ class RunConfig:
     params: dict[str, int] = field(default_factory=dict)  # constrained-random test parameters
     repro: str = ""            # the command that re-runs this exact test
     strict_exceptions: bool = False  # STRICT=1: every exception the test does not declare fails
+    guests: list[str] = field(default_factory=list)  # guest kernel ELFs loaded beside the program
 
     def to_file(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1))

@@ -71,7 +71,7 @@ from lacosim.elf import ElfImage
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
-from lacosim.env.retire_monitor import HISTORY, format_retire
+from lacosim.env.retire_monitor import HISTORY, format_retire, rec_symbol
 from lacosim.env.trap_monitor import IrqCoverage
 from lacosim.isa.decoder import encode
 from lacosim.isa.disasm import disassemble
@@ -255,7 +255,8 @@ class IssScoreboard(uvm_subscriber):
             f"idle at {hart.describe(hart.pc - 4)}; {what}\n"
             f"rule (architecture.md 4.6, design.md 7.4): a sleeping core has nothing in flight; its next record "
             f"(the instruction after idle, or the interrupt) retires within {IDLE_WAKE_CYCLES} cycles",
-            cycle=since + IDLE_WAKE_CYCLES + 1, core=core, pc=hart.pc, pc_symbol=self.image.symbolize(hart.pc),
+            cycle=since + IDLE_WAKE_CYCLES + 1, core=core, pc=hart.pc,
+            pc_symbol=self.image.symbolize(hart.pc, guest=hart.vm),
             recent=recent,
             repro=self.cfg.repro_with_waves(since)))
 
@@ -286,7 +287,7 @@ class IssScoreboard(uvm_subscriber):
         context = [h for h in (self.tail.get(core), head[head["core"] == core]) if h is not None]
         recent = "\n".join(format_retire(r, self.image) for r in np.concatenate(context)[-HISTORY:])
         self.failures.add(Failure(
-            check, summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
+            check, summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=rec_symbol(self.image, rec),
             recent=recent, repro=self.cfg.repro_with_waves(cycle)))
         trace_mon = ConfigDB().get(self, "", "trace_monitor")
         trace_mon.stop("lockstep-mismatch", cycle)
@@ -333,7 +334,7 @@ class IssScoreboard(uvm_subscriber):
             "guest": hart.last_guest, "gcsr": hart.last_gcsr, "exit": hart.last_exit,
         }
         unchecked = {"pc pa"} if hart.last_fetch_fault else set()  # a fetch fault's word was never fetched
-        lines = [f"instruction: {disassemble(exp['insn'], exp['pc'], self.image.symbolize)}",
+        lines = [f"instruction: {disassemble(exp['insn'], exp['pc'], self.image.symbolizer(bool(exp['guest'])))}",
                  f"{'field':<10} {'expected (model)':>20} {'observed (RTL)':>20}"]
         for key in exp:
             mark = "   <-- differs" if exp[key] != obs[key] and key not in unchecked else ""

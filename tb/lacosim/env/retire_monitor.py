@@ -36,15 +36,20 @@ def _gpr(n: int) -> str:
     return gpr_name(n).lstrip("$")
 
 
+def rec_symbol(image: ElfImage | None, rec: np.void) -> str:
+    """The symbol of a record's PC, from the ELF of its mode (a guest kernel's for guest-mode records)."""
+    return image.symbolize(int(rec["pc"]), guest=bool(int(rec["mode"]) & trace.MODE_GUEST)) if image else ""
+
+
 def format_retire(rec: np.void, image: ElfImage | None) -> str:
     """One record as a line of an Ibex-style trace (also the 'last retired instructions' of reports)."""
     from lacosim.env.coverage import ECODES, INTERRUPTS  # noqa: PLC0415
     from lacosim.iss.csr import csr_name  # noqa: PLC0415
 
     pc = int(rec["pc"])
-    sym = image.symbolize(pc) if image else ""
+    sym = rec_symbol(image, rec)
     mode = int(rec["mode"])
-    text = disassemble(int(rec["insn"]), pc, image.symbolize if image else None)
+    text = disassemble(int(rec["insn"]), pc, image.symbolizer(bool(mode & trace.MODE_GUEST)) if image else None)
     line = (f"{int(rec['cycle']):>11} c{int(rec['core'])}   {'G' if mode & trace.MODE_GUEST else 'R'}"
             f"{mode & trace.MODE_PLV_MASK}  {pc:#018x}  {('<' + sym + '>') if sym else '':<24} "
             f"{int(rec['insn']):08x}  {text:<36}")
@@ -188,7 +193,7 @@ class RetireMonitor(uvm_subscriber):
         rec = batch[idx]
         cycle, core, pc = int(rec["cycle"]), int(rec["core"]), int(rec["pc"])
         self.failures.add(Failure(check=check, summary=summary, detail=detail, cycle=cycle, core=core,
-                                  pc=pc, pc_symbol=self.image.symbolize(pc),
+                                  pc=pc, pc_symbol=rec_symbol(self.image, rec),
                                   recent=self.recent(core, batch, idx),
                                   repro=self.cfg.repro_with_waves(cycle)))
 

@@ -23,7 +23,7 @@ from lacosim.elf import ElfImage
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import ECODES, INTERRUPTS, IRQ_SOURCES, TLB_EXCEPTIONS, Coverage, irq_rise_bin
 from lacosim.env.failures import Failure, FailureLog
-from lacosim.env.retire_monitor import format_retire
+from lacosim.env.retire_monitor import format_retire, rec_symbol
 from lacosim.isa.decoder import encode
 from lacosim.iss.core import Iss
 from lacosim.iss.csr import (
@@ -294,7 +294,7 @@ class TrapMonitor(uvm_subscriber):
         retire = ConfigDB().get(self, "", "retire_monitor")
         self.failures.add(Failure(
             "exceptions", f"{summary} ({int(exc['insn']):#010x})", f"at: {format_retire(exc, self.image)}\n{detail}",
-            cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
+            cycle=cycle, core=core, pc=pc, pc_symbol=rec_symbol(self.image, exc),
             recent=retire.recent(int(batch[idx]["core"]), batch, idx), repro=self.cfg.repro_with_waves(cycle)))
         self.stopped = True
         ConfigDB().get(self, "", "trace_monitor").stop("unexpected-exception", cycle)
@@ -311,7 +311,7 @@ class TrapMonitor(uvm_subscriber):
             "exceptions", f"{what} ({int(rec['insn']):#010x})",
             f"at: {format_retire(rec, self.image)}\nthe test allows: {', '.join(sorted(self.expected)) or 'none'}; "
             f"fix the program, or declare the exception in the test's expected_exceptions",
-            cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
+            cycle=cycle, core=core, pc=pc, pc_symbol=rec_symbol(self.image, rec),
             recent=retire.recent(core, batch, idx), repro=self.cfg.repro_with_waves(cycle)))
         self.stopped = True
         ConfigDB().get(self, "", "trace_monitor").stop("unexpected-exception", cycle)
@@ -334,7 +334,7 @@ class TrapMonitor(uvm_subscriber):
 
     def describe(self, rec: np.void) -> str:
         trap, pc, core, cycle = int(rec["trap"]), int(rec["pc"]), int(rec["core"]), int(rec["cycle"])
-        sym = self.image.symbolize(pc)
+        sym = rec_symbol(self.image, rec)
         where = f"{cycle:>10} c{core} pc={pc:#x}" + (f" <{sym}>" if sym else "")
         if int(rec["mode"]) & trace.MODE_GUEST:   # LVZ: guest mode, and whether the trap left it
             where += " [guest" + (", EXIT to root]" if int(rec["flags2"]) & trace.FLAG2_EXIT else "]")

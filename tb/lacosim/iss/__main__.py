@@ -34,9 +34,11 @@ def _stream_to_stdout(data: bytes) -> None:
 
 def trace_line(iss: Iss) -> str:
     pc, word = iss.last_pc, iss.last_insn
-    sym = iss.symbolize(pc) if iss.symbolize else ""
+    names = iss.symbolize
+    symbolize = (lambda a: names(a, iss.last_guest)) if names else None  # the ELF of the instruction's mode
+    sym = symbolize(pc) if symbolize else ""
     line = f"{iss.retired:>10} {'G' if iss.last_guest else 'R'} {pc:#010x} {('<' + sym + '>') if sym else '':<24} " \
-           f"{word:08x}  {disassemble(word, pc, iss.symbolize):<36}"
+           f"{word:08x}  {disassemble(word, pc, symbolize):<36}"
     if iss.last_trap:
         what = f"interrupt {iss.last_trap_intno}" if iss.last_trap_int else \
             f"exception ecode {iss.last_trap_ecode:#x}.{iss.last_trap_esubcode}"

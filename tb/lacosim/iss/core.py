@@ -253,7 +253,7 @@ class CodeContext:
 
 class Iss(CoreState):
     def __init__(self, memory: Memory | None = None, core_id: int = 0, entry: int = 0,
-                 symbolize: Callable[[int], str] | None = None, lockstep: bool = False) -> None:
+                 symbolize: Callable[[int, bool], str] | None = None, lockstep: bool = False) -> None:
         super().__init__(core_id, entry)
         self.memory = memory if memory is not None else Memory()
         self.symbolize = symbolize
@@ -818,11 +818,13 @@ class Iss(CoreState):
 
     def describe(self, pc: int, word: int | None = None) -> str:
         """'pc 0x200010 <main+0x8>: 02800c04  addi.w $a0, $zero, 3' for messages and traces."""
-        sym = self.symbolize(pc) if self.symbolize else ""
+        # a guest-mode PC is named from the guest kernel's ELF (ElfImage.symbolize's guest flag)
+        symbolize = (lambda a: self.symbolize(a, self.vm)) if self.symbolize else None
+        sym = symbolize(pc) if symbolize else ""
         text = f"pc {pc:#x}" + (f" <{sym}>" if sym else "")
         if word is None:
             return text
-        return f"{text}: {word:08x}  {disassemble(word, pc, self.symbolize)}"
+        return f"{text}: {word:08x}  {disassemble(word, pc, symbolize)}"
 
     def _add_context(self, err: IssError, pc: int) -> IssError:
         if err.pc is None:

@@ -16,7 +16,7 @@ from typing import ClassVar
 from pyuvm import ConfigDB, uvm_test
 
 from lacosim import soc
-from lacosim.elf import ElfImage, load_elf
+from lacosim.elf import ElfImage, load_program
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
@@ -29,6 +29,7 @@ from lacosim.env.failures import Failure, FailureLog
 class LacosimTest(uvm_test):
     name: ClassVar[str] = ""            # the TEST= name; classes without one are abstract
     program: ClassVar[str] = ""         # sw program (build/sw/<program>.elf)
+    guests: ClassVar[tuple[str, ...]] = ()  # sw guest kernels loaded beside it (a hypervisor test)
     cores: ClassVar[int] = 1
     min_cores: ClassVar[int] = 1        # fewer cores would leave the program waiting for the others
     max_cycles: ClassVar[int] = 20_000_000
@@ -50,7 +51,7 @@ class LacosimTest(uvm_test):
     # ------------------------------------------------------------------------------------------
     def build_phase(self) -> None:
         self.cfg = RunConfig.from_env()
-        self.image = load_elf(self.cfg.elf)
+        self.image = load_program(self.cfg.elf, self.cfg.guests)
         for name, value in self.cfg.params.items():  # the same image the runner gave the RTL
             self.image.set_param(name, value)
         self.failures = FailureLog()

@@ -58,11 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="lacosim.waves.filter", description=__doc__.splitlines()[0])
     ap.add_argument("kind", choices=("insn", "pc"))
     ap.add_argument("--elf", help="program whose symbols name the addresses")
+    ap.add_argument("--guest", action="append", default=[], help="a guest kernel loaded beside it (repeatable)")
     args = ap.parse_args(argv)
     symbolize = None
     if args.elf:
-        from lacosim.elf import load_elf  # noqa: PLC0415
-        symbolize = load_elf(args.elf).symbolize
+        from lacosim.elf import load_program  # noqa: PLC0415
+        image = load_program(args.elf, args.guest)
+        # a wave has no mode bit per address: a PC inside a guest kernel is named from its ELF
+        symbolize = lambda addr: image.symbolize(addr, guest=image.guest_at(addr) is not None)  # noqa: E731
     try:
         serve(args.kind, symbolize, sys.stdin, sys.stdout)
     except (KeyboardInterrupt, BrokenPipeError):

@@ -38,10 +38,10 @@ CORE_SIGNALS: tuple[tuple[str, str, str], ...] = (
 TOP_SIGNALS = ("clk", "rst_n", "cycle")
 
 
-def filter_script(run_dir: Path, kind: str, elf: Path | None) -> Path:
+def filter_script(run_dir: Path, kind: str, elf: Path | None, guests: Sequence[str] = ()) -> Path:
     """A wrapper GTKWave can start (a process filter is a path, not a command line)."""
     path = run_dir / f"gtkwave_filter_{kind}.sh"
-    args = f" --elf '{elf}'" if elf is not None else ""
+    args = (f" --elf '{elf}'" + "".join(f" --guest '{g}'" for g in guests)) if elf is not None else ""
     path.write_text(f"#!/bin/sh\n# GTKWave translate filter process ({kind}), see lacosim/waves/filter.py\n"
                     f"exec '{sys.executable}' -m lacosim.waves.filter {kind}{args}\n")
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
@@ -53,11 +53,11 @@ def core_signal(core: int, name: str) -> str:
 
 
 def write_gtkw(path: Path, dump: Path, cores: int, elf: Path | None,
-               widths: dict[str, int] | None = None) -> Path:
+               widths: dict[str, int] | None = None, guests: Sequence[str] = ()) -> Path:
     """Write the save file for `dump`; `widths` (signal -> bits) adds the [msb:0] GTKWave expects on
     vectors (taken from the FST by the caller, so names always match the dump)."""
     run_dir = path.parent
-    filters = {kind: filter_script(run_dir, kind, elf if kind == "pc" else None) for kind in ("pc", "insn")}
+    filters = {kind: filter_script(run_dir, kind, elf if kind == "pc" else None, guests) for kind in ("pc", "insn")}
 
     def ranged(name: str) -> str:
         bits = (widths or {}).get(name, 1)
