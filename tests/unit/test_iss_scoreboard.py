@@ -5,10 +5,13 @@ translation named in the report."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from iss_helpers import put
 from lacosim import trace
+from lacosim.elf import ElfImage
 from lacosim.env.coverage import Coverage
 from lacosim.env.iss_scoreboard import IssScoreboard
 from lacosim.env.trap_monitor import IrqCoverage, TlbCoverage
@@ -100,8 +103,8 @@ class Scoreboard(IssScoreboard):
                            + self._translation(batch[idx], hart))
 
     @property
-    def image(self) -> object:  # the report's symbolizer
-        return type("Image", (), {"symbolize": staticmethod(lambda pc: "")})()
+    def image(self) -> ElfImage:  # the report's symbolizer: a program without symbols
+        return ElfImage(path=Path("t.elf"), entry=0, segments=[])
 
 
 def test_trace_of_a_paged_program_has_the_expected_shape():

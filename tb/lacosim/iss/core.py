@@ -191,6 +191,7 @@ from lacosim.iss.errors import (
     Trap,
     UnhandledException,
 )
+from lacosim.iss.hart import Handler
 from lacosim.iss.memory import SIZE_MASKS, Memory
 from lacosim.iss.semantics import (
     MEM_AMO,
@@ -202,7 +203,6 @@ from lacosim.iss.semantics import (
     MEM_PHYS_LOAD,
     MEM_SC,
     MEM_STORE,
-    Handler,
 )
 from lacosim.iss.state import CoreState
 from lacosim.iss.timer import StableTimer

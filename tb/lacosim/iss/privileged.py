@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING
 
 from lacosim.isa.decoder import decode
 from lacosim.iss.csr import (
@@ -91,12 +90,9 @@ from lacosim.iss.errors import (
     Trap,
     UnimplementedInstruction,
 )
+from lacosim.iss.hart import Factory, Handler, Hart
 from lacosim.iss.mmu import guest_gid
 from lacosim.iss.tlb import INVTLB_MAX_OP, TlbEntry
-
-if TYPE_CHECKING:
-    from lacosim.iss.core import Iss
-    from lacosim.iss.semantics import Factory, Handler
 
 M64 = (1 << 64) - 1
 # CSR writes after which the run loop must look again at interrupts, the timer or the translation mode
@@ -124,12 +120,12 @@ def _gspr(what: str) -> Trap:
 
 def _by_mode(root: Factory, guest: Factory) -> Factory:
     """The factory of the mode the core translates in (design.md 12.2)."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         return (guest if core.vm else root)(core, pc, f)
     return factory
 
 
-def _guest_check(core: Iss, mnemonic: str, *, tlb: bool = False, always: bool = False) -> Callable[[], None]:
+def _guest_check(core: Hart, mnemonic: str, *, tlb: bool = False, always: bool = False) -> Callable[[], None]:
     """A privileged instruction in guest mode: IPE at guest PLV != 0 (the guest's), then GSPR if it always
     traps or GCFG.SIT (or, for TLB instructions, GTLBC.TOTI) says so."""
     gvals, rvals = core.guest_csr.values, core.root_csr.values
@@ -145,7 +141,7 @@ def _guest_check(core: Iss, mnemonic: str, *, tlb: bool = False, always: bool = 
 def _guest_gated(root: Factory, mnemonic: str, *, tlb: bool = False, always: bool = False) -> Factory:
     """Guest mode: the check above, then the root's semantics on the guest bank (the core's `csr` is the
     guest bank while it translates guest code)."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         check = _guest_check(core, mnemonic, tlb=tlb, always=always)
         inner = root(core, pc, f)
 
@@ -160,7 +156,7 @@ def _guest_csr_factory(op: str) -> Factory:
     """Guest-mode csrrd/csrwr/csrxchg (design.md 12.2): IPE (guest PLV), GSPR (no guest copy; SIT; TIT for
     the timer CSRs; TOTI for the TLB CSRs), GCSC (TOP and a CRMD write that changes PLV), else the access
     on the guest bank (a write is recorded as a guest-bank write)."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, gcsr, gvals, rvals = core.regs, core.guest_csr, core.guest_csr.values, core.root_csr.values
         rd, rj, num, nxt = f["rd"], f.get("rj", 0), f["csr"], (pc + 4) & M64
         no_copy = num not in GUEST_CSRS
@@ -200,7 +196,7 @@ def _gcsr_factory(op: str) -> Factory:
     (the guest TI, standalone: in lockstep the trace reports TI), one of guest TVAL loads the guest timer."""
     mnemonic = "g" + op
 
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, gcsr, gvals, rvals = core.regs, core.guest_csr, core.guest_csr.values, core.root_csr.values
         rd, rj, num, nxt = f["rd"], f.get("rj", 0), f["csr"], (pc + 4) & M64
         copy = num in GUEST_CSRS
@@ -233,7 +229,7 @@ def _gcsr_factory(op: str) -> Factory:
     return factory
 
 
-def _guest_ertn(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _guest_ertn(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     """Guest ertn: IPE, GSPR with SIT, GCHC with TOE (design.md 12.2), else it returns inside the guest."""
     check, rvals = _guest_check(core, "ertn"), core.root_csr.values
 
@@ -245,7 +241,7 @@ def _guest_ertn(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _guest_cacop(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _guest_cacop(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     """Guest cacop: IPE, GSPR with SIT, then GSPR unless GCFG.GCI exempts its kind (code[4:3]): GCI 1 lets
     Hit ops (2) run, GCI 2 Hit and Index-Invalidate-Writeback (1); GCI 0 and 3 trap every cacop."""
     check, rvals, kind, nxt = _guest_check(core, "cacop"), core.root_csr.values, (f["code"] >> 3) & 3, (pc + 4) & M64
@@ -259,7 +255,7 @@ def _guest_cacop(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _csrrd(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _csrrd(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     r, vals, read, rd, num, nxt = core.regs, core.csr.values, core.csr.read, f["rd"], f["csr"], (pc + 4) & M64
 
     def h() -> int:
@@ -271,7 +267,7 @@ def _csrrd(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _csrwr(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _csrwr(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     r, csr, vals, rd, num, nxt = core.regs, core.csr, core.csr.values, f["rd"], f["csr"], (pc + 4) & M64
     resync = num in RESYNC_CSRS
 
@@ -293,7 +289,7 @@ def _csrwr(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _csrxchg(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _csrxchg(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     r, csr, vals, rd, rj, num, nxt = core.regs, core.csr, core.csr.values, f["rd"], f["rj"], f["csr"], \
         (pc + 4) & M64
     resync = num in RESYNC_CSRS
@@ -320,7 +316,7 @@ def _iocsrrd_factory(size_log2: int) -> Factory:
     sign = 1 << ((8 << size_log2) - 1)
     extend = M64 ^ ((1 << (8 << size_log2)) - 1)
 
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, vals, io, cid, rd, rj, nxt = core.regs, core.csr.values, core.memory.iocsr, core.core_id, f["rd"], \
             f["rj"], (pc + 4) & M64
 
@@ -336,7 +332,7 @@ def _iocsrrd_factory(size_log2: int) -> Factory:
 
 
 def _iocsrwr_factory(size_log2: int) -> Factory:
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, vals, io, cid, rd, rj, nxt = core.regs, core.csr.values, core.memory.iocsr, core.core_id, f["rd"], \
             f["rj"], (pc + 4) & M64
 
@@ -350,7 +346,7 @@ def _iocsrwr_factory(size_log2: int) -> Factory:
     return factory
 
 
-def _ertn(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _ertn(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     vals = core.csr.values
 
     def h() -> int:
@@ -360,7 +356,7 @@ def _ertn(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _idle(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _idle(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     vals, nxt = core.csr.values, (pc + 4) & M64
 
     def h() -> int:
@@ -373,7 +369,7 @@ def _idle(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
 
 def _privileged_nop(mnemonic: str) -> Factory:
     """cacop: nothing to do at PLV0 (no cache model)."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         vals, nxt = core.csr.values, (pc + 4) & M64
 
         def h() -> int:
@@ -395,13 +391,13 @@ def _tlb_source(vals: Mapping[int, int]) -> tuple[int, int, int, int, bool]:
             not idx & TLBIDX_NE)
 
 
-def _partition(core: Iss) -> tuple[int, int]:
+def _partition(core: Hart) -> tuple[int, int]:
     """(first entry, GMTLBNum) of the guest partition: the top GTLBC.GMTLBNum entries (design.md 12.6)."""
     count = min(core.root_csr.values[CSR_GTLBC] & GTLBC_GMTLBNUM, TLB_ENTRIES)
     return TLB_ENTRIES - count, count
 
 
-def _tlbsrch(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _tlbsrch(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     """tlbsrch; root: bank 0 with GID rgid; guest: its own entries (bank 1, GSTAT.GID) in its partition,
     the index relative to the partition."""
     vals, csr, tlb, nxt, guest = core.csr.values, core.csr, core.tlb, (pc + 4) & M64, core.vm
@@ -424,7 +420,7 @@ def _tlbsrch(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _tlbrd(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _tlbrd(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     """tlbrd; root: any entry as it is, and TRGP says whose it is; guest: entry first + (Index mod
     GMTLBNum) of its partition, which reads empty unless it is the guest's own (bank 1, GSTAT.GID)."""
     vals, csr, tlb, nxt, guest = core.csr.values, core.csr, core.tlb, (pc + 4) & M64, core.vm
@@ -466,7 +462,7 @@ def _tlbrd(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
 def _tlbwr_factory(fill: bool) -> Factory:
     """tlbwr/tlbfill; root: any of the 32 entries, bank 0 with GID rgid; guest: its partition, bank 1 with
     GSTAT.GID (GMTLBNum = 0: nothing is written)."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         vals, tlb, nxt, guest = core.csr.values, core.tlb, (pc + 4) & M64, core.vm
         mnemonic = "tlbfill" if fill else "tlbwr"
         check = _guest_check(core, mnemonic, tlb=True) if guest else None
@@ -497,7 +493,7 @@ def _tlbwr_factory(fill: bool) -> Factory:
 
 def _tlbclr_factory(flush: bool) -> Factory:
     """tlbclr/tlbflush on the entries of bank 0 with GID rgid (root) or of the guest's own (guest)."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         vals, tlb, nxt, guest = core.csr.values, core.tlb, (pc + 4) & M64, core.vm
         mnemonic = "tlbflush" if flush else "tlbclr"
         check = _guest_check(core, mnemonic, tlb=True) if guest else None
@@ -516,7 +512,7 @@ def _tlbclr_factory(flush: bool) -> Factory:
     return factory
 
 
-def _invtlb(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _invtlb(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     """invtlb; root: entries of either bank with GID rgid; guest: its own (IPE, INE, then GSPR)."""
     r, vals, tlb, op, rj, rk, nxt = core.regs, core.csr.values, core.tlb, f["op"], f["rj"], f["rk"], \
         (pc + 4) & M64
@@ -538,7 +534,7 @@ def _invtlb(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _gtlbflush(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _gtlbflush(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     """Root gtlbflush: every guest-bank entry with GID = rgid (design.md 12.2)."""
     vals, tlb, nxt = core.csr.values, core.tlb, (pc + 4) & M64
 
@@ -563,7 +559,7 @@ def _dir_level(vals: Mapping[int, int], level: int) -> tuple[int, int]:
     return (pwch >> shift) & 0x3F, (pwch >> (shift + 6)) & 0x3F
 
 
-def _lddir(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _lddir(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     r, vals, rd, rj, level, nxt = core.regs, core.csr.values, f["rd"], f["rj"], f["level"], (pc + 4) & M64
 
     def h() -> int:
@@ -585,7 +581,7 @@ def _lddir(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _ldpte(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _ldpte(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     r, vals, csr, rj, odd, nxt = core.regs, core.csr.values, core.csr, f["rj"], int(f["seq"] != 0), \
         (pc + 4) & M64
 
@@ -614,7 +610,7 @@ def _ldpte(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
 
 def _privileged_unimplemented(mnemonic: str) -> Factory:
     """IPE at PLV != 0; at PLV0 the model stops: it has no debug mode."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         vals = core.csr.values
 
         def h() -> int:
@@ -628,7 +624,7 @@ def _privileged_unimplemented(mnemonic: str) -> Factory:
 def _rdtime_factory(part: str) -> Factory:
     """rdtime{l.w,h.w,.d} rd, rj: rd <- (stable counter + CNTC) or its low/high word; rj <- TID. IPE when
     MISC.DRDTLn is set for the current PLV n. In lockstep the rd value comes from the trace."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, vals, rd, rj, nxt = core.regs, core.csr.values, f["rd"], f["rj"], (pc + 4) & M64
         guest, rvals = core.vm, core.root_csr.values  # guest: GSPR with GCFG.TIT; counter + GCNTC + CNTC
 

@@ -38,16 +38,14 @@ from lacosim.iss.errors import (
     PowerOff,
     Trap,
 )
+from lacosim.iss.hart import Factory, Handler, Hart
 from lacosim.iss.privileged import privileged_factories
 from lacosim.iss.tlb import STORE
 
 if TYPE_CHECKING:
     from lacosim.isa.decoder import Decoded
-    from lacosim.iss.core import Iss
 
 M64 = (1 << 64) - 1
-Handler = Callable[[], int]
-Factory = Callable[["Iss", int, "Mapping[str, int]"], Handler]
 
 
 # --- expression helpers (text macros used while building the tables) ------------------------------
@@ -433,7 +431,7 @@ def _compile_branch(mnemonic: str, cond: str) -> Factory:
 
 
 # --- hand-written factories ----------------------------------------------------------------------------
-def _jirl(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _jirl(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     r, rd, rj, offs, nxt = core.regs, f["rd"], f["rj"], f["offs"], (pc + 4) & M64
     if rd == 0:
         return lambda: (r[rj] + offs) & M64
@@ -445,12 +443,12 @@ def _jirl(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _b(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _b(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     target = (pc + f["offs"]) & M64
     return lambda: target
 
 
-def _bl(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _bl(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     r, target, nxt = core.regs, (pc + f["offs"]) & M64, (pc + 4) & M64
 
     def h() -> int:
@@ -459,7 +457,7 @@ def _bl(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
     return h
 
 
-def _nop(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _nop(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     return core.next_pc_handler((pc + 4) & M64)
 
 
@@ -481,7 +479,7 @@ def _amo_factory(op_name: str, size_log2: int) -> Factory:
     bits = 8 << size_log2
     width_mask = (1 << bits) - 1
 
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, load, store, rd, rj, rk, nxt = core.regs, core.data_load, core.data_store, f["rd"], f["rj"], f["rk"], \
             (pc + 4) & M64
         if rd != 0 and rd in (rj, rk):  # spec 6.3: rd = rj is INE, rd = rk unpredictable; QEMU >= 8 traps both
@@ -499,7 +497,7 @@ def _amo_factory(op_name: str, size_log2: int) -> Factory:
 
 
 def _ll_factory(size_log2: int) -> Factory:
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, mem, rd, rj, imm, nxt, cid = core.regs, core.memory, f["rd"], f["rj"], f["si14"], (pc + 4) & M64, \
             core.core_id
         load, data_pa = core.data_load, core.data_pa
@@ -516,7 +514,7 @@ def _ll_factory(size_log2: int) -> Factory:
 
 
 def _sc_factory(size_log2: int) -> Factory:
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, rd, rj, imm, nxt, cid = core.regs, f["rd"], f["rj"], f["si14"], (pc + 4) & M64, core.core_id
         resv, store, data_pa = core.memory.reservations, core.data_store, core.data_pa
 
@@ -535,7 +533,7 @@ def _sc_factory(size_log2: int) -> Factory:
     return factory
 
 
-def _cpucfg(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _cpucfg(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     if core.vm:  # always emulated by the root (design.md 12.2)
         return core.trap_handler(Trap(ECODE_GSPR, why="guest cpucfg", to_root=True))
     r, rd, rj, nxt = core.regs, f["rd"], f["rj"], (pc + 4) & M64
@@ -549,12 +547,12 @@ def _cpucfg(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
 
 
 def _trap_factory(ecode: int, why: str) -> Factory:
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         return core.trap_handler(Trap(ecode, why=why))
     return factory
 
 
-def _hvcl(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+def _hvcl(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
     """hvcl: HVC to the root at any guest PLV; INE in root mode (no hypervisor above it; design.md 12.2)."""
     if core.vm:
         return core.trap_handler(Trap(ECODE_HVC, why=f"hvcl {f['code']:#x}", to_root=True))
@@ -563,7 +561,7 @@ def _hvcl(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
 
 def _bound_check_factory(greater: bool) -> Factory:
     """asrtle.d (rj <= rk else BCE) and asrtgt.d (rj > rk else BCE)."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, rj, rk, nxt = core.regs, f["rj"], f["rk"], (pc + 4) & M64
 
         def h() -> int:
@@ -577,7 +575,7 @@ def _bound_check_factory(greater: bool) -> Factory:
 
 def _bounded_mem_factory(size_log2: int, greater: bool, store: bool) -> Factory:
     """ldgt/ldle/stgt/stle: access at rj only if rj > rk (gt) / rj <= rk (le), else BCE."""
-    def factory(core: Iss, pc: int, f: Mapping[str, int]) -> Handler:
+    def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, rd, rj, rk, nxt = core.regs, f["rd"], f["rj"], f["rk"], (pc + 4) & M64
         load, data_store = core.data_load, core.data_store
 

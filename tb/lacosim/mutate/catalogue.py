@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from lacosim.build import BUILD_DIR, REPO
+from lacosim.paths import BUILD_DIR, REPO
 
 LIST = Path(__file__).with_name("mutations.toml")
 LIST_ENV = "LACOSIM_MUTATIONS"   # another list (the harness's own tests use one with broken mutations)
