@@ -1,5 +1,9 @@
 /* isa_bitops: bstrins.w/.d, bstrpick.w/.d, ext.w.b/.h, maskeqz, masknez, alsl.w/.wu/.d,
- * bytepick.w/.d, clo/clz/cto/ctz .w/.d, revb.2h/.4h/.2w/.d, revh.2w/.d, bitrev.4b/.8b/.w/.d.
+ * bytepick.w/.d, clo/clz/cto/ctz .w/.d, revb.2h/.4h/.2w/.d, revh.2w/.d, bitrev.4b/.8b/.w/.d,
+ * crc.w.{b,h,w,d}.w and crcc.w.{b,h,w,d}.w: rd = sext32(CRC32(rk[31:0] as the state, rj's low 8/16/32/64
+ *   bits as the data)), reflected, no inversion (IEEE 0xEDB88320 / Castagnoli 0x82F63B78). Check vectors:
+ *   the CRC-32 of "123456789" is 0xcbf43926, CRC-32C 0xe3069283 (state ~0 in, result inverted), fed in
+ *   bytes, halfwords, words and doublewords (+ a last byte); lines "crc <insn> <width> -> <crc> ok|BAD".
  *   bstrins: rd[msb:lsb] = rj[msb-lsb:0] (rest of rd kept; .w: on rd[31:0], then sign-extended)
  *   bstrpick: rd = zero-extended rj[msb:lsb] (.w: then sign-extended from bit 31)
  *   alsl: rd = (rj << sa) + rk, sa = 1..4 (.w sign-extends, .wu zero-extends the 32-bit sum)
@@ -71,6 +75,36 @@ static const u64 BK[] = {0xfedcba9876543210ULL, 0x0123456789abcdefULL};
 
 #define UNARY(insn) for (unsigned i = 0; i < N(U); i++) rep1(insn, U[i], R2(insn, U[i]));
 
+/* CRC of the 9-byte check string: 8/4/2/1 bytes at a time, then the last byte */
+static const char CHECK9[] = "123456789";
+static u64 load_le(const char *p, unsigned n)
+{
+    u64 v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v |= (u64)(unsigned char)p[i] << (8 * i);
+    return v;
+}
+static void rep_crc(const char *insn, unsigned width, u64 crc, u64 expected)
+{
+    print_str("crc ");
+    print_str(insn);
+    printf(" %u", width);
+    arrow();
+    print_hex64(crc);
+    print_str(crc == expected ? " ok\n" : " BAD\n");
+}
+#define CRC_RUN(byte_insn, insn, width, check)                                                    \
+    {                                                                                             \
+        u64 c_ = 0xffffffffU;                                                                     \
+        for (unsigned o_ = 0; o_ + (width) <= 8; o_ += (width))                                   \
+            c_ = R3(insn, load_le(CHECK9 + o_, (width)), c_);                                     \
+        c_ = R3(byte_insn, load_le(CHECK9 + 8, 1), c_);                                           \
+        rep_crc(insn, (width), ~c_ & 0xffffffffU, check);                                         \
+    }
+#define CRC_ALL(p, check)                                                                         \
+    CRC_RUN(p ".b.w", p ".b.w", 1, check) CRC_RUN(p ".b.w", p ".h.w", 2, check)                   \
+    CRC_RUN(p ".b.w", p ".w.w", 4, check) CRC_RUN(p ".b.w", p ".d.w", 8, check)
+
 static const u64 MASK_K[] = {0, 1, V_INT64_MIN};
 static const u64 MASK_J[] = {~0ULL, 0x0123456789abcdefULL};
 
@@ -119,6 +153,12 @@ int main(void)
     UNARY("bitrev.8b")
     UNARY("bitrev.w")
     UNARY("bitrev.d")
+
+    section("isa_bitops: crc.w.*.w / crcc.w.*.w check vectors (\"123456789\")");
+    CRC_ALL("crc.w", 0xcbf43926U)
+    CRC_ALL("crcc.w", 0xe3069283U)
+    rep2("crc.w.w.w", 0x0123456789abcdefULL, ~0ULL, R3("crc.w.w.w", 0x0123456789abcdefULL, ~0ULL));
+    rep2("crcc.w.d.w", 0x0123456789abcdefULL, 0x5a5a5a5aULL, R3("crcc.w.d.w", 0x0123456789abcdefULL, 0x5a5a5a5aULL));
 
     section("isa_bitops: high registers");
     for (unsigned i = 0; i < N(U); i += 3) {

@@ -15,6 +15,8 @@
 void exc_sys(void);
 void exc_brk(void);
 void exc_ine(void);
+void exc_asrtgt(uint64_t j, uint64_t k);
+void exc_asrtle(uint64_t j, uint64_t k);
 uint64_t exc_ld_w(uint64_t addr);
 void exc_st_d(uint64_t addr, uint64_t v);
 uint64_t exc_ld_h(uint64_t addr);
@@ -26,6 +28,7 @@ uint64_t ll_wcllb_sc(volatile uint64_t *p);
 uint64_t ll_sc_plain(volatile uint64_t *p);
 void swi_sled(uint64_t bits);
 void ie_sled(void);
+extern char exc_asrtgt_insn[], exc_asrtle_insn[];
 extern char exc_sys_insn[], exc_brk_insn[], exc_ine_insn[], exc_ld_w_insn[], exc_st_d_insn[], exc_ld_h_insn[],
     exc_st_w_insn[], exc_adef_jirl[], exc_adef_target[], plv3_code[], plv3_csrrd[], plv3_csrwr[],
     plv3_csrxchg[], plv3_iocsrrd[], plv3_iocsrwr[], plv3_idle[], plv3_ertn[], plv3_brk[], plv3_exit[],
@@ -147,6 +150,7 @@ static __attribute__((unused)) void install_handlers(void)
     trap_set_exc_handler(ECODE_INE, h_skip);
     trap_set_exc_handler(ECODE_IPE, h_skip);
     trap_set_exc_handler(ECODE_ALE, h_skip);
+    trap_set_exc_handler(ECODE_BCE, h_skip);
     trap_set_exc_handler(ECODE_ADE, h_ade);
     trap_set_irq_handler(IRQ_SWI0, h_swi0);
     trap_set_irq_handler(IRQ_SWI1, h_swi1);

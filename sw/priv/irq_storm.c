@@ -10,7 +10,7 @@
  *   IPI        sent by the other cores with random vectors; the handler reads IPI_STATUS and clears
  *              exactly the bits it read
  * Actions: rewrite ECFG.LIE with a random subset, toggle CRMD.IE, raise an SWI, reprogram or stop the
- * timer, send an IPI, unmask HWI sources, spin a random delay, `idle` (CRMD.IE as it is).
+ * timer, send an IPI, unmask HWI sources, spin a random delay (amadd.d on a counter), `idle` (CRMD.IE as it is).
  * Wake source of an idle (the core must not sleep forever): plan T (always on core 0) arms a one-shot and
  * sets LIE.TI; plan I (other cores) sets LIE.IPI and posts a wake request that every other core serves
  * between its actions and while it waits at the end (core 0 always wakes by its timer, so some core always
@@ -73,6 +73,7 @@ struct core_state {
     uint64_t idles, idle_ipi_plan;
     uint64_t ie_on_actions;
     uint64_t en_shadow;          /* this core's EXTIOI_EN byte */
+    uint64_t spins;              /* spin-delay iterations, counted with amadd.d */
     uint64_t errors;
 } __attribute__((aligned(64)));
 
@@ -257,8 +258,10 @@ static void storm(struct core_state *s, unsigned c)
         } else if (r < 17) {
             act_unmask(s, c);
         } else {
-            for (volatile uint64_t d = rnd_below(s, delay_max); d > 0; d--)
-                ;
+            /* the spin is an amadd.d: one an interrupt replaces in EX must not also reach memory, or
+             * the counter moves twice (lockstep compares the new value; design.md 11.4) */
+            for (uint64_t d = rnd_below(s, delay_max); d > 0; d--)
+                __atomic_fetch_add(&s->spins, 1, __ATOMIC_RELAXED);
         }
         if (csrrd(CSR_CRMD) & CRMD_IE)
             s->ie_on_actions++;

@@ -22,6 +22,25 @@ exc_brk_insn:
     ret
     .size exc_brk, . - exc_brk
 
+/* void exc_asrtgt(uint64_t j, uint64_t k) / exc_asrtle: asrtgt.d j, k / asrtle.d j, k (BCE unless j > k /
+ * j <= k). Each its own function: QEMU 7.2 reports a helper's exception raised in the middle of a
+ * translation block with ERA at the block's start, so the bound check is the first instruction of one. */
+    .globl exc_asrtgt, exc_asrtgt_insn
+    .type exc_asrtgt, @function
+exc_asrtgt:
+exc_asrtgt_insn:
+    asrtgt.d    $a0, $a1
+    ret
+    .size exc_asrtgt, . - exc_asrtgt
+
+    .globl exc_asrtle, exc_asrtle_insn
+    .type exc_asrtle, @function
+exc_asrtle:
+exc_asrtle_insn:
+    asrtle.d    $a0, $a1
+    ret
+    .size exc_asrtle, . - exc_asrtle
+
     .globl exc_ine, exc_ine_insn
     .type exc_ine, @function
 exc_ine:

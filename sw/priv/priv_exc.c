@@ -37,6 +37,30 @@ static void test_sync(void)
         print_exc("undefined word 0xffffffff", &recs[0], "exc_ine_insn", A(exc_ine_insn), 0, 0);
 }
 
+/* bound checks at the boundary: asrtgt.d needs j > k, asrtle.d j <= k, unsigned (j == k: only asrtgt traps) */
+static void test_bound(void)
+{
+    static const struct {
+        uint64_t j, k;
+    } cases[] = { { 5, 5 }, { 6, 5 }, { 4, 5 }, { ~0UL, ~0UL }, { 1UL << 63, (1UL << 63) - 1 } };
+    puts("-- bound checks asrtgt.d / asrtle.d (BCE), including rj == rk");
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        reset_recs();
+        exc_asrtgt(cases[i].j, cases[i].k);
+        exc_asrtle(cases[i].j, cases[i].k);
+        int gt = cases[i].j > cases[i].k;
+        printf("j=%lx k=%lx: %u trap(s)", cases[i].j, cases[i].k, nrec);
+        check(nrec == 1, "exactly one of asrtgt/asrtle traps");
+        if (nrec == 1) {
+            const char *name = gt ? "exc_asrtle_insn" : "exc_asrtgt_insn";
+            print_exc("", &recs[0], name, gt ? A(exc_asrtle_insn) : A(exc_asrtgt_insn), 0, 0);
+            check(trap_ecode(recs[0].estat) == ECODE_BCE, "the bound check raised BCE");
+        } else {
+            putchar('\n');
+        }
+    }
+}
+
 static void test_plv3(void)
 {
     static const struct {
@@ -186,6 +210,7 @@ int main(void)
     install_handlers();
 
     test_sync();
+    test_bound();
     test_plv3();
     test_vs(2);
     test_vs(3);

@@ -6,7 +6,9 @@
  *   - LLBCTL.KLO: QEMU's ertn always clears LLbit; LLBCTL.WCLLB has no effect in QEMU.
  * Cases: misaligned ld.w / st.d / ld.h / st.w (ALE, ecode 0x09, BADV = the address, no memory change);
  * jirl to a PC = 2 mod 4 (ADEF, ecode 0x08 sub 0, ERA = BADV = that PC); LLbit: ertn with LLBCTL.KLO = 1
- * keeps it once (sc.d succeeds) and KLO self-clears; LLBCTL.WCLLB = 1 clears it.
+ * keeps it once (sc.d succeeds) and KLO self-clears; LLBCTL.WCLLB = 1 clears it. rdtimeh.w/rdtimel.w/rdtime.d
+ * with CNTC = 0x12345678_00000000 and 0x87654321_00000000 (QEMU ignores CNTC): the high word is CNTC's,
+ * sign-extended (the timer scoreboard checks every value against the cycle, design.md 7.3).
  *
  * Scenario: base privileged architecture, QEMU-divergent part (architecture.md 4.10, spec-la64-lvz.md 2).
  * 1 core. Parameters: none. Success: last line "priv_exc_hw: PASS (0 failed checks)".
@@ -89,6 +91,25 @@ static void test_llbctl(void)
     check(r == 0, "WCLLB clears LLbit");
 }
 
+static void test_rdtime_halves(void)
+{
+    static const uint64_t offsets[] = { 0x1234567800000000UL, 0x8765432100000000UL };
+    puts("-- rdtimeh.w / rdtimel.w / rdtime.d with CNTC (the counter's high word)");
+    for (unsigned i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+        uint64_t h, l, d, id;
+        csrwr(CSR_CNTC, offsets[i]);
+        __asm__ volatile("rdtimeh.w %0, %1" : "=r"(h), "=r"(id) : : "memory");
+        __asm__ volatile("rdtimel.w %0, %1" : "=r"(l), "=r"(id) : : "memory");
+        __asm__ volatile("rdtime.d %0, %1" : "=r"(d), "=r"(id) : : "memory");
+        uint64_t want = (uint64_t)(int64_t)(int32_t)(offsets[i] >> 32);
+        printf("CNTC=%016lx: rdtimeh.w=%016lx\n", offsets[i], h);
+        check(h == want, "rdtimeh.w is CNTC's high word, sign-extended");
+        check(d >> 32 == offsets[i] >> 32, "rdtime.d's high word is CNTC's");
+        check((uint32_t)l <= (uint32_t)d && (int64_t)l == (int64_t)(int32_t)l, "rdtimel.w is the low word");
+    }
+    csrwr(CSR_CNTC, 0);
+}
+
 int main(void)
 {
     puts("priv_exc_hw: ALE, ADEF, LLBCTL (QEMU 7.2 differs by design), 1 core, no parameters");
@@ -97,6 +118,7 @@ int main(void)
     test_ale();
     test_adef();
     test_llbctl();
+    test_rdtime_halves();
 
     printf("priv_exc_hw: %s (%u failed checks)\n", failures ? "FAIL" : "PASS", failures);
     return 0;

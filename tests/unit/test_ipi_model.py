@@ -34,7 +34,7 @@ def test_line_that_never_rises_is_reported():
     m.iocsr_write(10, 1, IOCSR_IPI_EN, 1 << 3)
     send(m, 100, 0, 1, vector=3)
     problems = m.tick(103)
-    assert problems and "IS[12] should be 1 by cycle 102" in problems[0]
+    assert problems and "IS[12] should be 1 from cycle 101" in problems[0]
 
 
 def test_line_rising_without_cause_is_reported():
@@ -80,7 +80,7 @@ def test_seed_bug_lie_without_ipi_is_named_when_delivery_is_required():
     m.ecfg_write(1, 1 << 11)                         # TI only: the seed's bug
     send(m, 100, 0, 1)
     m.line_change(101, 1, True)
-    problems = m.tick(100 + 2 + 80 + 1)
+    problems = m.tick(100 + 1 + 80 + 1)
     assert len(problems) == 1
     assert "ECFG.LIE lacks the IPI bit" in problems[0] and "only at the next timer tick" in problems[0]
     assert m.tick(5000) == []                        # reported once
@@ -134,3 +134,16 @@ def test_en_clear_keeps_the_line_low_until_en_is_set():
     assert m2.tick(100) == []
     m2.iocsr_write(200, 1, IOCSR_IPI_EN, 0x11)       # enabling it raises the line
     assert m2.line_change(201, 1, True) == []
+
+
+def test_line_latency_is_exact():
+    """design.md 7.3: a write retiring at c changes the line at c+1 exactly (a 3-flop synchroniser: c+2)."""
+    m = IpiModel(2)
+    m.iocsr_write(10, 1, IOCSR_IPI_EN, 0xFF)
+    send(m, 100, 0, 1)
+    assert m.tick(101) == []
+    problems = m.line_change(102, 1, True)
+    assert len(problems) == 1 and "became 1 at cycle 102, expected exactly cycle 101" in problems[0]
+    m.iocsr_write(200, 1, IOCSR_IPI_CLEAR, 0x2)
+    assert "became 0 at cycle 202, expected exactly cycle 201" in m.line_change(202, 1, False)[0]
+    assert m.tick(300) == []

@@ -903,3 +903,22 @@ def test_is_async_read_says_when_the_trace_value_is_needed(word, needed):
             iss.step()
     else:
         iss.step()  # runs without a value from the trace
+
+
+@pytest.mark.parametrize(("mnemonic", "j", "k", "traps"), [
+    ("asrtgt.d", 5, 5, True), ("asrtgt.d", 6, 5, False), ("asrtle.d", 5, 5, False), ("asrtle.d", 6, 5, True),
+    # unsigned, like the RTL (la_ex_stage compares logic [63:0]) and QEMU 7.2 (target_ulong)
+    ("asrtgt.d", 1 << 63, (1 << 63) - 1, False), ("asrtle.d", 1 << 63, (1 << 63) - 1, True),
+    ("ldgt.d", 1 << 63, (1 << 63) - 1, False), ("ldle.d", 1 << 63, (1 << 63) - 1, True),
+])
+def test_bound_checks_compare_unsigned(mnemonic, j, k, traps):
+    fields = {"rd": 6, "rj": 4, "rk": 5} if mnemonic.startswith("ld") else {"rj": 4, "rk": 5}
+    iss = make([encode(mnemonic, **fields)], {4: j, 5: k})
+    if mnemonic.startswith("ld"):  # the address j must exist when the check passes: map it to RAM
+        iss.regs[4] = j if traps else DATA
+        iss.regs[5] = k if traps else DATA - 1
+    iss.step()
+    if traps:
+        assert_entry(iss, BASE, 0x0A)
+    else:
+        assert iss.last_trap == 0 and iss.pc == BASE + 4

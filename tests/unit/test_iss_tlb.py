@@ -10,7 +10,8 @@ from iss_helpers import M64, csr, lo, put, steps, store_word
 from lacosim.isa.decoder import encode
 from lacosim.iss import AsyncInputError, Iss, Memory
 from lacosim.iss import csr as C
-from lacosim.iss.tlb import TLB_ENTRIES, lfsr_reset, page_size_name
+from lacosim.iss.errors import TlbFillIndexError
+from lacosim.iss.tlb import TLB_ENTRIES, lfsr_reset, lfsr_step, page_size_name
 
 BASE = 0x1000  # code (PA), executed through DMW0 at WINDOW | BASE in PG mode
 HANDLER = 0x4000  # EENTRY
@@ -366,12 +367,24 @@ def test_tlbfill_reseeded_replays_an_rtl_seed():
 def test_tlbfill_in_lockstep_replays_the_rtl_choice():
     iss = make([encode("tlbfill"), encode("tlbfill")], lockstep=True)
     set_csrs(iss, TLBIDX=12 << 24, TLBEHI=VA, TLBELO0=lo(DATA), TLBELO1=lo(DATA))
-    iss.set_tlbfill_index(29)
+    want = lfsr_step(iss.tlb.lfsr) % TLB_ENTRIES  # the fill rule's choice (design.md 9.4), checked
+    iss.set_tlbfill_index(want)
     iss.step()
-    assert (iss.last_tlb_we, iss.last_tlb_idx) == (1, 29) and iss.tlb.entries[29].vppn == VA
+    assert (iss.last_tlb_we, iss.last_tlb_idx) == (1, want) and iss.tlb.entries[want].vppn == VA
     with pytest.raises(AsyncInputError, match="set_tlbfill_index"):
         iss.step()
     assert iss.pc == BASE + 4
+
+
+def test_tlbfill_in_lockstep_rejects_an_entry_the_fill_rule_does_not_give():
+    """Replaying the trace's index alone would hide a wrong LFSR (mutation tlb_lfsr_taps, design.md 11.4)."""
+    iss = make([encode("tlbfill")], lockstep=True)
+    iss.tlb.reseed(0x1234)
+    set_csrs(iss, TLBIDX=12 << 24, TLBEHI=VA, TLBELO0=lo(DATA), TLBELO1=lo(DATA))
+    want = lfsr_step(lfsr_reset(0x1234, 0)) % TLB_ENTRIES
+    iss.set_tlbfill_index((want + 1) % TLB_ENTRIES)
+    with pytest.raises(TlbFillIndexError, match=f"fill rule gives entry {want}"):
+        iss.step()
 
 
 def test_tlbfill_index_outside_the_tlb_is_an_input_error():

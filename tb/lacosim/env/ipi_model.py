@@ -7,8 +7,9 @@ Rules checked (the block's register rules, spec-la64-lvz.md 4.2 and design.md "I
 - IPI_SET and IPI_SEND OR into STATUS, IPI_CLEAR clears exactly the bits written, IPI_EN replaces EN; every
   `iocsrrd` of STATUS or EN returns the value these rules give, with the writes of every core applied in
   trace order (a read sees the same-cycle writes of lower-numbered cores, as la_iocsr serialises them);
-- the target's ESTAT.IS[12] follows (STATUS & EN) != 0 within L_IPI cycles of the write's retirement
-  (never earlier than the retirement cycle);
+- the target's ESTAT.IS[12] follows (STATUS & EN) != 0 exactly L_IPI = 1 cycle after the write's
+  retirement (design.md 7.3: a write retiring in cycle c shows in irq_is from c+1; the lines pass
+  la_soc's IRQ_SYNC_STAGES = 2 flops), neither earlier nor later;
 - an IPI interrupt is taken only while IS[12] = 1, ECFG.LIE[12] = 1 and CRMD.IE = 1;
 - with `require_delivery`, a send must be taken as an IPI interrupt by its target within
   L_IPI + L_EXC cycles (a parked core that only notices IPIs at timer ticks fails this).
@@ -25,7 +26,7 @@ IOCSR_IPI_CLEAR = 0x100C
 IOCSR_IPI_SEND = 0x1040
 IS_IPI = 12
 IS_TI = 11
-L_IPI = 2      # cycles from the write's retirement to the target's IS[12] (design.md 7.3)
+L_IPI = 1      # cycles from the write's retirement to the target's IS[12] change, exactly (design.md 7.3)
 L_EXC = 80     # cycles from "takeable" to the interrupt record, covering a divide in flight
 HISTORY = 4    # writes per core remembered for a report
 REG_NAMES = {IOCSR_IPI_STATUS: "STATUS", IOCSR_IPI_EN: "EN", IOCSR_IPI_SET: "IPI_SET", IOCSR_IPI_CLEAR: "IPI_CLEAR",
@@ -49,7 +50,7 @@ class CoreIpiState:
     lie: int = 0                      # ECFG.LIE as last written
     line: bool = False                # observed IS[12]
     line_expected: bool = False
-    line_change_due: int | None = None  # the observed line must equal line_expected by this cycle
+    line_change_due: int | None = None  # the cycle the observed line must change to line_expected
     pending_sends: list[Send] = field(default_factory=list)
     history: list[str] = field(default_factory=list)  # the last writes to STATUS/EN, for reports
 
@@ -127,7 +128,12 @@ class IpiModel:
                   "STATUS & EN is still non-zero (no CLEAR/EN write emptied it)"
             return [f"IPI line changed without a cause: core {core} ESTAT.IS[12] became {int(level)} at cycle "
                     f"{cycle} but {why}"]
-        st.line_change_due = None
+        due, st.line_change_due = st.line_change_due, None
+        if due is not None and cycle != due:
+            return [f"IPI line latency wrong: core {core} ESTAT.IS[12] became {int(level)} at cycle {cycle}, expected "
+                    f"exactly cycle {due} (the write that changed STATUS & EN retired at cycle {due - L_IPI}; "
+                    f"design.md 7.3: visible from the next cycle, la_soc's IRQ_SYNC_STAGES = 2). Last writes to "
+                    f"core {core}'s block: {'; '.join(st.history)}"]
         return []
 
     def interrupt_taken(self, cycle: int, core: int, intno: int, ie_before: bool) -> list[str]:
@@ -154,8 +160,8 @@ class IpiModel:
         for core, st in enumerate(self.cores):
             if st.line_change_due is not None and cycle > st.line_change_due and st.line != st.line_expected:
                 problems.append(f"IPI line too slow: core {core} ESTAT.IS[12] should be "
-                                f"{int(st.line_expected)} by cycle {st.line_change_due} (L_IPI = {L_IPI} after the "
-                                f"write) but is still {int(st.line)} at cycle {cycle}")
+                                f"{int(st.line_expected)} from cycle {st.line_change_due} (exactly L_IPI = {L_IPI} "
+                                f"after the write, design.md 7.3) but is still {int(st.line)} at cycle {cycle}")
                 st.line_change_due = None
             if self.require_delivery:
                 for send in st.pending_sends:

@@ -56,7 +56,9 @@ Asynchronous inputs: given to the model at the recorded point, before the hart s
       retire within IDLE_WAKE_CYCLES (nothing is in flight in a sleeping core, so the bound is tight);
     - tlbfill: the entry the RTL's fill LFSR chose (design.md 9.4) is the record's tlb_idx (flags2 bit 0
       set): `hart.set_tlbfill_index(tlb_idx)` before the step; the model replays it (a tlbfill record
-      without tlb_we makes the model stop with AsyncInputError).
+      without tlb_we makes the model stop with AsyncInputError) after checking it against its own fill
+      LFSR, reseeded with the run's seed (a different entry: "tlbfill chose another entry than the fill rule").
+    - a record with rd_we = 1 and rd = r0 breaks the trace contract (design.md 2: never for r0).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ from lacosim.isa.disasm import disassemble
 from lacosim.iss import mmu
 from lacosim.iss.core import Iss, new_machine
 from lacosim.iss.csr import ASID_ASID, CSR_ASID, CSR_ECFG, CSR_ESTAT, ECFG_LIE, ESTAT_IS, INTERRUPT_NAMES
-from lacosim.iss.errors import IdleWakeError, IssError
+from lacosim.iss.errors import IdleWakeError, IssError, TlbFillIndexError
 from lacosim.iss.privileged import is_async_read
 
 EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
@@ -107,6 +109,8 @@ class IssScoreboard(uvm_subscriber):
         self.failures: FailureLog = ConfigDB().get(self, "", "failures")
         self.enabled = self.cfg.lockstep
         self.harts: list[Iss] = new_machine(self.image, self.cfg.cores, lockstep=True) if self.enabled else []
+        for hart in self.harts:  # the fill LFSR starts where the RTL's does (+tlb_seed, design.md 9.4)
+            hart.tlb.reseed(self.cfg.seed)
         self._async_read = functools.lru_cache(maxsize=4096)(is_async_read)
         self.checked = 0
         self.diverged = False
@@ -173,6 +177,9 @@ class IssScoreboard(uvm_subscriber):
             except IdleWakeError as e:
                 self._idle_woke(batch, i, e)
                 return
+            except TlbFillIndexError as e:
+                self._diverge(batch, i, "tlbfill chose another entry than the fill rule", str(e))
+                return
             except IssError as e:
                 if trap & trace.TRAP_VALID and hart.pc == pc:
                     # Both trapped with no handler installed: the exception checks report it; the model
@@ -181,6 +188,11 @@ class IssScoreboard(uvm_subscriber):
                     self.diverged = True
                     return
                 self._diverge(batch, i, "the reference model stopped on an error", str(e))
+                return
+            if flags & trace.FLAG_RD_WE and not rd:
+                self._diverge(batch, i, "the trace reports a GPR write to r0",
+                              f"the record has rd_we = 1 with rd = r0 (value {rd_value:#x}); design.md 2: rd_we is "
+                              f"never set for r0 (writes to r0 are dropped, so the decoder clears rd_we)")
                 return
             rd_obs = rd if flags & trace.FLAG_RD_WE else 0
             mem_we = (flags >> 2) & 1

@@ -7,6 +7,11 @@ wins, design.md 7.3). Coverage (group "timer") bins a TICLR by where its clear l
 expiry: "ticlr in expiry cycle (one-shot|periodic)" (the TICLR commits in the cycle TVAL is 0, so its clear
 and the expiry take the same edge), "ticlr 1 cycle before expiry" and "ticlr 1 cycle after expiry".
 
+The root instance also checks every `rdtime*` value (design.md 7.3): the stable counter is the trace's
+cycle (0 in the first cycle after reset release, +1 per cycle), and rdtime returns the counter of its
+retirement cycle plus CNTC (in guest mode plus GCNTC and the guest's CNTC), rdtimel.w/rdtimeh.w the low/high
+word sign-extended. Lockstep takes the value from the trace (the model is untimed), so this is its check.
+
 One class for both timers of a core: `TimerScoreboard` follows the root bank, `GuestTimerScoreboard`
 the guest bank's (design.md 12.4): its CSR writes are the guest-bank ones (flags2.gcsr), its TI is the
 guest IS[11] of the irq word, its TVAL reads are gcsrrd from the root or csrrd in guest mode, and the
@@ -24,11 +29,26 @@ from lacosim import trace
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.retire_monitor import rec_symbol
 from lacosim.env.timer_model import TVAL_ALL_ONES, TimerPredictor
 
 MAX_REPORTS = 5
 CSRRD_OP = 0x0400_0000   # insn[31:24] of csrrd/csrwr/csrxchg
 GCSRRD_OP = 0x0500_0000  # ... of gcsrrd/gcsrwr/gcsrxchg
+RDTIME_OPS = {0x18: "rdtimel.w", 0x19: "rdtimeh.w", 0x1A: "rdtime.d"}  # insn >> 10
+CSR_CNTC, CSR_GCNTC = 0x43, 0x53
+M64 = (1 << 64) - 1
+
+
+def _sext32(v: int) -> int:
+    v &= 0xFFFF_FFFF
+    return v | (M64 ^ 0xFFFF_FFFF) if v >> 31 else v
+
+
+def rdtime_expected(op: str, cycle: int, offset: int) -> int:
+    """design.md 7.3: counter (= the retirement cycle) + the CNTC offset, narrowed for rdtimel/h."""
+    count = (cycle + offset) & M64
+    return count if op == "rdtime.d" else _sext32(count if op == "rdtimel.w" else count >> 32)
 
 
 class CoreTimerCheck:
@@ -68,8 +88,13 @@ class TimerScoreboard(uvm_subscriber):
         self.failed = 0
         self._batch: np.ndarray | None = None
         self._idx = -1
+        # per core: root CNTC, guest CNTC, GCNTC as last written (rdtime offsets; root instance only)
+        self.cntc = [[0, 0, 0] for _ in range(self.cfg.cores)]
+        self.image = ConfigDB().get(self, "", "image")
 
     def write(self, batch: np.ndarray) -> None:
+        if not self.GUEST:
+            self._rdtimes(batch)
         kinds, flags, csrs, insn = batch["kind"], batch["flags"], batch["csr"], batch["insn"]
         retire = kinds == trace.KIND_RETIRE
         guest_mode = (batch["mode"] & trace.MODE_GUEST) != 0
@@ -91,6 +116,49 @@ class TimerScoreboard(uvm_subscriber):
         self._idx = len(batch) - 1
         for core in range(self.cfg.cores):
             self._check_expiries(core, self.last_cycle)
+
+    def _rdtimes(self, batch: np.ndarray) -> None:
+        """CNTC/GCNTC writes and rdtime* reads, in trace order (the reads are rare, so a Python loop)."""
+        retire = batch["kind"] == trace.KIND_RETIRE
+        csrs, flags = batch["csr"], batch["flags"]
+        cnt_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & ((csrs == CSR_CNTC) | (csrs == CSR_GCNTC))
+        op = batch["insn"] >> 10
+        reads = retire & ((flags & trace.FLAG_RD_WE) != 0) & (op >= 0x18) & (op <= 0x1A)
+        for i in np.flatnonzero(cnt_w | reads):
+            rec = batch[i]
+            core, cycle = int(rec["core"]), int(rec["cycle"])
+            offs = self.cntc[core]
+            if reads[i]:
+                guest = bool(int(rec["mode"]) & trace.MODE_GUEST)
+                offset = offs[1] + offs[2] if guest else offs[0]
+                name = RDTIME_OPS[int(op[i])]
+                expected, observed = rdtime_expected(name, cycle, offset), int(rec["rd_wdata"])
+                self.cov.hit(self.CHECK, f"{name} read{' in guest mode' if guest else ''}")
+                if observed != expected:
+                    self._batch, self._idx = batch, int(i)
+                    self._rdtime_fail(rec, name, guest, offset, expected, observed)
+            elif int(rec["csr"]) == CSR_GCNTC:
+                offs[2] = int(rec["csr_wdata"])
+            else:
+                offs[1 if int(rec["flags2"]) & trace.FLAG2_GCSR else 0] = int(rec["csr_wdata"])
+
+    def _rdtime_fail(self, rec: np.void, name: str, guest: bool, offset: int, expected: int, observed: int) -> None:
+        cycle, core, pc = int(rec["cycle"]), int(rec["core"]), int(rec["pc"])
+        self.failed += 1
+        if self.failed > MAX_REPORTS:
+            return
+        delta = (observed - expected) & M64
+        hint = f"; observed - expected = {delta:#x}" if delta < 1 << 32 else ""
+        detail = (f"{name} retiring at cycle {cycle} in {'guest' if guest else 'root'} mode: expected {expected:#x}, "
+                  f"observed {observed:#x}{hint}\nrule (design.md 7.3): the stable counter is the trace's cycle "
+                  f"(0 at reset release, +1 per cycle); rdtime returns the counter of its retirement cycle plus "
+                  f"{'GCNTC + the guest CNTC' if guest else 'CNTC'} (here {offset:#x}); rdtimel.w/rdtimeh.w the "
+                  f"low/high word, sign-extended")
+        retire = ConfigDB().get(self, "", "retire_monitor")
+        self.failures.add(Failure(self.CHECK, "rdtime returned the wrong counter value", detail, cycle=cycle,
+                                  core=core, pc=pc, pc_symbol=rec_symbol(self.image, rec),
+                                  recent=retire.recent_until(core, self._batch, cycle),
+                                  repro=self.cfg.repro_with_waves(cycle)))
 
     def _record(self, rec: np.void) -> None:
         core, cycle = int(rec["core"]), int(rec["cycle"])

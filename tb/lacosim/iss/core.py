@@ -188,6 +188,7 @@ from lacosim.iss.errors import (
     MisalignedAccess,
     PowerOff,
     Resync,
+    TlbFillIndexError,
     Trap,
     UnhandledException,
 )
@@ -562,9 +563,12 @@ class Iss(CoreState):
 
     def tlbfill_index(self, first: int = 0, count: int = TLB_ENTRIES) -> int:
         """The entry a tlbfill writes, in [first, first + count) (a guest's partition, design.md 12.6): the
-        trace's choice in lockstep (consumed), else first + the fill LFSR's next value mod count."""
+        trace's choice in lockstep (consumed), else first + the fill LFSR's next value mod count. In lockstep
+        the model steps its own LFSR too (seeded like the RTL's: `tlb.reseed(run seed)`) and the trace's
+        choice must equal it: replaying alone would hide a wrong fill rule (design.md 11.4)."""
+        own = first + self.tlb.next_fill_index(count)
         if not self.lockstep:
-            return first + self.tlb.next_fill_index(count)
+            return own
         index = self._tlbfill_index
         if index is None:
             raise AsyncInputError("tlbfill needs the entry the RTL chose (set_tlbfill_index from the trace's "
@@ -573,6 +577,12 @@ class Iss(CoreState):
             raise AsyncInputError(f"tlbfill: the RTL chose entry {index}, outside entries {first}..{first + count - 1}"
                                   f"{' (the guest partition)' if self.vm else ''}")
         self._tlbfill_index = None
+        if index != own:
+            raise TlbFillIndexError(f"tlbfill: the RTL filled entry {index}, the fill rule gives entry {own} "
+                                    f"(design.md 9.4: 16-bit Galois LFSR, taps 0xB400, reset from tlb_seed and the "
+                                    f"core number, stepped once per tlbfill; LFSR now {self.tlb.lfsr:#06x}; "
+                                    f"entries {first}..{first + count - 1}"
+                                    f"{' of the guest partition' if self.vm else ''})")
         return index
 
     def note_tlb_write(self, index: int, changed: list[int]) -> None:

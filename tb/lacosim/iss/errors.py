@@ -116,6 +116,11 @@ class AsyncInputError(IssError):
     tlbfill found no index from the trace (set_tlbfill_index)."""
 
 
+class TlbFillIndexError(AsyncInputError):
+    """Lockstep: the entry the RTL's tlbfill chose (the trace's tlb_idx) is not the one the fill rule gives
+    (design.md 9.4; the model runs the same LFSR from the run's tlb_seed)."""
+
+
 class IdleWakeError(AsyncInputError):
     """Lockstep: the RTL ended an `idle` (the core retired the instruction after it) although ESTAT.IS &
     ECFG.LIE stayed 0 from the idle's retirement on (architecture.md 4.6). `is_bits`/`lie` are the model's

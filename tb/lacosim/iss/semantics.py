@@ -560,12 +560,13 @@ def _hvcl(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
 
 
 def _bound_check_factory(greater: bool) -> Factory:
-    """asrtle.d (rj <= rk else BCE) and asrtgt.d (rj > rk else BCE)."""
+    """asrtle.d (rj <= rk else BCE) and asrtgt.d (rj > rk else BCE), unsigned like the RTL and QEMU 7.2
+    (helper_asrtle_d/asrtgt_d compare target_ulong; design.md 11.4)."""
     def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, rj, rk, nxt = core.regs, f["rj"], f["rk"], (pc + 4) & M64
 
         def h() -> int:
-            a, b = _to_signed(r[rj], 64), _to_signed(r[rk], 64)
+            a, b = r[rj], r[rk]
             if (a > b) != greater:
                 raise Trap(ECODE_BCE, why=f"bound check {a} vs {b}")
             return nxt
@@ -574,14 +575,14 @@ def _bound_check_factory(greater: bool) -> Factory:
 
 
 def _bounded_mem_factory(size_log2: int, greater: bool, store: bool) -> Factory:
-    """ldgt/ldle/stgt/stle: access at rj only if rj > rk (gt) / rj <= rk (le), else BCE."""
+    """ldgt/ldle/stgt/stle: access at rj only if rj > rk (gt) / rj <= rk (le), unsigned, else BCE."""
     def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, rd, rj, rk, nxt = core.regs, f["rd"], f["rj"], f["rk"], (pc + 4) & M64
         load, data_store = core.data_load, core.data_store
 
         def h() -> int:
             addr = r[rj]
-            if (_to_signed(addr, 64) > _to_signed(r[rk], 64)) != greater:
+            if (addr > r[rk]) != greater:
                 raise Trap(ECODE_BCE, 0, addr, "bound check failed")
             if store:
                 data_store(addr, size_log2, r[rd])

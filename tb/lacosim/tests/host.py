@@ -43,7 +43,7 @@ class ProgramSelfCheck(LacosimTest):
 class PrivExc(ProgramSelfCheck):
     name = "priv_exc"
     program = "priv_exc"
-    expected_exceptions = frozenset({"SYS", "BRK", "INE", "IPE"})
+    expected_exceptions = frozenset({"SYS", "BRK", "INE", "IPE", "BCE"})
 
 
 class PrivExcHw(ProgramSelfCheck):
