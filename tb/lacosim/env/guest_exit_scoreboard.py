@@ -396,7 +396,8 @@ class GuestExitChecker:
             self._fail("the hypervisor clobbered a guest register across an exit",
                        f"{where}; re-entered at cycle {r['cycle']} at {resume:#x}: {lines} ("
                        + (f"only {', '.join(gpr_name(n) for n in sorted(allowed))} may change: the emulated "
-                          "instruction's result)" if allowed else "nothing may change: the exit emulates no result)"), r["cycle"], r["core"], ex.pc, True)
+                          "instruction's result)" if allowed else "nothing may change: the exit emulates no result)"),
+                       r["cycle"], r["core"], ex.pc, True)
             return
         if kind == "PC+4" and self.emulated_rd is not None and allowed:
             value = self.emulated_rd(ex)
