@@ -141,6 +141,10 @@ class LacosimTest(uvm_test):
         dists = {"IPI latency: send to interrupt taken (cycles)": self.env.ipi.model.latencies(),
                  "timer error: TI rise - predicted expiry (cycles)": self.env.timer.ti_errors,
                  "guest timer error: TI rise - predicted expiry (cycles)": self.env.guest_timer.ti_errors,
+                 "guest timer delivery: TI takeable in the guest to its interrupt entry (cycles)":
+                     self.env.guest_timer.delivery,
+                 "GINTC injection latency: line takeable in the guest to its interrupt entry (cycles)":
+                     self.env.gintc.latencies,
                  "idle wake-up: line pending and enabled to next record (cycles)":
                      self.env.lockstep.idle_wake_latencies}
         stats["distributions"] = {name: values for name, values in dists.items() if values}
