@@ -249,3 +249,11 @@ def test_a_root_estat_write_that_clears_a_pending_ti_drops_it():
                    gcsr_write(301, 0x5, 0, guest=False), irq_event(302, 0)))
     assert fails == ["guest timer interrupt never delivered: the exit path dropped a pending guest timer interrupt "
                      "at cycle 301"]
+
+
+def test_a_root_estat_write_that_keeps_is11_set_does_not_clear_the_guest_ti():
+    """ESTAT.IS[11] is bit 11 of the written value (the guest TI is bit 27 only in the irq word)."""
+    sb, fails = timer_board(False)
+    sb.write(batch(gcsr_write(10, 0x41, 100 | 1, guest=True), irq_event(112, 1 << 11),
+                   gcsr_write(300, 0x5, 1 << 11, guest=False), rec(400, P)))
+    assert fails == [] and sb.cores[0].fall_due == []

@@ -165,7 +165,8 @@ class TimerScoreboard(uvm_subscriber):
             self.cov.hit(self.CHECK, "tcfg periodic" if value & 2 else "tcfg one-shot" if value & 1 else "tcfg disable")
             if st.level_at(cycle):
                 self.cov.hit(self.CHECK, "tcfg written while TI pending")
-        elif csr == trace.CSR_TICLR or (csr == trace.CSR_ESTAT and not value & self.TI):
+        # ESTAT.IS[11] of the written value (self.TI is the guest TI's bit in the irq word, not in ESTAT)
+        elif csr == trace.CSR_TICLR or (csr == trace.CSR_ESTAT and not value & (1 << 11)):
             if csr == trace.CSR_ESTAT or value & 1:  # a root gcsr write of guest IS[11] = 0 clears too
                 st.fall_due.append(cycle + 1)
                 self.cov.hit(self.CHECK, "ticlr" if csr == trace.CSR_TICLR else "TI cleared by the root")
