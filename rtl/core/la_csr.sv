@@ -450,7 +450,11 @@ module la_csr import la_pkg::*; #(
       ecode_q       <= trap_int_i ? 6'd0 : trap_cause_i[5:0];
       esub_q        <= trap_int_i ? 9'd0 : {8'd0, trap_cause_i[6]};
       if (badv_we) badv_q <= trap_badv_i;
+`ifdef LACOSIM_BUG_EXIT_BADI_STALE  // planted bug (design.md 6): an exit from guest mode does not latch BADI
+      if (badi_we && !vm_q) badi_q <= trap_insn_i;
+`else
       if (badi_we) badi_q <= trap_insn_i;
+`endif
       if (vm_q) begin  // an exit (root bank only: the guest bank's vm_q is 0)
         vm_q  <= 1'b0;
         pvm_q <= 1'b1;

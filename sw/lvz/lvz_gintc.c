@@ -8,6 +8,9 @@
  *   D  a root interrupt pending while the guest runs exits (INT) before a pending guest interrupt is taken:
  *      the root raises its own SWI0 (root LIE = SWI0, root PIE = 1) and the guest's VIP together
  *   E  PIP without a physical line asserts nothing; HC is stored and read back
+ *   G  two injected lines at once (g_line and its neighbour), both enabled: the guest takes the higher, whose
+ *      acknowledge de-asserts only that line, then the other (SW_BUG=1: the root clears every VIP line on
+ *      one acknowledge, as hvisor's clear_hwi_injected_irq, and the second line is lost)
  *   F  PIP passes a physical line through: the root routes EXTIOI source g_source to HWI g_line of core 0
  *      (its own LIE leaves it off), the testbench pulses ext_irq[g_source] g_pulses times (lacosim.tests.lvz)
  *      and the guest takes each pulse in its own handler, masking its LIE until the pulse is over (skipped
@@ -69,7 +72,11 @@ int lvz_on_exit(struct trap_frame *tf)
     uint64_t a0 = tf->regs[4];
     switch (tf->badi & 0x7fff) {
     case HC_VIP_SET: csrxchg(CSR_GINTC, 1UL << a0, 1UL << a0); break;
+#ifdef SW_BUG_CLEAR_ALL_VIP
+    case HC_VIP_CLEAR: csrxchg(CSR_GINTC, 0, 0xff); break;   /* hvisor's clear_hwi_injected_irq: every line */
+#else
     case HC_VIP_CLEAR: csrxchg(CSR_GINTC, 0, 1UL << a0); break;
+#endif
     case HC_ESTAT_SET: gcsrxchg(CSR_ESTAT, 1UL << a0, 1UL << a0); break;
     case HC_ESTAT_CLR: gcsrxchg(CSR_ESTAT, 0, 1UL << a0); break;
     case HC_BOTH:
@@ -178,6 +185,20 @@ void guest_main(void)
     lvz_check(g == (0xAB0000UL | (0xffUL << 8)), "E: GINTC reads back (HC stored)");
     lvz_check(guest_is() == 0, "E: PIP without a physical line asserts nothing");
     hvcl(HC_GINTC, 0);
+
+    /* G */
+    unsigned other = line ^ 1, irq2 = IRQ_HWI(other);
+    uint64_t before_g = taken[irq], before_o = taken[irq2];
+    hvcl(HC_VIP_SET, line);
+    hvcl(HC_VIP_SET, other);
+    ecfg_lie_write((1UL << irq) | (1UL << irq2));
+    irq_enable();
+    for (volatile int i = 0; i < 20; i++)
+        ;
+    irq_disable();
+    lvz_check(taken[irq] == before_g + 1 && taken[irq2] == before_o + 1,
+              "G: two injected lines, each acknowledged on its own: both taken");
+    ecfg_lie_write(0);
 
     /* F */
     uint64_t before = taken[irq], t0 = rdtime();

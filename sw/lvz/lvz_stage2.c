@@ -80,6 +80,9 @@ int lvz_on_exit(struct trap_frame *tf)
     switch (ecode) {
     case 0x01:                                   /* PIL: MMIO read (ld.w rd, rj, si12) */
         tf->regs[insn & 31] = 0xcafe;
+#ifdef SW_BUG_CLOBBER_GPR
+        tf->regs[(insn & 31) == 30 ? 29 : 30] = 0xdead;   /* the emulation writes a scratch GPR back too */
+#endif
         break;
     case 0x02:                                   /* PIS: MMIO write (st.w rd, rj, si12) */
         mmio_stored = tf->regs[insn & 31];

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pyuvm import ConfigDB, uvm_env
 
 from lacosim.env.gintc_scoreboard import GintcScoreboard
+from lacosim.env.guest_exit_scoreboard import GuestExitScoreboard
 from lacosim.env.ipi_scoreboard import IpiScoreboard
 from lacosim.env.iss_scoreboard import IssScoreboard
 from lacosim.env.retire_monitor import RetireMonitor
@@ -25,6 +26,7 @@ class LaEnv(uvm_env):
         self.guest_timer = GuestTimerScoreboard.create("guest_timer", self)
         self.gintc = GintcScoreboard.create("gintc", self)
         self.ipi = IpiScoreboard.create("ipi", self)
+        self.guest_exit = GuestExitScoreboard.create("guest_exit", self)
         ConfigDB().set(None, "*", "trace_monitor", self.trace)
         ConfigDB().set(None, "*", "uart_monitor", self.uart)
         ConfigDB().set(None, "*", "retire_monitor", self.retire)
@@ -38,3 +40,4 @@ class LaEnv(uvm_env):
         self.trace.trace_ap.connect(self.guest_timer.analysis_export)
         self.trace.trace_ap.connect(self.gintc.analysis_export)
         self.trace.trace_ap.connect(self.ipi.analysis_export)
+        self.trace.trace_ap.connect(self.guest_exit.analysis_export)

@@ -16,6 +16,15 @@ One class for both timers of a core: `TimerScoreboard` follows the root bank, `G
 the guest bank's (design.md 12.4): its CSR writes are the guest-bank ones (flags2.gcsr), its TI is the
 guest IS[11] of the irq word, its TVAL reads are gcsrrd from the root or csrrd in guest mode, and the
 root also writes its TVAL (0 fires) and its TI through ESTAT.IS[11].
+
+The guest timer's hypervisor-level rules (issue 9, design.md 12.9; hypervisor-behaviour.md R4, T9, T12):
+- always: a guest TI pending with guest ECFG.LIE[11] and CRMD.IE set, in guest mode, is taken by the guest
+  within L_EXC cycles (lacosim.env.guest_irq; after an exit, counted from the re-entering ertn + 1: a TI that
+  fired during an exit is delivered at the next entry);
+- with a pinned vCPU (LacosimTest.pinned_vcpu; off for sw/lvz, whose roots write the guest timer on purpose):
+  the root must not write guest TCFG while a countdown the guest armed is running (hvisor before 754838b
+  rewrote TCFG on every exit, restarting it), nor clear a pending guest TI the guest has not acknowledged by a
+  root write of guest ESTAT.IS[11] = 0 or TICLR (the write-back of a stale ESTAT).
 """
 
 from __future__ import annotations
@@ -29,6 +38,8 @@ from lacosim import trace
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.guest_irq import GuestIrqTracker
+from lacosim.env.ipi_model import L_EXC
 from lacosim.env.retire_monitor import rec_symbol
 from lacosim.env.timer_model import TVAL_ALL_ONES, TimerPredictor
 
@@ -62,6 +73,7 @@ class CoreTimerCheck:
         self.checked_upto = 0                   # expiries before this cycle have been checked
         self.fall_due: list[int] = []           # cycles a TICLR must have lowered TI by
         self.set_due: list[int] = []            # cycles a root write of guest IS[11] = 1 raises TI
+        self.guest_armed = False                # the last TCFG write was the guest's own (guest timer)
 
     def level_at(self, cycle: int) -> bool:
         return self.levels[bisect.bisect_right(self.level_cycles, cycle) - 1]
@@ -91,6 +103,10 @@ class TimerScoreboard(uvm_subscriber):
         # per core: root CNTC, guest CNTC, GCNTC as last written (rdtime offsets; root instance only)
         self.cntc = [[0, 0, 0] for _ in range(self.cfg.cores)]
         self.image = ConfigDB().get(self, "", "image")
+        self.pinned = bool(ConfigDB().get(self, "", "pinned_vcpu")) if self.GUEST else False
+        self.delivery: list[int] = []   # guest TI takeable -> guest interrupt entry (report plots)
+        self.irq = GuestIrqTracker(self.cfg.cores, 1 << 11, L_EXC, self._ti_taken, self._ti_late) \
+            if self.GUEST else None
 
     def write(self, batch: np.ndarray) -> None:
         if not self.GUEST:
@@ -116,6 +132,42 @@ class TimerScoreboard(uvm_subscriber):
         self._idx = len(batch) - 1
         for core in range(self.cfg.cores):
             self._check_expiries(core, self.last_cycle)
+        if self.irq is not None:
+            self.irq.write(batch)
+
+    def _ti_taken(self, core: int, line: int, cycle: int, since: int | None) -> None:
+        if since is not None:
+            self.delivery.append(cycle - since)
+        self.cov.hit(self.CHECK, "TI taken by the guest")
+
+    def _ti_late(self, core: int, line: int, since: int, now: int) -> None:
+        self._fail(core, now, f"guest timer interrupt never delivered: TI pending and enabled in the guest since "
+                   f"cycle {since}, not taken within {L_EXC} cycles",
+                   f"guest ESTAT.IS[11] = 1 with guest ECFG.LIE[11] = 1 and guest CRMD.IE = 1 in guest mode from cycle "
+                   f"{since} (after an exit: the re-entering ertn's cycle + 1), and no guest interrupt entry for TI by "
+                   f"cycle {now} (bound L_EXC = {L_EXC} cycles, lacosim.env.ipi_model)")
+
+    def _pinned_rules(self, rec: np.void, st: CoreTimerCheck, csr: int, value: int) -> None:
+        """A root write of the guest timer by a pinned vCPU's hypervisor (hypervisor-behaviour.md R4)."""
+        cycle, core = int(rec["cycle"]), int(rec["core"])
+        if csr == trace.CSR_TCFG and st.guest_armed:
+            cfg = st.predictor.config_at(cycle)
+            if cfg is not None and cfg.enabled and (cfg.periodic or cfg.start + cfg.first + 1 > cycle):
+                self._fail(core, cycle, f"guest timer interrupt never delivered: the exit path rewrote guest TCFG at "
+                           f"cycle {cycle}, restarting the countdown",
+                           f"root gcsrwr of guest TCFG = {value:#x} (root mode) while the countdown the guest armed "
+                           f"(TVAL {st.predictor.tval(cycle):#x}, {cfg}) was running: a guest that exits more often "
+                           f"than its timer period never sees its interrupt (hvisor before 754838b wrote back TCFG on "
+                           f"every exit; a pinned vCPU's hypervisor never writes TCFG/TVAL/TICLR/CNTC/ESTAT back, R4)")
+        elif (csr == trace.CSR_ESTAT and not value & (1 << 11)) or (csr == trace.CSR_TICLR and value & 1):
+            if st.level_at(cycle):
+                how = "guest ESTAT with IS[11] = 0" if csr == trace.CSR_ESTAT else "guest TICLR.CLR = 1"
+                self._fail(core, cycle, f"guest timer interrupt never delivered: the exit path dropped a pending guest "
+                           f"timer interrupt at cycle {cycle}",
+                           f"root write of {how} (value {value:#x}, root mode) while guest TI was pending and the "
+                           f"guest had not acknowledged it: writing back a stale guest ESTAT loses a TI raised during "
+                           f"the exit (hypervisor-behaviour.md 1.6; a pinned vCPU's hypervisor never writes "
+                           f"ESTAT/TICLR back, R4)")
 
     def _rdtimes(self, batch: np.ndarray) -> None:
         """CNTC/GCNTC writes and rdtime* reads, in trace order (the reads are rare, so a Python loop)."""
@@ -171,12 +223,18 @@ class TimerScoreboard(uvm_subscriber):
             return
         csr = int(rec["csr"]) if int(rec["flags"]) & trace.FLAG_CSR_WE else None
         value = int(rec["csr_wdata"])
+        if self.GUEST and csr is not None:
+            if self.pinned and not int(rec["mode"]) & trace.MODE_GUEST:
+                self._pinned_rules(rec, st, csr, value)
+            if csr == trace.CSR_TCFG:
+                st.guest_armed = bool(int(rec["mode"]) & trace.MODE_GUEST) and bool(value & 1)
         if csr == trace.CSR_TCFG:
             st.predictor.write_tcfg(value, cycle)
             self.cov.hit(self.CHECK, "tcfg periodic" if value & 2 else "tcfg one-shot" if value & 1 else "tcfg disable")
             if st.level_at(cycle):
                 self.cov.hit(self.CHECK, "tcfg written while TI pending")
-        elif csr == trace.CSR_TICLR or (csr == trace.CSR_ESTAT and not value & self.TI):
+        # ESTAT.IS[11] of the written value (self.TI is the guest TI's bit in the irq word, not in ESTAT)
+        elif csr == trace.CSR_TICLR or (csr == trace.CSR_ESTAT and not value & (1 << 11)):
             if csr == trace.CSR_ESTAT or value & 1:  # a root gcsr write of guest IS[11] = 0 clears too
                 st.fall_due.append(cycle + 1)
                 self.cov.hit(self.CHECK, "ticlr" if csr == trace.CSR_TICLR else "TI cleared by the root")

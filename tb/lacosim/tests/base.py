@@ -11,7 +11,7 @@ import json
 import random
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pyuvm import ConfigDB, uvm_test
 
@@ -20,6 +20,9 @@ from lacosim.elf import ElfImage, load_program
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
+
+if TYPE_CHECKING:
+    from lacosim.env.guest_exit_scoreboard import GuestExit
 
 # The environment (trace monitor, scoreboards, the reference model) is imported inside the simulator
 # only: the runner imports the test classes for their class attributes and `prepare`, and importing the
@@ -36,6 +39,10 @@ class LacosimTest(uvm_test):
     has_sw_bug: ClassVar[bool] = False  # sw builds <program>_bug re-introducing a seed bug (SW_BUG=1)
     expected_exceptions: ClassVar[frozenset[str]] = frozenset()  # ECODES names the program may raise
     handled_exceptions_allowed: ClassVar[bool] = False  # any exception with a working handler is fine
+    # hypervisor-level scoreboards (design.md 12.9): a pinned vCPU's exit path never writes back the guest's
+    # TCFG/TVAL/TICLR/CNTC/ESTAT (hypervisor-behaviour.md R4): on for hypervisor tests, off for sw/lvz's
+    pinned_vcpu: ClassVar[bool] = False
+    exit_injection_allowed: ClassVar[bool] = False  # the hypervisor may resume an exit at the guest's EENTRY
     registry: ClassVar[dict[str, type[LacosimTest]]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -66,6 +73,9 @@ class LacosimTest(uvm_test):
         db.set(None, "*", "handled_exceptions_allowed",
                self.handled_exceptions_allowed and not self.cfg.strict_exceptions)
         db.set(None, "*", "ipi_require_delivery", False)
+        db.set(None, "*", "pinned_vcpu", self.pinned_vcpu)
+        db.set(None, "*", "exit_injection_allowed", self.exit_injection_allowed)
+        db.set(None, "*", "guest_exit_rd", self.emulated_rd)
         self.configure(db)
         from lacosim.env.env import LaEnv  # noqa: PLC0415  (simulator only)
         self.env = LaEnv.create("env", self)
@@ -94,6 +104,11 @@ class LacosimTest(uvm_test):
         elif reason not in (RunEnd.POWEROFF, RunEnd.MISMATCH, RunEnd.EXCEPTION):
             self.failures.add(Failure("run", f"the simulation ended without power-off ({reason!r})"))
         self.check()
+
+    def emulated_rd(self, exit: GuestExit) -> int | None:
+        """The value the hypervisor must leave in the emulated instruction's rd (a0 for hvcl) after `exit`,
+        or None (not checked): the guest-exit scoreboard's hook, e.g. a cpucfg table (subclasses)."""
+        return None
 
     def configure(self, db: ConfigDB) -> None:
         """Test-specific ConfigDB settings, made before the environment is built (subclasses)."""
@@ -126,6 +141,10 @@ class LacosimTest(uvm_test):
         dists = {"IPI latency: send to interrupt taken (cycles)": self.env.ipi.model.latencies(),
                  "timer error: TI rise - predicted expiry (cycles)": self.env.timer.ti_errors,
                  "guest timer error: TI rise - predicted expiry (cycles)": self.env.guest_timer.ti_errors,
+                 "guest timer delivery: TI takeable in the guest to its interrupt entry (cycles)":
+                     self.env.guest_timer.delivery,
+                 "GINTC injection latency: line takeable in the guest to its interrupt entry (cycles)":
+                     self.env.gintc.latencies,
                  "idle wake-up: line pending and enabled to next record (cycles)":
                      self.env.lockstep.idle_wake_latencies}
         stats["distributions"] = {name: values for name, values in dists.items() if values}
