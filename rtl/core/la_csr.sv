@@ -315,7 +315,17 @@ module la_csr import la_pkg::*; #(
 `else
   assign wake_o    = pending != '0;
 `endif
+`ifdef LACOSIM_BUG_GUEST_IRQ_LATE  // planted bug (design.md 6): the guest bank requests 128 cycles late
+  logic [7:0] late_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)                                   late_q <= '0;
+    else if (!(crmd_q[CRMD_IE] && pending != '0)) late_q <= '0;
+    else if (!late_q[7])                           late_q <= late_q + 8'd1;
+  end
+  assign int_req_o = crmd_q[CRMD_IE] && pending != '0 && (!Guest || late_q[7]);
+`else
   assign int_req_o = crmd_q[CRMD_IE] && pending != '0;
+`endif
   always_comb begin
     int_no_o = '0;
     for (int i = 0; i < 13; i++) begin

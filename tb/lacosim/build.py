@@ -58,6 +58,7 @@ PLANTED_BUGS = {
     "s2_badv_gva": "a stage-2 fault reports the guest virtual address in BADV instead of the GPA",
     # hypervisor-level scoreboards (issue 9)
     "exit_badi_stale": "an exit from guest mode leaves root BADI holding the previous exception's word",
+    "guest_irq_late": "the guest takes an interrupt 128 cycles after it is pending and enabled (the root on time)",
 }
 
 
