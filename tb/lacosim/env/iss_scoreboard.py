@@ -64,6 +64,7 @@ Asynchronous inputs: given to the model at the recorded point, before the hart s
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pyuvm import ConfigDB, uvm_subscriber
@@ -82,6 +83,9 @@ from lacosim.iss.core import Iss, new_machine
 from lacosim.iss.csr import ASID_ASID, CSR_ASID, CSR_ECFG, CSR_ESTAT, ECFG_LIE, ESTAT_IS, INTERRUPT_NAMES
 from lacosim.iss.errors import IdleWakeError, IssError, TlbFillIndexError
 from lacosim.iss.privileged import is_async_read
+
+if TYPE_CHECKING:
+    from lacosim.env.lockstep_beside import BesideClient
 
 EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
 MODE_CHECKED = trace.MODE_PLV_MASK | trace.MODE_IE | trace.MODE_GUEST
@@ -103,12 +107,22 @@ def _lines(bits: int) -> str:
 
 
 class IssScoreboard(uvm_subscriber):
+    beside: BesideClient | None = None  # the checker runs in a second process (LOCKSTEP=beside)
+
     def build_phase(self) -> None:
-        self.cfg: RunConfig = ConfigDB().get(self, "", "run_config")
-        self.image: ElfImage = ConfigDB().get(self, "", "image")
-        self.failures: FailureLog = ConfigDB().get(self, "", "failures")
-        self.enabled = self.cfg.lockstep
-        self.harts: list[Iss] = new_machine(self.image, self.cfg.cores, lockstep=True) if self.enabled else []
+        cfg: RunConfig = ConfigDB().get(self, "", "run_config")
+        cov: Coverage = ConfigDB().get(self, "", "coverage")
+        self.setup(cfg, ConfigDB().get(self, "", "image"), ConfigDB().get(self, "", "failures"), cov,
+                   model=not cfg.lockstep_beside)
+        if self.enabled and cfg.lockstep_beside:
+            from lacosim.env.lockstep_beside import BesideClient  # noqa: PLC0415
+            self.beside = BesideClient(self, cov)
+
+    def setup(self, cfg: RunConfig, image: ElfImage, failures: FailureLog, cov: Coverage, model: bool = True) -> None:
+        """The checker's state (here, or in the process beside the simulator: lockstep_beside.py)."""
+        self.cfg, self.image, self.failures = cfg, image, failures
+        self.enabled = cfg.lockstep
+        self.harts: list[Iss] = new_machine(image, cfg.cores, lockstep=True) if self.enabled and model else []
         for hart in self.harts:  # the fill LFSR starts where the RTL's does (+tlb_seed, design.md 9.4)
             hart.tlb.reseed(self.cfg.seed)
         self._async_read = functools.lru_cache(maxsize=4096)(is_async_read)
@@ -119,12 +133,16 @@ class IssScoreboard(uvm_subscriber):
         self.idle_wake_latencies: list[int] = []  # cycles from that cycle to the record (report plots)
         self.idle_late = 0
         # coverage group "irq" is sampled here: only lockstep knows LIE/IE/idle at each IRQ event
-        cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.irq_cov = IrqCoverage(cov, self.cfg.cores)
+
+    def connect_phase(self) -> None:
+        if self.beside is not None:
+            ConfigDB().get(self, "", "trace_monitor").sync_hooks.append(self.beside.sync)
 
     def end_of_elaboration_phase(self) -> None:
         if self.enabled:
-            self.logger.info(f"lockstep: {self.cfg.cores} reference-model hart(s) sharing one memory; "
+            where = "beside the simulator (a second process)" if self.beside else "in the simulator process"
+            self.logger.info(f"lockstep {where}: {self.cfg.cores} reference-model hart(s) sharing one memory; "
                              f"comparing pc, physical pc, insn, rd/value, memory address/physical address/size/"
                              f"data, CSR, trap and TLB-write fields of every retirement; tlbfill indices replayed")
         else:
@@ -132,6 +150,9 @@ class IssScoreboard(uvm_subscriber):
 
     def write(self, batch: np.ndarray) -> None:
         if not self.enabled or self.diverged:
+            return
+        if self.beside is not None:
+            self.beside.submit(batch)
             return
         if not self._check(batch):
             return
@@ -403,8 +424,11 @@ class IssScoreboard(uvm_subscriber):
         self.failures.add(Failure(
             check, summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=rec_symbol(self.image, rec),
             recent=recent, repro=self.cfg.repro_with_waves(cycle)))
-        trace_mon = ConfigDB().get(self, "", "trace_monitor")
-        trace_mon.stop("lockstep-mismatch", cycle)
+        self.stop_run(cycle)
+
+    def stop_run(self, cycle: int) -> None:
+        """The first divergence ends the run at its cycle."""
+        ConfigDB().get(self, "", "trace_monitor").stop("lockstep-mismatch", cycle)
 
     def _field_diff(self, rec: np.void, hart: Iss) -> str:
         flags = int(rec["flags"])
@@ -488,22 +512,30 @@ class IssScoreboard(uvm_subscriber):
                          for row in range(0, 32, 4))
 
     def check_phase(self) -> None:
+        if self.beside is not None:
+            self.beside.sync(True)  # (normally done when the run ended: TraceMonitor.sync_hooks)
         if not self.enabled or self.diverged:
             return
         trace_mon = ConfigDB().get(self, "", "trace_monitor")
         if trace_mon.end_reason != "poweroff":
             return  # a run stopped early has no complete output to compare
         rtl_uart = bytes(ConfigDB().get(self, "", "uart_monitor").text)
-        model_uart = b"".join(h.uart_output for h in self.harts[:1])
+        model_uart, powered_off = self.model_end()
         if rtl_uart != model_uart:
             n = next((i for i, (a, b) in enumerate(zip(rtl_uart, model_uart, strict=False)) if a != b),
                      min(len(rtl_uart), len(model_uart)))
             self.failures.add(Failure("lockstep", "UART output differs between RTL and reference model",
                                       f"first difference at byte {n}: RTL {rtl_uart[n:n + 40]!r} vs model "
                                       f"{model_uart[n:n + 40]!r}", repro=self.cfg.repro_with_waves(None)))
-        if trace_mon.end_reason == "poweroff" and not any(h.powered_off for h in self.harts):
+        if trace_mon.end_reason == "poweroff" and not powered_off:
             self.failures.add(Failure("lockstep", "the RTL powered off but the reference model did not",
                                       repro=self.cfg.repro_with_waves(trace_mon.end_cycle)))
+
+    def model_end(self) -> tuple[bytes, bool]:
+        """The UART bytes the model wrote and whether it powered off (beside: as the checker reported them)."""
+        if self.beside is not None:
+            return self.beside.uart_output, self.beside.powered_off
+        return b"".join(h.uart_output for h in self.harts[:1]), any(h.powered_off for h in self.harts)
 
     def report_phase(self) -> None:
         if self.enabled:
