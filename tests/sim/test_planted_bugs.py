@@ -75,10 +75,10 @@ def test_the_same_programs_pass_without_the_bug():
 
 
 def _first_report(output: str) -> str:
-    """The first FAIL block (up to the next blank line), without the run directory's name."""
+    """The first FAIL block: from its headline to its reproduce line."""
     start = output.index("\nFAIL [") + 1
-    end = output.find("\n\n", start)
-    return output[start:end if end >= 0 else None]
+    end = output.index("\n", output.index("  reproduce with waves:", start))
+    return output[start:end]
 
 
 @pytest.mark.negative
