@@ -64,7 +64,7 @@ Asynchronous inputs: given to the model at the recorded point, before the hart s
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 from pyuvm import ConfigDB, uvm_subscriber
@@ -83,9 +83,6 @@ from lacosim.iss.core import Iss, new_machine
 from lacosim.iss.csr import ASID_ASID, CSR_ASID, CSR_ECFG, CSR_ESTAT, ECFG_LIE, ESTAT_IS, INTERRUPT_NAMES
 from lacosim.iss.errors import IdleWakeError, IssError, TlbFillIndexError
 from lacosim.iss.privileged import is_async_read
-
-if TYPE_CHECKING:
-    from lacosim.env.lockstep_beside import BesideClient
 
 EXTENDED_FLAGS = trace.FLAG_CSR_WE | trace.FLAG_RD2_WE
 MODE_CHECKED = trace.MODE_PLV_MASK | trace.MODE_IE | trace.MODE_GUEST
@@ -107,16 +104,13 @@ def _lines(bits: int) -> str:
 
 
 class IssScoreboard(uvm_subscriber):
-    beside: BesideClient | None = None  # the checker runs in a second process (LOCKSTEP=beside)
+    beside: Any = None  # lockstep_beside.BesideClient when the checker runs in a second process (set by env.py)
 
     def build_phase(self) -> None:
         cfg: RunConfig = ConfigDB().get(self, "", "run_config")
         cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.setup(cfg, ConfigDB().get(self, "", "image"), ConfigDB().get(self, "", "failures"), cov,
                    model=not cfg.lockstep_beside)
-        if self.enabled and cfg.lockstep_beside:
-            from lacosim.env.lockstep_beside import BesideClient  # noqa: PLC0415
-            self.beside = BesideClient(self, cov)
 
     def setup(self, cfg: RunConfig, image: ElfImage, failures: FailureLog, cov: Coverage, model: bool = True) -> None:
         """The checker's state (here, or in the process beside the simulator: lockstep_beside.py)."""
@@ -134,10 +128,6 @@ class IssScoreboard(uvm_subscriber):
         self.idle_late = 0
         # coverage group "irq" is sampled here: only lockstep knows LIE/IE/idle at each IRQ event
         self.irq_cov = IrqCoverage(cov, self.cfg.cores)
-
-    def connect_phase(self) -> None:
-        if self.beside is not None:
-            ConfigDB().get(self, "", "trace_monitor").sync_hooks.append(self.beside.sync)
 
     def end_of_elaboration_phase(self) -> None:
         if self.enabled:
