@@ -1,6 +1,6 @@
 # lacosim: the user interface (architecture.md section 6). Every target sets itself up on first use.
 #   make sim TEST=<name> [SEED=n] [CORES=n] [WAVES=1] [WAVE_FROM=c WAVE_TO=c] [TRACE=1] [MAX_CYCLES=n]
-#   make sim ELF=<path> [CORES=n] [LOCKSTEP=0] [BUG=<planted RTL bug>] [SW_BUG=1 (seed-bug software)]
+#   make sim ELF=<path> [CORES=n] [LOCKSTEP=0|1|inproc|beside] [BUG=<planted RTL bug>] [SW_BUG=1 (seed-bug software)]
 #   make test | make lint | make bench [BENCH_REPEAT=n] | make iss ELF=<path> | make regress [SEEDS=n] [JOBS=n] | make list-tests
 #   make mutate [MUTANTS='id glob ...'] [JOBS=n] [TESTS='glob ...']
 

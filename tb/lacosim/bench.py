@@ -4,10 +4,11 @@ the same run (never asserted: the machine may be shared, so only ratios of one r
 For each program (the C workload, and smp_bss_lock on 4 cores):
 1. the Verilated SoC stepped by a plain C++ main (sim/bench_main.cpp, no Python): the ceiling;
 2. `make sim` with lockstep off: the cocotb + pyuvm environment and every scoreboard but lockstep;
-3. `make sim` with lockstep in the simulator process (the default);
-4. lockstep beside the simulator (issue 12 item 2): not measured yet, the row says so;
+3. `make sim LOCKSTEP=inproc`: lockstep in the simulator process;
+4. `make sim LOCKSTEP=beside`: the reference model and checker in a second process (design.md 10.1; the
+   default where the machine has 2+ cores); its speed needs that second core free;
 5. the reference model alone (`python -m lacosim.iss` on the same program and core count).
-Rows 2 and 3 run `make sim` exactly as a user types it, so they also give its start-up time: from
+Rows 2 to 4 run `make sim` exactly as a user types it, so they also give its start-up time: from
 starting `make` to the first simulated cycle (lacosim/startup.py stamps the way there); a separate
 `make sim TEST=hello` measurement breaks the start-up down by phase.
 
@@ -104,10 +105,11 @@ def bench_cpp_main(prog: Program) -> Stats:
     return stats
 
 
-def bench_make_sim(prog: Program, lockstep: bool) -> Stats:
-    """`make sim` as a user runs it; the simulator's own stats, peak RSS and start-up stamps."""
-    args = [*prog.make_args(), f"LOCKSTEP={int(lockstep)}"]
-    return _make_sim(args, prog.run_dir(), f"sim-{prog.elf.stem}-lockstep{int(lockstep)}")
+def bench_make_sim(prog: Program, lockstep: str) -> Stats:
+    """`make sim LOCKSTEP=<0|inproc|beside>` as a user runs it; the simulator's own stats, peak RSS and start-up
+    stamps (beside: the simulator's RSS; the checker process has its own)."""
+    args = [*prog.make_args(), f"LOCKSTEP={lockstep}"]
+    return _make_sim(args, prog.run_dir(), f"sim-{prog.elf.stem}-lockstep-{lockstep}")
 
 
 def _make_sim(args: list[str], run_dir: Path, log_name: str) -> Stats:
@@ -197,7 +199,7 @@ def print_table(label: str, rows: list[tuple[str, list[Stats] | None]]) -> None:
           f"{'start':>7} {'RSS MiB':>8} {'RSS':>6}")
     for name, runs in rows:
         if runs is None:
-            print(f"{name:<38} {'not measured yet (issue 12 item 2)':>40}")
+            print(f"{name:<38} {'not measured':>40}")
             continue
         speed, seconds = _speed(runs), _median(runs, "seconds")
         py = _median(runs, "python_seconds") / seconds if "python_seconds" in runs[0] else float("nan")
@@ -231,10 +233,11 @@ def main(argv: list[str] | None = None) -> int:
         rows: list[tuple[str, list[Stats] | None]] = [
             ("C++ main, no Python", _repeat(f"{prog.label}: C++ main", lambda p=prog: bench_cpp_main(p), repeat)),
             ("make sim, lockstep off", _repeat(f"{prog.label}: make sim LOCKSTEP=0",
-                                               lambda p=prog: bench_make_sim(p, lockstep=False), repeat)),
-            ("make sim, lockstep in-process", _repeat(f"{prog.label}: make sim (lockstep)",
-                                                      lambda p=prog: bench_make_sim(p, lockstep=True), repeat)),
-            ("make sim, lockstep beside simulator", None),
+                                               lambda p=prog: bench_make_sim(p, "0"), repeat)),
+            ("make sim, lockstep in-process", _repeat(f"{prog.label}: make sim LOCKSTEP=inproc",
+                                                      lambda p=prog: bench_make_sim(p, "inproc"), repeat)),
+            ("make sim, lockstep beside simulator", _repeat(f"{prog.label}: make sim LOCKSTEP=beside",
+                                                            lambda p=prog: bench_make_sim(p, "beside"), repeat)),
             ("reference model alone", _repeat(f"{prog.label}: reference model", lambda p=prog: bench_iss(p), repeat)),
         ]
         tables.append((prog.label, rows))

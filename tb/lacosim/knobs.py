@@ -32,6 +32,19 @@ def _boolean(knob: str, text: str) -> bool:
     return text == "1"
 
 
+LOCKSTEP_MODES = ("inproc", "beside")
+
+
+def _lockstep(req: SimRequest, knob: str, text: str) -> SimRequest:
+    """LOCKSTEP=0 (off), 1 (on: beside the simulator where the machine has 2+ cores), inproc or beside."""
+    if text in LOCKSTEP_MODES:
+        return replace(req, lockstep=True, lockstep_mode=text)
+    if text not in BOOLEAN:
+        raise UsageError(f"{knob}={text}: must be 0, 1, inproc or beside (e.g. {knob}=inproc: the reference "
+                         f"model in the simulator process)")
+    return replace(req, lockstep=text == "1", lockstep_mode="")
+
+
 # knob -> how its text becomes a SimRequest field
 KNOBS: dict[str, Callable[[SimRequest, str, str], SimRequest]] = {
     "TEST": lambda r, k, v: replace(r, test=v),
@@ -44,7 +57,7 @@ KNOBS: dict[str, Callable[[SimRequest, str, str], SimRequest]] = {
     "TRACE": lambda r, k, v: replace(r, trace=_boolean(k, v)),
     "MAX_CYCLES": lambda r, k, v: replace(r, max_cycles=_integer(k, v, 1, "the watchdog in cycles, e.g. "
                                                                      "MAX_CYCLES=5000000")),
-    "LOCKSTEP": lambda r, k, v: replace(r, lockstep=_boolean(k, v)),
+    "LOCKSTEP": lambda r, k, v: _lockstep(r, k, v),
     "BUG": lambda r, k, v: replace(r, bug=v),
     "SW_BUG": lambda r, k, v: replace(r, sw_bug=_boolean(k, v)),
     "STRICT": lambda r, k, v: replace(r, strict=_boolean(k, v)),

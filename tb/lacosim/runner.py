@@ -49,6 +49,7 @@ class SimRequest:
     trace: bool = False
     max_cycles: int | None = None
     lockstep: bool = True
+    lockstep_mode: str = ""  # LOCKSTEP=inproc|beside; "" (LOCKSTEP=1): beside where the machine has 2+ cores
     echo_uart: bool = True
     bug: str = ""          # a planted RTL bug (lacosim.build.PLANTED_BUGS)
     sw_bug: bool = False   # run the test's seed-bug software build (<program>_bug)
@@ -96,6 +97,8 @@ def repro_command(req: SimRequest, test: str, seed: int, cores: int, default_cor
         cmd += f" MAX_CYCLES={req.max_cycles}"
     if not req.lockstep:
         cmd += " LOCKSTEP=0"
+    elif req.lockstep_mode:
+        cmd += f" LOCKSTEP={req.lockstep_mode}"
     if req.bug:
         cmd += f" BUG={req.bug}"
     if req.sw_bug:
@@ -105,6 +108,14 @@ def repro_command(req: SimRequest, test: str, seed: int, cores: int, default_cor
     if req.mutant:
         cmd += f" MUTANT={req.mutant}"
     return cmd
+
+
+def lockstep_beside(req: SimRequest) -> bool:
+    """Run the reference model and the lockstep checker in a second process (design.md 10.1): LOCKSTEP=beside,
+    or LOCKSTEP=1 (the default) on a machine with 2 or more cores."""
+    if not req.lockstep:
+        return False
+    return req.lockstep_mode == "beside" or (not req.lockstep_mode and (os.cpu_count() or 1) >= 2)
 
 
 def run_sim(req: SimRequest) -> int:
@@ -163,7 +174,7 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
     max_cycles = req.max_cycles if req.max_cycles is not None else test_cls.max_cycles
     cfg = RunConfig(test=test_name, elf=str(elf_path.resolve()), cores=cores, seed=seed,
                     max_cycles=max_cycles, run_dir=str(run_dir), waves=waves, trace=req.trace,
-                    lockstep=req.lockstep, echo_uart=req.echo_uart, params=params,
+                    lockstep=req.lockstep, lockstep_beside=lockstep_beside(req), echo_uart=req.echo_uart, params=params,
                     repro=repro_command(req, test_name, seed, cores, test_cls.cores),
                     strict_exceptions=req.strict, guests=guests)
     cfg.to_file(run_dir / "run.json")

@@ -72,3 +72,26 @@ def test_the_same_programs_pass_without_the_bug():
     for prog, _ in CASES.values():
         res = run_lacosim("--elf", str(program(prog)), "--seed", "1")
         assert res.returncode == 0, f"{prog} fails on the correct RTL:\n{res.report}"
+
+
+def _first_report(output: str) -> str:
+    """The first FAIL block: from its headline to its reproduce line."""
+    start = output.index("\nFAIL [") + 1
+    end = output.index("\n", output.index("  reproduce with waves:", start))
+    return output[start:end]
+
+
+@pytest.mark.negative
+@pytest.mark.parametrize("bug", ["sltu_signed", "tlb_odd_even_swap"])
+def test_lockstep_beside_the_simulator_reports_what_inproc_reports(bug):
+    """LOCKSTEP=beside (design.md 10.1): the checker in a second process one batch behind still stops the run
+    at the first divergence, with the report LOCKSTEP=inproc gives (same record, fields, registers, history)."""
+    prog, _ = CASES[bug]
+    runs = {mode: run_lacosim("--elf", str(program(prog)), "--bug", bug, "--seed", "1", f"LOCKSTEP={mode}")
+            for mode in ("inproc", "beside")}
+    for mode, res in runs.items():
+        assert res.returncode == 1, f"LOCKSTEP={mode}: BUG={bug} went unnoticed:\n{res.report}"
+        assert res.failures[0] == "lockstep", res.report
+        assert ("lockstep beside the simulator" in res.output) == (mode == "beside")
+    inproc, beside = (_first_report(runs[m].output) for m in ("inproc", "beside"))
+    assert beside.replace("LOCKSTEP=beside", "LOCKSTEP=inproc") == inproc

@@ -18,7 +18,7 @@ from lacosim.runner import UsageError
     (["MAX_CYCLES=0"], "MAX_CYCLES=0: must be at least 1"),
     (["WAVES=yes"], "WAVES=yes: must be 0 or 1"),
     (["TRACE=on"], "TRACE=on: must be 0 or 1"),
-    (["LOCKSTEP=off"], "LOCKSTEP=off: must be 0 or 1"),
+    (["LOCKSTEP=off"], "LOCKSTEP=off: must be 0, 1, inproc or beside"),
     (["SW_BUG=true"], "SW_BUG=true: must be 0 or 1"),
     (["CORES=0"], "CORES=0: must be at least 1"),
     (["WAVES=1", "WAVE_FROM=500", "WAVE_TO=100"], "WAVE_FROM=500 is after WAVE_TO=100"),
@@ -36,6 +36,20 @@ def test_good_knobs_reach_the_request():
                        "TRACE=1", "MAX_CYCLES=100", "LOCKSTEP=0", "SW_BUG=0"])
     assert (req.test, req.seed, req.cores, req.waves, req.wave_from, req.wave_to, req.trace, req.max_cycles,
             req.lockstep, req.sw_bug) == ("hello", 16, 2, True, 5, 5, True, 100, False, False)
+
+
+def test_lockstep_knob_chooses_where_the_checker_runs(monkeypatch):
+    """LOCKSTEP=inproc|beside picks the process; LOCKSTEP=1 is beside on a machine with 2+ cores (design.md 10.1)."""
+    from lacosim.runner import lockstep_beside, repro_command  # noqa: PLC0415
+    inproc, beside, on, off = (parse_knobs(["TEST=hello", f"LOCKSTEP={v}"]) for v in ("inproc", "beside", "1", "0"))
+    assert (inproc.lockstep, lockstep_beside(inproc)) == (True, False)
+    assert (beside.lockstep, lockstep_beside(beside)) == (True, True)
+    assert not off.lockstep and not lockstep_beside(off)
+    for cpus, expected in ((1, False), (2, True), (None, False)):
+        monkeypatch.setattr("os.cpu_count", lambda n=cpus: n)
+        assert on.lockstep and lockstep_beside(on) == expected
+    assert repro_command(inproc, "hello", 1, 1, 1).endswith("LOCKSTEP=inproc")
+    assert "LOCKSTEP" not in repro_command(on, "hello", 1, 1, 1)
 
 
 def test_make_passes_bad_knobs_through_instead_of_ignoring_them():

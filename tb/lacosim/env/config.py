@@ -21,6 +21,7 @@ class RunConfig:
     waves: str = ""            # FST path when WAVES=1
     trace: bool = False        # TRACE=1: write every retired instruction to trace.log
     lockstep: bool = True      # compare every retirement against the reference model
+    lockstep_beside: bool = False  # ... in a second process beside the simulator (env/lockstep_beside.py)
     echo_uart: bool = True     # copy the program's UART output to stdout as it arrives
     params: dict[str, int] = field(default_factory=dict)  # constrained-random test parameters
     repro: str = ""            # the command that re-runs this exact test

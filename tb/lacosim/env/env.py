@@ -8,6 +8,7 @@ from lacosim.env.gintc_scoreboard import GintcScoreboard
 from lacosim.env.guest_exit_scoreboard import GuestExitScoreboard
 from lacosim.env.ipi_scoreboard import IpiScoreboard
 from lacosim.env.iss_scoreboard import IssScoreboard
+from lacosim.env.lockstep_beside import BesideClient
 from lacosim.env.retire_monitor import RetireMonitor
 from lacosim.env.timer_scoreboard import GuestTimerScoreboard, TimerScoreboard
 from lacosim.env.trace_monitor import TraceMonitor
@@ -41,3 +42,6 @@ class LaEnv(uvm_env):
         self.trace.trace_ap.connect(self.gintc.analysis_export)
         self.trace.trace_ap.connect(self.ipi.analysis_export)
         self.trace.trace_ap.connect(self.guest_exit.analysis_export)
+        if self.lockstep.enabled and self.lockstep.cfg.lockstep_beside:  # LOCKSTEP=beside (design.md 10.1)
+            self.lockstep.beside = BesideClient(self.lockstep, ConfigDB().get(self, "", "coverage"))
+            self.trace.sync_hooks.append(self.lockstep.beside.sync)

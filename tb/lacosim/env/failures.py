@@ -44,24 +44,41 @@ class FailureLog:
     Checkers look at a batch one after another, so a later checker may find an earlier failure (the
     stack-guard store before the exception it caused); `flush`, after every batch and at the end, prints
     what was found in cycle order, so the first failure printed (and `failures[0]`) is the first that
-    happened. Failures without a cycle (end-of-run checks) come last."""
+    happened. Failures without a cycle (end-of-run checks) come last.
+
+    Lockstep beside the simulator (design.md 10.1) checks a batch while the simulator runs the next: until it
+    has, `horizon` holds back what other checkers found after the last cycle it confirmed (None: nothing
+    held), and its divergence at cycle C sets `cutoff` = C: the run ended there, later findings are dropped."""
 
     def __init__(self) -> None:
         self.failures: list[Failure] = []
         self._pending: list[Failure] = []
+        self.horizon: int | None = None
+        self.cutoff: int | None = None
 
     def add(self, failure: Failure) -> None:
         self._pending.append(failure)
 
+    def take_pending(self) -> list[Failure]:
+        """The failures added since the last call, unprinted (the lockstep checker process sends them on)."""
+        pending, self._pending = self._pending, []
+        return pending
+
     def flush(self) -> None:
+        if self.cutoff is not None:
+            self._pending = [f for f in self._pending if f.cycle is None or f.cycle <= self.cutoff]
         if not self._pending:
             return
+        ready, held = self._pending, []
+        if self.horizon is not None:
+            ready = [f for f in self._pending if f.cycle is not None and f.cycle <= self.horizon]
+            held = [f for f in self._pending if f.cycle is None or f.cycle > self.horizon]
         def when(f: Failure) -> tuple[bool, int]:
             return (f.cycle is None, f.cycle or 0)
-        for failure in sorted(self._pending, key=when):
+        for failure in sorted(ready, key=when):
             print("\n" + str(failure), flush=True)
-        self.failures = sorted(self.failures + self._pending, key=when)
-        self._pending = []
+        self.failures = sorted(self.failures + ready, key=when)
+        self._pending = held
 
     def __bool__(self) -> bool:
         return bool(self.failures or self._pending)

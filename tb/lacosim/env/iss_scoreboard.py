@@ -64,6 +64,7 @@ Asynchronous inputs: given to the model at the recorded point, before the hart s
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 from pyuvm import ConfigDB, uvm_subscriber
@@ -77,7 +78,7 @@ from lacosim.env.retire_monitor import HISTORY, format_retire, rec_symbol
 from lacosim.env.trap_monitor import IrqCoverage
 from lacosim.isa.decoder import encode
 from lacosim.isa.disasm import disassemble
-from lacosim.iss import mmu
+from lacosim.iss import lockstep, mmu
 from lacosim.iss.core import Iss, new_machine
 from lacosim.iss.csr import ASID_ASID, CSR_ASID, CSR_ECFG, CSR_ESTAT, ECFG_LIE, ESTAT_IS, INTERRUPT_NAMES
 from lacosim.iss.errors import IdleWakeError, IssError, TlbFillIndexError
@@ -103,12 +104,19 @@ def _lines(bits: int) -> str:
 
 
 class IssScoreboard(uvm_subscriber):
+    beside: Any = None  # lockstep_beside.BesideClient when the checker runs in a second process (set by env.py)
+
     def build_phase(self) -> None:
-        self.cfg: RunConfig = ConfigDB().get(self, "", "run_config")
-        self.image: ElfImage = ConfigDB().get(self, "", "image")
-        self.failures: FailureLog = ConfigDB().get(self, "", "failures")
-        self.enabled = self.cfg.lockstep
-        self.harts: list[Iss] = new_machine(self.image, self.cfg.cores, lockstep=True) if self.enabled else []
+        cfg: RunConfig = ConfigDB().get(self, "", "run_config")
+        cov: Coverage = ConfigDB().get(self, "", "coverage")
+        self.setup(cfg, ConfigDB().get(self, "", "image"), ConfigDB().get(self, "", "failures"), cov,
+                   model=not cfg.lockstep_beside)
+
+    def setup(self, cfg: RunConfig, image: ElfImage, failures: FailureLog, cov: Coverage, model: bool = True) -> None:
+        """The checker's state (here, or in the process beside the simulator: lockstep_beside.py)."""
+        self.cfg, self.image, self.failures = cfg, image, failures
+        self.enabled = cfg.lockstep
+        self.harts: list[Iss] = new_machine(image, cfg.cores, lockstep=True) if self.enabled and model else []
         for hart in self.harts:  # the fill LFSR starts where the RTL's does (+tlb_seed, design.md 9.4)
             hart.tlb.reseed(self.cfg.seed)
         self._async_read = functools.lru_cache(maxsize=4096)(is_async_read)
@@ -119,12 +127,12 @@ class IssScoreboard(uvm_subscriber):
         self.idle_wake_latencies: list[int] = []  # cycles from that cycle to the record (report plots)
         self.idle_late = 0
         # coverage group "irq" is sampled here: only lockstep knows LIE/IE/idle at each IRQ event
-        cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.irq_cov = IrqCoverage(cov, self.cfg.cores)
 
     def end_of_elaboration_phase(self) -> None:
         if self.enabled:
-            self.logger.info(f"lockstep: {self.cfg.cores} reference-model hart(s) sharing one memory; "
+            where = "beside the simulator (a second process)" if self.beside else "in the simulator process"
+            self.logger.info(f"lockstep {where}: {self.cfg.cores} reference-model hart(s) sharing one memory; "
                              f"comparing pc, physical pc, insn, rd/value, memory address/physical address/size/"
                              f"data, CSR, trap and TLB-write fields of every retirement; tlbfill indices replayed")
         else:
@@ -133,94 +141,199 @@ class IssScoreboard(uvm_subscriber):
     def write(self, batch: np.ndarray) -> None:
         if not self.enabled or self.diverged:
             return
-        harts = self.harts
-        async_read = self._async_read
-        cols = zip(batch["kind"].tolist(), batch["core"].tolist(), batch["pc"].tolist(), batch["insn"].tolist(),
-                   batch["rd"].tolist(), batch["flags"].tolist(), batch["rd_wdata"].tolist(),
-                   batch["mem_addr"].tolist(), batch["mem_wdata"].tolist(), batch["trap"].tolist(),
-                   batch["mode"].tolist(), batch["mem_pa"].tolist(), batch["pc_pa"].tolist(),
-                   batch["flags2"].tolist(), strict=True)
-        checked = 0
+        if self.beside is not None:
+            self.beside.submit(batch)
+            return
+        if not self._check(batch):
+            return
+        retire = batch["kind"] == trace.KIND_RETIRE
+        self.checked += int(np.count_nonzero(retire))
         waking = self.waking
-        for i, (kind, core, pc, insn, rd, flags, rd_value, mem_addr, mem_wdata, trap, mode, mem_pa, pc_pa,
-                flags2) in enumerate(cols):
-            if kind != trace.KIND_RETIRE:
-                if kind == trace.KIND_IRQ:
-                    hart = harts[core]
-                    self.irq_cov.irq_event(hart, core, rd_value, functools.partial(hart.set_irq_lines, rd_value))
-                    if hart.idle_halted and core not in waking and hart.pending_interrupts():
-                        waking[core] = int(batch["cycle"][i])
-                continue
-            hart = harts[core]
-            checked += 1
-            if waking and core in waking:
-                self._woke(batch, i, waking.pop(core))
-            if trap & trace.TRAP_INT:
-                try:
-                    hart.take_interrupt(trace.trap_intno(trap))
-                except IssError as e:
-                    self._diverge(batch, i, "the RTL took an interrupt the model says cannot be taken", str(e))
-                    return
-                if hart.last_pc != pc:
-                    self._diverge(batch, i, "interrupt taken at a different instruction boundary")
-                    return
-                self.irq_cov.taken(trace.trap_intno(trap))
-                continue
-            if async_read(insn):
-                hart.set_async_value(rd_value)
-            if insn & IDLE_MASK == IDLE_MATCH and hart.pending_interrupts():
-                waking[core] = int(batch["cycle"][i])  # sleeps with a line already pending and enabled
-            if flags2 & trace.FLAG2_TLB_WE and insn == TLBFILL:
-                hart.set_tlbfill_index(int(batch["tlb_idx"][i]))
-            try:
-                hart.step()
-            except IdleWakeError as e:
-                self._idle_woke(batch, i, e)
-                return
-            except TlbFillIndexError as e:
-                self._diverge(batch, i, "tlbfill chose another entry than the fill rule", str(e))
-                return
-            except IssError as e:
-                if trap & trace.TRAP_VALID and hart.pc == pc:
-                    # Both trapped with no handler installed: the exception checks report it; the model
-                    # cannot follow the RTL to address 0, so lockstep ends here in agreement.
-                    self.checked += checked
-                    self.diverged = True
-                    return
-                self._diverge(batch, i, "the reference model stopped on an error", str(e))
-                return
-            if flags & trace.FLAG_RD_WE and not rd:
-                self._diverge(batch, i, "the trace reports a GPR write to r0",
-                              f"the record has rd_we = 1 with rd = r0 (value {rd_value:#x}); design.md 2: rd_we is "
-                              f"never set for r0 (writes to r0 are dropped, so the decoder clears rd_we)")
-                return
-            rd_obs = rd if flags & trace.FLAG_RD_WE else 0
-            mem_we = (flags >> 2) & 1
-            mem_re = (flags >> 1) & 1
-            if (hart.last_pc != pc or hart.last_insn != insn or hart.last_rd != rd_obs
-                    or (rd_obs and hart.last_rd_value != rd_value)
-                    or hart.last_mem_we != mem_we or hart.last_mem_re != mem_re
-                    or ((mem_we or mem_re) and (hart.last_mem_addr != mem_addr or hart.last_mem_pa != mem_pa
-                                                or hart.last_mem_size != (flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3))
-                    or (mem_we and hart.last_mem_wdata != mem_wdata)
-                    or (mode & MODE_CHECKED) != (hart.last_plv | hart.last_ie << 2 | hart.last_guest << 3)
-                    or (hart.last_pc_pa != pc_pa and not hart.last_fetch_fault)
-                    or ((flags & EXTENDED_FLAGS or trap or flags2 or hart.last_trap or hart.last_csr_we
-                         or hart.last_rd2 or hart.last_tlb_we) and self._extended_differs(batch[i], hart))):
-                self._diverge(batch, i, "RTL and reference model disagree")
-                return
-            if flags & CSR_WE and hart.last_csr_num == CSR_ECFG and hart.last_csr_we:
-                self.irq_cov.ecfg_written(hart)
-        self.checked += checked
         last = int(batch["cycle"][-1])
         for core, since in list(waking.items()):
             if last > since + IDLE_WAKE_CYCLES:
                 self._idle_late(core, since, f"the core is still asleep at cycle {last}", batch, len(batch) - 1)
                 del waking[core]
-        for core in np.unique(batch["core"]):
-            mine = batch[(batch["core"] == core) & (batch["kind"] == trace.KIND_RETIRE)][-HISTORY:]
-            old = self.tail.get(int(core))
-            self.tail[int(core)] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
+        core_col = batch["core"]
+        for core in np.flatnonzero(np.bincount(core_col)).tolist():  # (copied as opaque items: trace.take)
+            mine = trace.take(batch, np.flatnonzero(retire & (core_col == core))[-HISTORY:])
+            old = self.tail.get(core)
+            self.tail[core] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
+
+    def _check(self, batch: np.ndarray) -> bool:
+        """Check the batch in trace order: stretches of plain records on the batch path (lockstep.run_plain,
+        compared with numpy), every other record one at a time (`_check_record`). False: it diverged."""
+        n = len(batch)
+        flags = batch["flags"]
+        special = ((batch["kind"] != trace.KIND_RETIRE) | (batch["trap"] != 0) | (batch["flags2"] != 0)
+                   | ((flags & EXTENDED_FLAGS) != 0) | ((batch["mode"] & trace.MODE_IOCSR) != 0)
+                   | (((flags & trace.FLAG_RD_WE) != 0) & (batch["rd"] == 0)))
+        stops = [*np.flatnonzero(special).tolist(), n]
+        cores = batch["core"].tolist() if len(self.harts) > 1 else None
+        i = s = 0
+        while i < n:
+            while stops[s] < i:
+                s += 1
+            stop = stops[s]
+            if i < stop:
+                done = self._check_plain(batch, i, stop, cores)
+                if done < 0:
+                    return False
+                i += done
+                if i == stop:
+                    continue
+            # a record the trace marks (event, trap, CSR/TLB/LVZ fields) or one the model cannot batch
+            if not self._check_record(batch, i):
+                return False
+            i += 1
+        return True
+
+    def _check_plain(self, batch: np.ndarray, start: int, stop: int, cores: list[int] | None) -> int:
+        """Run the model over batch[start:stop] while its instructions are plain and compare the stretch it ran
+        with array operations: the records done, or -1 after reporting the first that differs."""
+        harts = self.harts
+        blocked = frozenset(self.waking).union(c for c, h in enumerate(harts) if h.retired >= h._service_at)
+        if cores is None and blocked:
+            return 0
+        modes = [lockstep.hart_mode(h) for h in harts]
+        before = [h.regs[:] for h in harts]  # the GPRs at the start: a report rebuilds them at its record
+        run = lockstep.run_plain(harts, None if cores is None else cores[start:stop], stop - start, blocked)
+        m = run.count
+        if m == 0:
+            return 0
+        seg = batch[start:start + m]
+        table = lockstep.TABLE.arrays()
+        tid = np.frombuffer(run.tid, dtype=np.int64)
+        bad = seg["pc"] != table["pc"][tid]
+        bad |= seg["insn"] != table["insn"][tid]
+        bad |= seg["pc_pa"] != table["pc_pa"][tid]
+        flags = seg["flags"]
+        rd_we = (flags & trace.FLAG_RD_WE) != 0
+        bad |= np.where(rd_we, seg["rd"], 0) != table["rd"][tid]
+        bad |= rd_we & (seg["rd_wdata"] != np.frombuffer(run.rd_value, dtype=np.uint64))
+        mode = modes[0] if cores is None else np.array(modes, dtype=np.uint8)[seg["core"]]
+        bad |= (seg["mode"] & MODE_CHECKED) != mode
+        exp_flags = np.zeros(m, dtype=np.uint8)
+        exp_addr, exp_wdata, exp_pa = (np.zeros(m, dtype=np.uint64) for _ in range(3))
+        mem = np.frombuffer(run.mem, dtype=np.uint64).reshape(-1, lockstep.MEM_FIELDS)
+        if len(mem):
+            at = mem[:, 0].astype(np.intp)
+            exp_flags[at], exp_addr[at], exp_wdata[at], exp_pa[at] = mem[:, 4], mem[:, 1], mem[:, 2], mem[:, 3]
+        access = flags & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)
+        bad |= access != (exp_flags & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE))
+        bad |= (access != 0) & ((((flags ^ exp_flags) >> trace.FLAG_MEM_SIZE_SHIFT) & 3 != 0)
+                                | (seg["mem_addr"] != exp_addr) | (seg["mem_pa"] != exp_pa))
+        bad |= ((flags & trace.FLAG_MEM_WE) != 0) & (seg["mem_wdata"] != exp_wdata)
+        if not bad.any():
+            return m
+        k = int(np.argmax(bad))
+        self._materialise(run, k, cores[start:start + m] if cores is not None else None, modes, before, mem)
+        self._diverge(batch, start + k, "RTL and reference model disagree")
+        return -1
+
+    def _materialise(self, run: lockstep.PlainRun, k: int, cores: list[int] | None, modes: list[int],
+                     before: list[list[int]], mem: np.ndarray) -> None:
+        """Give the hart of plain record k the record fields and GPRs `Iss.step` would have left after it (the
+        batch path ran further; plain instructions change nothing else the report shows: CSRs, TLB, mode)."""
+        core = 0 if cores is None else cores[k]
+        hart = self.harts[core]
+        hart._clear_extras()
+        rows = lockstep.TABLE._rows
+        tids, values = run.tid, run.rd_value
+        pc, word, pa, rd, _ = rows[tids[k]]
+        hart.last_pc, hart.last_insn, hart.last_pc_pa, hart.last_rd = pc, word, pa, rd
+        hart.last_rd_value = values[k] if rd else 0
+        hit = np.flatnonzero(mem[:, 0] == k) if len(mem) else []
+        _, addr, wdata, mem_pa, flags = (int(v) for v in mem[hit[0]]) if len(hit) else (0, 0, 0, 0, 0)
+        reads, writes = (flags >> 1) & 1, (flags >> 2) & 1
+        hart.last_mem_re, hart.last_mem_we = reads, writes
+        hart.last_mem_addr, hart.last_mem_pa = (addr, mem_pa) if reads or writes else (0, 0)
+        hart.last_mem_size = (flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3 if reads or writes else 0
+        hart.last_mem_wdata = wdata if writes else 0
+        mode = modes[core]
+        hart.last_plv, hart.last_ie, hart.last_guest = mode & 3, (mode >> 2) & 1, (mode >> 3) & 1
+        regs = before[core]
+        for j in range(k + 1):
+            if cores is None or cores[j] == core:
+                written = rows[tids[j]][3]
+                if written:
+                    regs[written] = values[j]
+        hart.regs[:] = regs
+
+    def _check_record(self, batch: np.ndarray, i: int) -> bool:
+        """One record the ordinary way: an event, an interrupt, or one `Iss.step` with every field compared.
+        False: it diverged (reported) or lockstep ended."""
+        (cycle, pc, rd_value, mem_addr, mem_wdata, _, _, mem_pa, insn, kind, core, rd, flags, trap, _, mode, _, _,
+         tlb_idx, flags2, _, pc_pa) = batch[i].item()
+        harts = self.harts
+        waking = self.waking
+        if kind != trace.KIND_RETIRE:
+            if kind == trace.KIND_IRQ:
+                hart = harts[core]
+                self.irq_cov.irq_event(hart, core, rd_value, functools.partial(hart.set_irq_lines, rd_value))
+                if hart.idle_halted and core not in waking and hart.pending_interrupts():
+                    waking[core] = cycle
+            return True
+        hart = harts[core]
+        if waking and core in waking:
+            self._woke(batch, i, waking.pop(core))
+        if trap & trace.TRAP_INT:
+            try:
+                hart.take_interrupt(trace.trap_intno(trap))
+            except IssError as e:
+                self._diverge(batch, i, "the RTL took an interrupt the model says cannot be taken", str(e))
+                return False
+            if hart.last_pc != pc:
+                self._diverge(batch, i, "interrupt taken at a different instruction boundary")
+                return False
+            self.irq_cov.taken(trace.trap_intno(trap))
+            return True
+        if self._async_read(insn):
+            hart.set_async_value(rd_value)
+        if insn & IDLE_MASK == IDLE_MATCH and hart.pending_interrupts():
+            waking[core] = cycle  # sleeps with a line already pending and enabled
+        if flags2 & trace.FLAG2_TLB_WE and insn == TLBFILL:
+            hart.set_tlbfill_index(tlb_idx)
+        try:
+            hart.step()
+        except IdleWakeError as e:
+            self._idle_woke(batch, i, e)
+            return False
+        except TlbFillIndexError as e:
+            self._diverge(batch, i, "tlbfill chose another entry than the fill rule", str(e))
+            return False
+        except IssError as e:
+            if trap & trace.TRAP_VALID and hart.pc == pc:
+                # Both trapped with no handler installed: the exception checks report it; the model
+                # cannot follow the RTL to address 0, so lockstep ends here in agreement.
+                self.checked += int(np.count_nonzero(batch["kind"][:i + 1] == trace.KIND_RETIRE))
+                self.diverged = True
+                return False
+            self._diverge(batch, i, "the reference model stopped on an error", str(e))
+            return False
+        if flags & trace.FLAG_RD_WE and not rd:
+            self._diverge(batch, i, "the trace reports a GPR write to r0",
+                          f"the record has rd_we = 1 with rd = r0 (value {rd_value:#x}); design.md 2: rd_we is "
+                          f"never set for r0 (writes to r0 are dropped, so the decoder clears rd_we)")
+            return False
+        rd_obs = rd if flags & trace.FLAG_RD_WE else 0
+        mem_we = (flags >> 2) & 1
+        mem_re = (flags >> 1) & 1
+        if (hart.last_pc != pc or hart.last_insn != insn or hart.last_rd != rd_obs
+                or (rd_obs and hart.last_rd_value != rd_value)
+                or hart.last_mem_we != mem_we or hart.last_mem_re != mem_re
+                or ((mem_we or mem_re) and (hart.last_mem_addr != mem_addr or hart.last_mem_pa != mem_pa
+                                            or hart.last_mem_size != (flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3))
+                or (mem_we and hart.last_mem_wdata != mem_wdata)
+                or (mode & MODE_CHECKED) != (hart.last_plv | hart.last_ie << 2 | hart.last_guest << 3)
+                or (hart.last_pc_pa != pc_pa and not hart.last_fetch_fault)
+                or ((flags & EXTENDED_FLAGS or trap or flags2 or hart.last_trap or hart.last_csr_we
+                     or hart.last_rd2 or hart.last_tlb_we) and self._extended_differs(batch[i], hart))):
+            self._diverge(batch, i, "RTL and reference model disagree")
+            return False
+        if flags & CSR_WE and hart.last_csr_num == CSR_ECFG and hart.last_csr_we:
+            self.irq_cov.ecfg_written(hart)
+        return True
 
     @staticmethod
     def _extended_differs(rec: np.void, hart: Iss) -> bool:
@@ -301,8 +414,11 @@ class IssScoreboard(uvm_subscriber):
         self.failures.add(Failure(
             check, summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=rec_symbol(self.image, rec),
             recent=recent, repro=self.cfg.repro_with_waves(cycle)))
-        trace_mon = ConfigDB().get(self, "", "trace_monitor")
-        trace_mon.stop("lockstep-mismatch", cycle)
+        self.stop_run(cycle)
+
+    def stop_run(self, cycle: int) -> None:
+        """The first divergence ends the run at its cycle."""
+        ConfigDB().get(self, "", "trace_monitor").stop("lockstep-mismatch", cycle)
 
     def _field_diff(self, rec: np.void, hart: Iss) -> str:
         flags = int(rec["flags"])
@@ -386,22 +502,30 @@ class IssScoreboard(uvm_subscriber):
                          for row in range(0, 32, 4))
 
     def check_phase(self) -> None:
+        if self.beside is not None:
+            self.beside.sync(True)  # (normally done when the run ended: TraceMonitor.sync_hooks)
         if not self.enabled or self.diverged:
             return
         trace_mon = ConfigDB().get(self, "", "trace_monitor")
         if trace_mon.end_reason != "poweroff":
             return  # a run stopped early has no complete output to compare
         rtl_uart = bytes(ConfigDB().get(self, "", "uart_monitor").text)
-        model_uart = b"".join(h.uart_output for h in self.harts[:1])
+        model_uart, powered_off = self.model_end()
         if rtl_uart != model_uart:
             n = next((i for i, (a, b) in enumerate(zip(rtl_uart, model_uart, strict=False)) if a != b),
                      min(len(rtl_uart), len(model_uart)))
             self.failures.add(Failure("lockstep", "UART output differs between RTL and reference model",
                                       f"first difference at byte {n}: RTL {rtl_uart[n:n + 40]!r} vs model "
                                       f"{model_uart[n:n + 40]!r}", repro=self.cfg.repro_with_waves(None)))
-        if trace_mon.end_reason == "poweroff" and not any(h.powered_off for h in self.harts):
+        if trace_mon.end_reason == "poweroff" and not powered_off:
             self.failures.add(Failure("lockstep", "the RTL powered off but the reference model did not",
                                       repro=self.cfg.repro_with_waves(trace_mon.end_cycle)))
+
+    def model_end(self) -> tuple[bytes, bool]:
+        """The UART bytes the model wrote and whether it powered off (beside: as the checker reported them)."""
+        if self.beside is not None:
+            return self.beside.uart_output, self.beside.powered_off
+        return b"".join(h.uart_output for h in self.harts[:1]), any(h.powered_off for h in self.harts)
 
     def report_phase(self) -> None:
         if self.enabled:

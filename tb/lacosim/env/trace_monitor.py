@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import time
+from collections.abc import Callable
 
 import cocotb
 import numpy as np
@@ -45,6 +46,9 @@ class TraceMonitor(uvm_component):
         self.interrupted = False
         self.failures = ConfigDB().get(self, "", "failures")  # flushed in cycle order after each batch
         self.python_seconds = 0.0  # wall time spent draining and checking batches (the rest is the simulator)
+        # called before each batch is published and once when the run ends (lockstep beside the simulator
+        # collects the verdict on the batch before: design.md 10.1)
+        self.sync_hooks: list[Callable[[bool], None]] = []
 
     def start_of_simulation_phase(self) -> None:
         self.ring = TraceRing()
@@ -78,12 +82,20 @@ class TraceMonitor(uvm_component):
                 self.stop(RunEnd.INTERRUPTED, self.last_cycle)
             if int(dut.sim_done.value):
                 break
+        started = time.perf_counter()
+        for hook in self.sync_hooks:
+            hook(True)
+        self.python_seconds += time.perf_counter() - started
         if self.ring.overflows:
             raise RuntimeError(f"trace ring overflowed {self.ring.overflows} times: records were lost")
         self.ended.set()
 
     def _publish(self, batch: np.ndarray) -> None:
         if len(batch) == 0 or self.ended.is_set():
+            return
+        for hook in self.sync_hooks:
+            hook(False)
+        if self.ended.is_set():
             return
         self.records += len(batch)
         self.batches += 1

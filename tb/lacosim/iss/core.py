@@ -101,7 +101,7 @@ from typing import NamedTuple
 from lacosim.elf import ElfImage
 from lacosim.isa.decoder import decode
 from lacosim.isa.disasm import disassemble
-from lacosim.iss import mmu, semantics
+from lacosim.iss import lockstep, mmu, semantics
 from lacosim.iss.csr import (
     ASID_ASID,
     CRMD_DA,
@@ -236,6 +236,9 @@ class Translation(NamedTuple):
     mem_index: int
     mem_imm: int
     mem_data: int
+    plain: bool = False  # lockstep's batch path may run it (lacosim.iss.lockstep)
+    tid: int = 0  # its row in lockstep.TABLE (the record's static fields)
+    memflags: int = 0  # the trace's mem_re/mem_we/mem_size flag bits (sc: as if it stored)
 
 
 class CodeContext:
@@ -244,12 +247,14 @@ class CodeContext:
     def __init__(self) -> None:
         self.code: dict[int, Handler] = {}
         self.translations: dict[int, Translation] = {}
+        self.plain: dict[int, tuple] = {}  # pc -> lockstep.run_plain's unpacked form of a plain translation
         self.through_tlb: dict[int, set[int]] = {}  # TLB entry index -> pcs fetched through it
 
     def drop(self, pcs: set[int]) -> None:
         for pc in pcs:
             self.code.pop(pc, None)
             self.translations.pop(pc, None)
+            self.plain.pop(pc, None)
 
 
 class Iss(CoreState):
@@ -400,8 +405,12 @@ class Iss(CoreState):
         decoded = decode(word)
         handler = semantics.factory_for(decoded)(self, pc, decoded.fields if decoded else {})
         access = semantics.access_info(decoded)
+        rd = semantics.destination_register(decoded)
+        memflags = lockstep.mem_flags(access.kind, access.size_log2)
+        tid = lockstep.TABLE.add(pc, word, pa, rd, memflags) if self.lockstep else 0
         ctx = self._ctx
-        ctx.translations[pc] = Translation(handler, word, pa, semantics.destination_register(decoded), *access)
+        ctx.translations[pc] = Translation(handler, word, pa, rd, *access, lockstep.is_plain(decoded, access.kind),
+                                           tid, memflags)
         ctx.code[pc] = handler
         if pa != pc:
             self._aliases.setdefault(pa, set()).add(pc)
