@@ -1,0 +1,56 @@
+"""Tests of the test hypervisor (issue 9; sw/hv, docs/design.md 13): the hypervisor ELF `hv_<test>` with its
+zone table, and the guest kernel ELFs it runs, loaded into one image (identity stage 2: GPA = HPA).
+
+Each guest checks what it can see itself and ends with the report hypercall; the hypervisor prints the
+verdict line "<test>: PASS|FAIL" and powers off. Lockstep and every scoreboard run on root and guest alike.
+Parameters are constrained-random from SEED, written into the guest ELF through its `g_` symbols."""
+
+from __future__ import annotations
+
+import random
+from typing import ClassVar
+
+from lacosim.elf import ElfImage
+from lacosim.tests.host import ProgramSelfCheck, _multiple_of_4, _set
+from lacosim.tests.lvz import LVZ_EXCEPTIONS
+
+
+class HvTest(ProgramSelfCheck):
+    """The verdict line is the hypervisor's "<test>: PASS" (the test name, not the program's)."""
+    expected_exceptions = LVZ_EXCEPTIONS | frozenset({"INT"})
+    verdict: ClassVar[str] = ""
+
+    def check(self) -> None:
+        text = bytes(self.env.uart.text)
+        marker = f"{self.verdict or self.name}: PASS".encode()
+        if marker not in text:
+            tail = text[-600:].decode(errors="replace")
+            self.fail("the hypervisor did not report PASS", f"expected a line '{marker.decode()}'; the output "
+                      f"ends with:\n{tail}", check="program")
+
+
+class IdleTimer(HvTest):
+    """T9: the guest idles until its one-shot TI; each `idle` exits (GSPR) and the hypervisor resumes it at
+    once (hvisor). SW_BUG=1: the exit path writes the saved guest TCFG/TVAL/ESTAT back on every entry (hvisor
+    before 754838b), restarting the countdown: the TI never comes and the watchdog (10x the longest
+    expected run) ends the run."""
+    name = "idle_timer"
+    program = "hv_idle_timer"
+    guests = ("guest_idle_timer",)
+    has_sw_bug = True
+    INITVAL = (2000, 6000)
+    REPS = (5, 12)
+    # boot and printing ~150k cycles, then reps x (InitVal + one exit round trip); x10
+    max_cycles = 10 * (150_000 + 12 * (6000 + 4000))
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"g_initval": _multiple_of_4(rng, *cls.INITVAL), "g_reps": rng.randint(*cls.REPS),
+                            "g_slack": 4000})
+
+
+class IdleTimerKvm(IdleTimer):
+    """T9 under KVM's idle policy: the hypervisor blocks in a root `idle 0` (its own one-shot armed to end
+    just after the guest's) until the guest has a pending enabled interrupt."""
+    name = "idle_timer_kvm"
+    program = "hv_idle_timer_kvm"
