@@ -74,3 +74,28 @@ class CpucfgEmul(HvTest):
         idx = rng.choice([rng.randrange(0, 21), rng.randrange(21, 1 << 32)])
         word = cpucfg_word(idx) & ~(CPUCFG2_LVZ_MASK if idx == 2 else 0) if idx < 21 else 0
         return _set(image, {"g_cfg_idx": idx, "g_cfg_val": word, "g_sentinel": rng.getrandbits(64)})
+
+
+class HvclHypercall(HvTest):
+    """T7 (with T4's ZoneStart and R12's park): the hypercall ABI from a root zone on core 0 and a non-root
+    zone on core 1 (-EPERM for the root-only codes); an unknown code returns 0 (hvisor's policy)."""
+    name = "hvcl_hypercall"
+    program = "hv_hvcl_hypercall"
+    guests = ("guest_hvcl_hypercall",)
+    cores = 2
+    min_cores = 2
+    max_cycles = 3_000_000
+    UNKNOWN_RESULT = 0
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        unknown = rng.choice([rng.randrange(7, 20), rng.randrange(21, 0x70), rng.randrange(0x80, 1 << 16)])
+        return _set(image, {"g_a1": rng.getrandbits(64), "g_a2": rng.getrandbits(64), "g_unknown_code": unknown,
+                            "g_unknown": cls.UNKNOWN_RESULT})
+
+
+class HvclHypercallKvm(HvclHypercall):
+    """T7 under KVM's result for an unknown code: -1."""
+    name = "hvcl_hypercall_kvm"
+    program = "hv_hvcl_hypercall_kvm"
+    UNKNOWN_RESULT = (1 << 64) - 1
