@@ -1,0 +1,55 @@
+"""The test hypervisor (issue 9; sw/hv, docs/design.md 13): each hypervisor test passes with its guest ELF(s),
+lockstep and every scoreboard on; the seed-bug builds and the planted LVZ bugs the tests cover fail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sim.conftest import run_lacosim
+
+SEED = "20261130"
+HV_TESTS = ["idle_timer", "idle_timer_kvm", "cpucfg_emul", "hvcl_hypercall", "hvcl_hypercall_kvm"]
+
+
+@pytest.mark.parametrize("test", HV_TESTS)
+def test_hv_test_passes(test):
+    res = run_lacosim("--test", test, "--seed", SEED)
+    assert res.returncode == 0, res.report
+    assert f"TEST={test} SEED={SEED} PASSED" in res.output
+    assert "lockstep checked" in res.output
+    assert re.search(rf"^{test}: PASS$", res.output, re.MULTILINE), res.report   # the hypervisor's verdict
+
+
+def test_idle_policies_differ_in_exits():
+    """hvisor's policy resumes at once (many idle exits per round), KVM's blocks (one per round)."""
+    exits = {}
+    for test in ("idle_timer", "idle_timer_kvm"):
+        res = run_lacosim("--test", test, "--seed", SEED)
+        assert res.returncode == 0, res.report
+        m = re.search(r"guest idle_timer: (\d+) rounds, (\d+) idle exits", res.output)
+        assert m, res.report
+        exits[test] = (int(m[1]), int(m[2]))
+    rounds, idles = exits["idle_timer_kvm"]
+    assert idles == rounds, exits
+    assert exits["idle_timer"][1] > 4 * exits["idle_timer"][0], exits
+
+
+@pytest.mark.negative
+@pytest.mark.parametrize("test", ["idle_timer", "idle_timer_kvm"])
+def test_idle_timer_seed_bug_hangs(test):
+    """SW_BUG=1: the exit path writes the saved guest TCFG/TVAL/ESTAT back (hvisor before 754838b): the guest's
+    TI never comes and the watchdog, at 10x the longest expected run, ends it."""
+    res = run_lacosim("--test", test, "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("watchdog")
+    assert "the program did not power off within" in res.output
+    assert f"make sim TEST={test} SEED={SEED} SW_BUG=1" in res.output
+    assert not re.search(rf"^{test}: PASS$", res.output, re.MULTILINE)
+
+
+@pytest.mark.negative
+def test_cpucfg_emul_catches_a_guest_cpucfg_run_natively():
+    res = run_lacosim("--test", "cpucfg_emul", "--seed", SEED, "--bug", "guest_cpucfg_native")
+    res.assert_only_failure("lockstep")
+    assert re.search(r"ecode\s+0x16\s+0x0\s+<-- differs", res.output), res.report
