@@ -67,6 +67,9 @@ void hv_handle_mmio(struct vcpu *vc)
         uint64_t v = 0;
         for (unsigned i = 0; i < a.bytes; i++)
             v |= (uint64_t)testdev[(off + i) & 63] << (8 * i);
+#ifdef SEED_BUG_MMIO_ZERO_EXTEND
+        a.is_signed = 0;    /* the seed's missing sign extension (hvisor PR #304, IOCSR emulation) */
+#endif
         if (a.is_signed && a.bytes < 8) {
             unsigned s = 64 - 8 * a.bytes;
             v = (uint64_t)((int64_t)(v << s) >> s);

@@ -10,7 +10,7 @@ import pytest
 from sim.conftest import run_lacosim
 
 SEED = "20261130"
-HV_TESTS = ["idle_timer", "idle_timer_kvm", "cpucfg_emul", "hvcl_hypercall", "hvcl_hypercall_kvm"]
+HV_TESTS = ["idle_timer", "idle_timer_kvm", "cpucfg_emul", "hvcl_hypercall", "hvcl_hypercall_kvm", "stage2_mmio_emul"]
 
 
 @pytest.mark.parametrize("test", HV_TESTS)
@@ -53,3 +53,12 @@ def test_cpucfg_emul_catches_a_guest_cpucfg_run_natively():
     res = run_lacosim("--test", "cpucfg_emul", "--seed", SEED, "--bug", "guest_cpucfg_native")
     res.assert_only_failure("lockstep")
     assert re.search(r"ecode\s+0x16\s+0x0\s+<-- differs", res.output), res.report
+
+
+@pytest.mark.negative
+def test_stage2_mmio_emul_seed_bug_is_caught_by_the_guest():
+    """SW_BUG=1: MMIO loads zero-extended; the guest names the first form whose value is wrong."""
+    res = run_lacosim("--test", "stage2_mmio_emul", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("program", frozenset())
+    assert re.search(r"ld\.w: [0-9a-f]+, expected ffffffff[0-9a-f]{8}", res.output), res.report
+    assert "loads of every form: the stored bytes, sign- or zero-extended FAIL" in res.output

@@ -99,3 +99,17 @@ class HvclHypercallKvm(HvclHypercall):
     name = "hvcl_hypercall_kvm"
     program = "hv_hvcl_hypercall_kvm"
     UNKNOWN_RESULT = (1 << 64) - 1
+
+
+class Stage2MmioEmul(HvTest):
+    """T16: every load/store form on an emulated window exits (PIL/PIS, BADV = GPA) and is emulated: values,
+    sign/zero extension, store widths, the device's record of the access, ERA + 4."""
+    name = "stage2_mmio_emul"
+    program = "hv_stage2_mmio_emul"
+    guests = ("guest_stage2_mmio_emul",)
+    max_cycles = 2_000_000
+    has_sw_bug = True   # SW_BUG=1: the emulated loads zero-extend (hvisor PR #304's missing sign extension)
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"g_pattern": rng.getrandbits(64), "g_off": rng.randrange(8)})
