@@ -56,6 +56,8 @@ PLANTED_BUGS = {
     "ertn_ignores_pvm": "a root ertn with GSTAT.PVM = 1 stays in root mode",
     "guest_cpucfg_native": "cpucfg in guest mode runs natively instead of raising GSPR",
     "s2_badv_gva": "a stage-2 fault reports the guest virtual address in BADV instead of the GPA",
+    # the test hypervisor (issue 9)
+    "gcntc_ignored": "guest rdtime ignores GCNTC: guest time = the stable counter + guest CNTC only",
 }
 
 

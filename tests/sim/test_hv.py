@@ -10,7 +10,15 @@ import pytest
 from sim.conftest import run_lacosim
 
 SEED = "20261130"
-HV_TESTS = ["idle_timer", "idle_timer_kvm", "cpucfg_emul", "hvcl_hypercall", "hvcl_hypercall_kvm", "stage2_mmio_emul"]
+HV_TESTS = ["idle_timer", "idle_timer_kvm", "cpucfg_emul", "hvcl_hypercall", "hvcl_hypercall_kvm", "stage2_mmio_emul",
+            "rdtime_gcntc", "timer_root_isolation", "gcsr_context_roundtrip"]
+# planted RTL bugs these tests catch: bug -> (test, the check that fails first, patterns of its report)
+HV_BUGS = {
+    # the model takes the counter from the guest's rdtime.d (value - GCNTC): the root's next rdtime.d then
+    # finds it went backwards by K
+    "gcntc_ignored": ("rdtime_gcntc", "lockstep", [r"rdtime\.d: the stable counter went backwards",
+                                                   r"<hv_handle_hvc\+0x[0-9a-f]+>"]),
+}
 
 
 @pytest.mark.parametrize("test", HV_TESTS)
@@ -62,3 +70,22 @@ def test_stage2_mmio_emul_seed_bug_is_caught_by_the_guest():
     res.assert_only_failure("program", frozenset())
     assert re.search(r"ld\.w: [0-9a-f]+, expected ffffffff[0-9a-f]{8}", res.output), res.report
     assert "loads of every form: the stored bytes, sign- or zero-extended FAIL" in res.output
+
+
+@pytest.mark.negative
+@pytest.mark.parametrize("bug", sorted(HV_BUGS))
+def test_planted_bug_is_caught_by_a_hypervisor_test(bug):
+    test, check, patterns = HV_BUGS[bug]
+    res = run_lacosim("--test", test, "--seed", SEED, "--bug", bug)
+    res.assert_only_failure(check)
+    report = res.output[res.output.index(f"FAIL [{check}]"):]
+    for pattern in patterns:
+        assert re.search(pattern, report), f"'{pattern}' missing from:\n{res.report}"
+    assert f"make sim TEST={test} SEED={SEED} BUG={bug} WAVES=1" in report
+
+
+@pytest.mark.negative
+def test_timer_root_isolation_catches_a_guest_timer_frozen_in_root():
+    res = run_lacosim("--test", "timer_root_isolation", "--seed", SEED, "--bug", "guest_timer_stops_in_root")
+    res.assert_only_failure("guest-timer")
+    assert "keep counting while the core runs in root mode" in res.output, res.report

@@ -113,3 +113,40 @@ class Stage2MmioEmul(HvTest):
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
         return _set(image, {"g_pattern": rng.getrandbits(64), "g_off": rng.randrange(8)})
+
+
+class RdtimeGcntc(HvTest):
+    """T18: guest rdtime = root rdtime + GCNTC (GCNTC = -K), bracketed exactly around each exit; monotonic."""
+    name = "rdtime_gcntc"
+    program = "hv_rdtime_gcntc"
+    guests = ("guest_rdtime_gcntc",)
+    max_cycles = 2_000_000
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"g_k": rng.randrange(1 << 16, 1 << 40), "g_reads": rng.randint(50, 150)})
+
+
+class TimerRootIsolation(HvTest):
+    """T12: a guest TI that expires while the root spins in a hypercall causes no exit, latches into the guest
+    ESTAT and is taken in the guest at re-entry."""
+    name = "timer_root_isolation"
+    program = "hv_timer_root_isolation"
+    guests = ("guest_timer_root_isolation",)
+    max_cycles = 2_000_000
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"g_initval": _multiple_of_4(rng, 1000, 8000)})
+
+
+class GcsrContextRoundtrip(HvTest):
+    """T5: guest CSRs and GPRs survive exits of every kind (hvcl, cpucfg, emulated MMIO) unchanged."""
+    name = "gcsr_context_roundtrip"
+    program = "hv_gcsr_context_roundtrip"
+    guests = ("guest_gcsr_context_roundtrip",)
+    max_cycles = 2_000_000
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"g_seed": rng.getrandbits(63), "g_rounds": rng.randint(10, 20)})
