@@ -130,6 +130,11 @@ void hv_handle_hvc(struct vcpu *vc)
             r = 0;
             break;
         case HC_TEST_MMIO_LAST: r = hv_mmio_last; break;
+#ifdef HV_GUEST_SW_BUG
+        case HC_TEST_GUEST_BUG: r = 1; break;   /* SW_BUG=1 of a test whose bug is the guest's */
+#else
+        case HC_TEST_GUEST_BUG: r = 0; break;
+#endif
         case HC_TEST_ZONE_ID: r = (uint64_t)vc->zone; break;
         case HC_TEST_ECHO: r = a1 + a2; break;
         case HC_TEST_REPORT:

@@ -11,7 +11,7 @@ from sim.conftest import run_lacosim
 
 SEED = "20261130"
 HV_TESTS = ["idle_timer", "idle_timer_kvm", "cpucfg_emul", "hvcl_hypercall", "hvcl_hypercall_kvm", "stage2_mmio_emul",
-            "rdtime_gcntc", "timer_root_isolation", "gcsr_context_roundtrip"]
+            "rdtime_gcntc", "timer_root_isolation", "gcsr_context_roundtrip", "oneshot_ack_order"]
 # planted RTL bugs these tests catch: bug -> (test, the check that fails first, patterns of its report)
 HV_BUGS = {
     # the model takes the counter from the guest's rdtime.d (value - GCNTC): the root's next rdtime.d then
@@ -89,3 +89,13 @@ def test_timer_root_isolation_catches_a_guest_timer_frozen_in_root():
     res = run_lacosim("--test", "timer_root_isolation", "--seed", SEED, "--bug", "guest_timer_stops_in_root")
     res.assert_only_failure("guest-timer")
     assert "keep counting while the core runs in root mode" in res.output, res.report
+
+
+@pytest.mark.negative
+def test_oneshot_ack_order_guest_bug_loses_the_next_event():
+    """SW_BUG=1: the guest acknowledges TI after re-arming its one-shot; the late TICLR clears the new expiry."""
+    res = run_lacosim("--test", "oneshot_ack_order", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("program", frozenset())
+    assert "TICLR after re-arming (the guest bug)" in res.output
+    assert re.search(r"event \d+ lost: no TI for 8 periods; TVAL ffffffffffff, ESTAT.IS\[11\] 0", res.output), \
+        res.report

@@ -150,3 +150,21 @@ class GcsrContextRoundtrip(HvTest):
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
         return _set(image, {"g_seed": rng.getrandbits(63), "g_rounds": rng.randint(10, 20)})
+
+
+class OneshotAckOrder(HvTest):
+    """The guest-side variant of T9: a TI handler that acknowledges before re-arming its one-shot receives every
+    event although its work outlasts the period. SW_BUG=1: the guest acknowledges after re-arming (told so by
+    the hypervisor build, HC_TEST_GUEST_BUG): the new expiry is cleared by the late TICLR and the next event is
+    lost (rcore-os/tgoskits#1360)."""
+    name = "oneshot_ack_order"
+    program = "hv_oneshot_ack_order"
+    guests = ("guest_oneshot_ack_order",)
+    has_sw_bug = True
+    max_cycles = 2_000_000
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        initval = _multiple_of_4(rng, 400, 2000)
+        return _set(image, {"g_initval": initval, "g_work": initval + rng.randrange(200, 1000),
+                            "g_events": rng.randint(4, 10)})
