@@ -40,7 +40,7 @@ static void read_all(uint64_t *v)
     v[14] = csrrd(CSR_PGDL); v[15] = csrrd(CSR_PGDH);
 }
 
-/* r12..r20 (t0-t8), r21, r23..r31 (s0-s8) and r1 (ra) hold p ^ n around one exit of `kind`; returns the
+/* r12..r20 (t0-t8), r21, r22 (fp), r23..r31 (s0-s8) and r1 (ra) hold p ^ n around one exit of `kind`; returns the
  * mask of registers that changed (bit n) */
 static uint64_t gprs_across_exit(uint64_t p, unsigned kind)
 {
@@ -49,7 +49,7 @@ static uint64_t gprs_across_exit(uint64_t p, unsigned kind)
         "addi.d $sp, $sp, -16\n\t"
         "st.d   %[out], $sp, 0\n\t"
         "st.d   %[k], $sp, 8\n\t"
-        ".irp n, 1, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 27, 28, 29, 30, 31\n\t"
+        ".irp n, 1, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n\t"
         "xori   $r\\n, %[p], \\n\n\t"
         ".endr\n\t"
         "ld.d   $a1, $sp, 8\n\t"
@@ -64,15 +64,15 @@ static uint64_t gprs_across_exit(uint64_t p, unsigned kind)
         "2:     lu12i.w $a0, 0x10000\n\t"
         "ld.d   $a0, $a0, 0\n"               /* kind 2: an emulated MMIO load */
         "3:     ld.d   $a0, $sp, 0\n\t"
-        ".irp n, 1, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 27, 28, 29, 30, 31\n\t"
+        ".irp n, 1, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n\t"
         "st.d   $r\\n, $a0, 8 * \\n\n\t"
         ".endr\n\t"
         "addi.d $sp, $sp, 16\n\t"
         :
         : [out] "r"(out), [p] "r"(p), [k] "r"((uint64_t)kind)
         : "$r1", "$r4", "$r5", "$r12", "$r13", "$r14", "$r15", "$r16", "$r17", "$r18", "$r19", "$r20", "$r21",
-          "$r23", "$r24", "$r25", "$r26", "$r27", "$r28", "$r29", "$r30", "$r31", "memory");
-    static const unsigned regs[] = {1, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 27, 28, 29, 30, 31};
+          "$r22", "$r23", "$r24", "$r25", "$r26", "$r27", "$r28", "$r29", "$r30", "$r31", "memory");
+    static const unsigned regs[] = {1, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31};
     uint64_t changed = 0;
     for (unsigned i = 0; i < sizeof regs / sizeof regs[0]; i++)
         if (out[regs[i]] != (p ^ regs[i]))
@@ -107,8 +107,11 @@ int main(void)
                         printf("    %s changed across an exit: %lx, was %lx\n", names[i], got[i], want[i]);
                     csr_bad |= 1U << i;
                 }
-            if (csrrd(CSR_ASID) != asid)
+            if (csrrd(CSR_ASID) != asid) {
+                if (!(csr_bad & (1U << NCSR)))
+                    printf("    ASID changed across an exit: %lx, was %lx\n", csrrd(CSR_ASID), asid);
                 csr_bad |= 1U << NCSR;
+            }
         }
     }
     if (gpr_bad)

@@ -99,3 +99,22 @@ def test_oneshot_ack_order_guest_bug_loses_the_next_event():
     assert "TICLR after re-arming (the guest bug)" in res.output
     assert re.search(r"event \d+ lost: no TI for 8 periods; TVAL ffffffffffff, ESTAT.IS\[11\] 0", res.output), \
         res.report
+
+
+@pytest.mark.negative
+def test_gcsr_context_roundtrip_catches_a_hypervisor_that_leaves_callee_saved_registers_to_c():
+    """SW_BUG=1 (a mutation): the exit path switches only the registers a C call clobbers; hv_exit never
+    returns, so s0-s8/fp come back with the hypervisor's values and the guest sees its state change."""
+    res = run_lacosim("--test", "gcsr_context_roundtrip", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("program", frozenset())
+    assert re.search(r"registers changed across an exit: mask [0-9a-f]+", res.output), res.report
+    assert re.search(r"every GPR but the emulated rd keeps its value across exits +FAIL", res.output), res.report
+
+
+@pytest.mark.negative
+def test_hvcl_hypercall_catches_root_only_codes_open_to_every_zone():
+    """SW_BUG=1 (a mutation): no -EPERM check; zone 1 (non-root) reaches the root-only codes."""
+    res = run_lacosim("--test", "hvcl_hypercall", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("program", frozenset())
+    assert re.search(r"code 1 returned 0, expected -EPERM", res.output), res.report
+    assert re.search(r"zone 1: every root-only code returns -EPERM +FAIL", res.output), res.report

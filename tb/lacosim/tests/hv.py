@@ -85,6 +85,7 @@ class HvclHypercall(HvTest):
     cores = 2
     min_cores = 2
     max_cycles = 3_000_000
+    has_sw_bug = True   # SW_BUG=1: a mutation without the -EPERM check of the root-only codes
     UNKNOWN_RESULT = 0
 
     @classmethod
@@ -98,6 +99,7 @@ class HvclHypercallKvm(HvclHypercall):
     """T7 under KVM's result for an unknown code: -1."""
     name = "hvcl_hypercall_kvm"
     program = "hv_hvcl_hypercall_kvm"
+    has_sw_bug = False
     UNKNOWN_RESULT = (1 << 64) - 1
 
 
@@ -146,6 +148,7 @@ class GcsrContextRoundtrip(HvTest):
     program = "hv_gcsr_context_roundtrip"
     guests = ("guest_gcsr_context_roundtrip",)
     max_cycles = 2_000_000
+    has_sw_bug = True   # SW_BUG=1: a mutation whose exit path leaves s0-s8/fp to the C ABI (never returns)
 
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
