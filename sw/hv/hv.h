@@ -151,6 +151,8 @@ void hv_drain_events(struct vcpu *vc);
 void hv_assert_hwi(unsigned line);
 void hv_deassert_hwi(unsigned line);
 void hv_clear_all_hwi(void);
+void hv_irq_ack(unsigned is_bit);
+#define HV_TESTDEV_ACK 0x38
 void hv_set_estat(unsigned bit);
 void hv_clear_estat(unsigned bit);
 

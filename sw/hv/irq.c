@@ -158,3 +158,13 @@ void hv_clear_estat(unsigned bit)
 {
     gcsrxchg(CSR_ESTAT, 0, (1UL << bit) & ESTAT_INJECTABLE);
 }
+
+/* the ack of an injected line (the test device's ACK register, mmio.c): IS bits 2..9 on GINTC.VIP (per line,
+ * or all with -DHV_HWI_CLEAR_ALL), 0/1/11/12 on the guest ESTAT */
+void hv_irq_ack(unsigned is_bit)
+{
+    if (is_bit >= IRQ_HWI(0) && is_bit <= IRQ_HWI(7))
+        hv_deassert_hwi(is_bit - IRQ_HWI(0));
+    else if (is_bit < IRQ_COUNT)
+        hv_clear_estat(is_bit);
+}

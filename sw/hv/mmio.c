@@ -5,7 +5,8 @@
  *   ldx.{b,h,w,d} ldx.{bu,hu,wu} stx.{b,h,w,d}          (rj + rk)
  * Loads sign-extend (b/h/w) or zero-extend (bu/hu/wu) into rd; ERA += 4. The windows' device is the test
  * device: 64 bytes of little-endian registers (offset mod 64) that read back what was written; its last
- * access is kept for HC_TEST_MMIO_LAST. A GPA outside every emulated window or an instruction that is no
+ * access is kept for HC_TEST_MMIO_LAST. A store to offset HV_TESTDEV_ACK (0x38) is also the ack of an injected
+ * interrupt: the value is the guest ESTAT.IS bit, de-asserted with hv_irq_ack (irq.c). A GPA outside every emulated window or an instruction that is no
  * load/store stops the hypervisor (KVM would inject ADE; design.md 13). */
 #include <stdint.h>
 
@@ -63,6 +64,8 @@ void hv_handle_mmio(struct vcpu *vc)
         uint64_t v = vc->regs[rd];
         for (unsigned i = 0; i < a.bytes; i++)
             testdev[(off + i) & 63] = (uint8_t)(v >> (8 * i));
+        if (off == HV_TESTDEV_ACK)
+            hv_irq_ack((unsigned)v);    /* the guest's ack of an injected line: de-assert that line only */
     } else {
         uint64_t v = 0;
         for (unsigned i = 0; i < a.bytes; i++)

@@ -77,6 +77,10 @@ hv_vcpu_enter:
     gcsrwr  $t0, CSR_TCFG
     ld.d    $t0, $sp, VC_GCSR + 8 * HV_GCSR_ESTAT
     gcsrwr  $t0, CSR_ESTAT
+#elif defined(SEED_BUG_ESTAT_WRITEBACK)
+    /* T15's bug build: only the saved guest ESTAT written back, dropping what the root injected during the exit */
+    ld.d    $t0, $sp, VC_GCSR + 8 * HV_GCSR_ESTAT
+    gcsrwr  $t0, CSR_ESTAT
 #endif
     ld.d    $t0, $sp, VC_ERA
     csrwr   $t0, CSR_ERA

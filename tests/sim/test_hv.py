@@ -11,7 +11,8 @@ from sim.conftest import run_lacosim
 
 SEED = "20261130"
 HV_TESTS = ["idle_timer", "idle_timer_kvm", "cpucfg_emul", "hvcl_hypercall", "hvcl_hypercall_kvm", "stage2_mmio_emul",
-            "rdtime_gcntc", "timer_root_isolation", "gcsr_context_roundtrip", "oneshot_ack_order"]
+            "rdtime_gcntc", "timer_root_isolation", "gcsr_context_roundtrip", "oneshot_ack_order", "gintc_inject",
+            "estat_inject_no_clobber"]
 # planted RTL bugs these tests catch: bug -> (test, the check that fails first, patterns of its report)
 HV_BUGS = {
     # the model takes the counter from the guest's rdtime.d (value - GCNTC): the root's next rdtime.d then
@@ -118,3 +119,22 @@ def test_hvcl_hypercall_catches_root_only_codes_open_to_every_zone():
     res.assert_only_failure("program", frozenset())
     assert re.search(r"code 1 returned 0, expected -EPERM", res.output), res.report
     assert re.search(r"zone 1: every root-only code returns -EPERM +FAIL", res.output), res.report
+
+
+@pytest.mark.negative
+def test_gintc_inject_seed_bug_loses_lines():
+    """SW_BUG=1: a de-assert clears every VIP line (hvisor's clear_hwi_injected_irq): lines asserted together
+    are taken once between them."""
+    res = run_lacosim("--test", "gintc_inject", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("program", frozenset())
+    assert re.search(r"HWI\d: asserted \d+ times, taken \d+ times", res.output), res.report
+    assert re.search(r"every asserted line taken exactly once \(none lost, none duplicated\) +FAIL", res.output)
+
+
+@pytest.mark.negative
+def test_estat_inject_no_clobber_seed_bug_drops_the_injections():
+    """SW_BUG=1: the exit path writes the saved guest ESTAT back: the TI raised during an exit and the root's
+    SWI0/IPI injections are gone by the time the guest looks."""
+    res = run_lacosim("--test", "estat_inject_no_clobber", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("program", frozenset())
+    assert re.search(r"round 0: ESTAT.IS = [0-9a-f]{4}, expected 1801", res.output), res.report

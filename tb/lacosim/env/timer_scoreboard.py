@@ -53,6 +53,9 @@ class CoreTimerCheck:
             self.rises.add(cycle)
 
 
+ESTAT_TI = 1 << 11  # in an ESTAT value (csr_wdata of a root gcsr* write of the guest ESTAT); self.TI is the irq word's
+
+
 class TimerScoreboard(uvm_subscriber):
     CHECK = "timer"
     TI = 1 << 11           # in the irq word
@@ -108,7 +111,7 @@ class TimerScoreboard(uvm_subscriber):
             self.cov.hit(self.CHECK, "tcfg periodic" if value & 2 else "tcfg one-shot" if value & 1 else "tcfg disable")
             if st.level_at(cycle):
                 self.cov.hit(self.CHECK, "tcfg written while TI pending")
-        elif csr == trace.CSR_TICLR or (csr == trace.CSR_ESTAT and not value & self.TI):
+        elif csr == trace.CSR_TICLR or (csr == trace.CSR_ESTAT and not value & ESTAT_TI):
             if csr == trace.CSR_ESTAT or value & 1:  # a root gcsr write of guest IS[11] = 0 clears too
                 st.fall_due.append(cycle + 1)
                 self.cov.hit(self.CHECK, "ticlr" if csr == trace.CSR_TICLR else "TI cleared by the root")

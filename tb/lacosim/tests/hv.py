@@ -171,3 +171,33 @@ class OneshotAckOrder(HvTest):
         initval = _multiple_of_4(rng, 400, 2000)
         return _set(image, {"g_initval": initval, "g_work": initval + rng.randrange(200, 1000),
                             "g_events": rng.randint(4, 10)})
+
+
+class GintcInject(HvTest):
+    """T13 (single core): seeded subsets of HWI0-7 asserted on GINTC.VIP, each taken once by the guest and acked
+    per line through an emulated MMIO register. SW_BUG=1: one de-assert clears every line (hvisor's
+    clear_hwi_injected_irq), so lines are lost."""
+    name = "gintc_inject"
+    program = "hv_gintc_inject"
+    guests = ("guest_gintc_inject",)
+    has_sw_bug = True
+    max_cycles = 3_000_000
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"g_rounds": rng.randint(15, 30), "g_seed": rng.getrandbits(63) | 1})
+
+
+class EstatInjectNoClobber(HvTest):
+    """T15: a guest TI raised during an exit and SWI0/IPI injected by the root all reach the guest. SW_BUG=1:
+    the exit path writes the saved guest ESTAT back and drops them."""
+    name = "estat_inject_no_clobber"
+    program = "hv_estat_inject_no_clobber"
+    guests = ("guest_estat_inject_no_clobber",)
+    has_sw_bug = True
+    max_cycles = 2_000_000
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"g_initval": _multiple_of_4(rng, 500, 3000), "g_rounds": rng.randint(4, 8),
+                            "g_seed": rng.getrandbits(63) | 1})
