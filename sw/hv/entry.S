@@ -22,7 +22,15 @@ _start:
     bnez        $t0, 3f
     la.pcrel    $t1, __bss_start
     la.pcrel    $t2, __bss_end
-    bgeu        $t1, $t2, 2f
+    addi.d      $t4, $t2, -32
+    bltu        $t4, $t1, 5f
+4:  st.d        $zero, $t1, 0               /* 32 bytes a round while they fit (the simulation's boot time) */
+    st.d        $zero, $t1, 8
+    st.d        $zero, $t1, 16
+    st.d        $zero, $t1, 24
+    addi.d      $t1, $t1, 32
+    bgeu        $t4, $t1, 4b
+5:  bgeu        $t1, $t2, 2f
 1:  st.d        $zero, $t1, 0
     addi.d      $t1, $t1, 8
     bltu        $t1, $t2, 1b

@@ -14,7 +14,7 @@
 
 #define S2_PAGE   (1UL << 14)
 #define SLOT      2048
-#define NSLOTS    64
+#define NSLOTS    32      /* 4 invalid tables + about 8 per zone; cleared with .bss at boot, so no bigger */
 #define PTE_V     1UL
 #define PTE_D     2UL
 #define PTE_CC    (1UL << 4)
@@ -27,8 +27,10 @@ static uint64_t *roots[HV_MAX_ZONES];
 
 #define A(p) ((uint64_t)(uintptr_t)(p))
 
-static uint64_t *alloc_table(uint64_t fill)
+static uint64_t *alloc_slot(uint64_t fill, int align4k)
 {
+    if (align4k && (used & 1))
+        used++;
     if (used >= NSLOTS) {
         printf("hv: stage-2 table pool exhausted\n");
         hv_fatal(0, "stage 2");
@@ -37,6 +39,17 @@ static uint64_t *alloc_table(uint64_t fill)
     for (unsigned i = 0; i < SLOT / 8; i++)
         t[i] = fill;
     return t;
+}
+
+static uint64_t *alloc_table(uint64_t fill)
+{
+    return alloc_slot(fill, 0);
+}
+
+/* PGDL keeps only bits [63:12] of the root's address: the root takes an even (4 KiB-aligned) slot */
+static uint64_t *alloc_root(uint64_t fill)
+{
+    return alloc_slot(fill, 1);
 }
 
 static const unsigned shift[5] = {14, 21, 29, 37, 42};  /* level 0 = PT, 1..4 = Dir1..Dir4 */
@@ -75,7 +88,7 @@ void hv_stage2_build(int zone)
     if (roots[zone])
         return;
     const struct zone *z = &hv_zones[zone];
-    uint64_t *root = alloc_table(A(inv[3]));
+    uint64_t *root = alloc_root(A(inv[3]));
     map_range(root, z->ram_base, z->ram_size, PTE_V | PTE_D | PTE_G | PTE_CC);
     for (unsigned w = 0; w < HV_MAX_WINDOWS; w++) {
         const struct mmio_window *win = &z->windows[w];

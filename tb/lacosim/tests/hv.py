@@ -40,8 +40,8 @@ class IdleTimer(HvTest):
     has_sw_bug = True
     INITVAL = (2000, 6000)
     REPS = (5, 12)
-    # boot and printing ~115k cycles, then reps x (InitVal + a few exit round trips of ~230 cycles); x10
-    max_cycles = 10 * (120_000 + 12 * (6000 + 500))
+    # boot and printing ~45k cycles, then reps x (InitVal + a few exit round trips of ~230 cycles); x10
+    max_cycles = 10 * (50_000 + 12 * (6000 + 500))
 
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
