@@ -350,7 +350,11 @@ module la_core import la_pkg::*; #(
 `endif
     .irq_ipi_i     (1'b0),
     .host_i        (!vm),
+`ifdef LACOSIM_BUG_GCNTC_IGNORED  // planted bug (design.md 6): guest rdtime without the GCNTC offset
+    .cnt_offset_i  ('0),
+`else
     .cnt_offset_i  (gcntc),
+`endif
     .ll_clear_o    (ll_clear_g),
     .commit_i      (commit_g),
     .rdata_o       (rdata_g),

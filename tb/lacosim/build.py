@@ -59,6 +59,8 @@ PLANTED_BUGS = {
     # hypervisor-level scoreboards (issue 9)
     "exit_badi_stale": "an exit from guest mode leaves root BADI holding the previous exception's word",
     "guest_irq_late": "the guest takes an interrupt 128 cycles after it is pending and enabled (the root on time)",
+    # the test hypervisor (issue 9)
+    "gcntc_ignored": "guest rdtime ignores GCNTC: guest time = the stable counter + guest CNTC only",
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 from lacosim.build import PLANTED_BUGS
 
 from sim.conftest import program, run_lacosim
+from sim.test_hv import HV_BUGS
 from sim.test_lvz import HV_RTL_BUGS, LVZ_BUGS
 from sim.test_storm import STORM_BUGS
 
@@ -39,7 +40,7 @@ def test_every_planted_bug_has_a_negative_test():
     assert set(RULES) == IPI_BUGS
     assert set(CASES) | {"timer_oneshot_reload", "idle_wake_ignores_lie", "idle_wake_late",
                          "ticlr_beats_expiry"} | set(STORM_BUGS) | IPI_BUGS | set(LVZ_BUGS) \
-        | set(HV_RTL_BUGS) == set(PLANTED_BUGS)
+        | set(HV_RTL_BUGS) | set(HV_BUGS) == set(PLANTED_BUGS)
 
 
 @pytest.mark.negative

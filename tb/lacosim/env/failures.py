@@ -44,7 +44,7 @@ class FailureLog:
     Checkers look at a batch one after another, so a later checker may find an earlier failure (the
     stack-guard store before the exception it caused); `flush`, after every batch and at the end, prints
     what was found in cycle order, so the first failure printed (and `failures[0]`) is the first that
-    happened. Failures without a cycle (end-of-run checks) come last.
+    happened (in one cycle, lockstep's first). Failures without a cycle (end-of-run checks) come last.
 
     Lockstep beside the simulator (design.md 10.1) checks a batch while the simulator runs the next: until it
     has, `horizon` holds back what other checkers found after the last cycle it confirmed (None: nothing
@@ -73,8 +73,10 @@ class FailureLog:
         if self.horizon is not None:
             ready = [f for f in self._pending if f.cycle is not None and f.cycle <= self.horizon]
             held = [f for f in self._pending if f.cycle is None or f.cycle > self.horizon]
-        def when(f: Failure) -> tuple[bool, int]:
-            return (f.cycle is None, f.cycle or 0)
+        def when(f: Failure) -> tuple[bool, int, bool]:
+            # in one cycle lockstep's report comes first, wherever the checker runs (in the simulator process
+            # it sees a batch first; beside it, its verdict arrives a batch later)
+            return (f.cycle is None, f.cycle or 0, f.check != "lockstep")
         for failure in sorted(ready, key=when):
             print("\n" + str(failure), flush=True)
         self.failures = sorted(self.failures + ready, key=when)

@@ -86,8 +86,11 @@ class IpiScoreboard(uvm_subscriber):
             intno = trace.trap_intno(trap)
             if intno == IS_IPI:
                 self.cov.hit("ipi", "taken")
-            self._report(self.model.interrupt_taken(cycle, core, intno, bool(int(rec["mode"]) & trace.MODE_IE)),
-                         core, cycle)
+            # an exit's record carries the guest's CRMD (design.md 12.8), not the root IE that let the root
+            # interrupt in (PRMD.PIE of the entering ertn): lockstep checks that one
+            exit_ = bool(int(rec["flags2"]) & trace.FLAG2_EXIT)
+            self._report(self.model.interrupt_taken(cycle, core, intno,
+                                                    exit_ or bool(int(rec["mode"]) & trace.MODE_IE)), core, cycle)
         elif int(rec["flags"]) & trace.FLAG_CSR_WE:
             self.model.ecfg_write(core, int(rec["csr_wdata"]))
         elif int(rec["flags"]) & trace.FLAG_MEM_RE:

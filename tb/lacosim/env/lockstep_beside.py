@@ -221,8 +221,7 @@ def serve(path: str, capacity: int, cmd: Connection, res: Connection) -> int:
         elif msg[0] == "end":
             uart, powered_off = checker.model_end()
             res.send(("final", uart, powered_off, checker.cov.groups))
-            del slot
-            mm.close()
+            # no mm.close(): the checker's history may still view the last batch; the exit unmaps it
             return 0
 
 

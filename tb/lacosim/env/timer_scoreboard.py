@@ -85,6 +85,9 @@ class CoreTimerCheck:
             self.rises.add(cycle)
 
 
+ESTAT_TI = 1 << 11  # in an ESTAT value (csr_wdata of a root gcsr* write of the guest ESTAT); self.TI is the irq word's
+
+
 class TimerScoreboard(uvm_subscriber):
     CHECK = "timer"
     TI = 1 << 11           # in the irq word
@@ -159,7 +162,7 @@ class TimerScoreboard(uvm_subscriber):
                            f"(TVAL {st.predictor.tval(cycle):#x}, {cfg}) was running: a guest that exits more often "
                            f"than its timer period never sees its interrupt (hvisor before 754838b wrote back TCFG on "
                            f"every exit; a pinned vCPU's hypervisor never writes TCFG/TVAL/TICLR/CNTC/ESTAT back, R4)")
-        elif (csr == trace.CSR_ESTAT and not value & (1 << 11)) or (csr == trace.CSR_TICLR and value & 1):
+        elif (csr == trace.CSR_ESTAT and not value & ESTAT_TI) or (csr == trace.CSR_TICLR and value & 1):
             if st.level_at(cycle):
                 how = "guest ESTAT with IS[11] = 0" if csr == trace.CSR_ESTAT else "guest TICLR.CLR = 1"
                 self._fail(core, cycle, f"guest timer interrupt never delivered: the exit path dropped a pending guest "
@@ -233,8 +236,7 @@ class TimerScoreboard(uvm_subscriber):
             self.cov.hit(self.CHECK, "tcfg periodic" if value & 2 else "tcfg one-shot" if value & 1 else "tcfg disable")
             if st.level_at(cycle):
                 self.cov.hit(self.CHECK, "tcfg written while TI pending")
-        # ESTAT.IS[11] of the written value (self.TI is the guest TI's bit in the irq word, not in ESTAT)
-        elif csr == trace.CSR_TICLR or (csr == trace.CSR_ESTAT and not value & (1 << 11)):
+        elif csr == trace.CSR_TICLR or (csr == trace.CSR_ESTAT and not value & ESTAT_TI):
             if csr == trace.CSR_ESTAT or value & 1:  # a root gcsr write of guest IS[11] = 0 clears too
                 st.fall_due.append(cycle + 1)
                 self.cov.hit(self.CHECK, "ticlr" if csr == trace.CSR_TICLR else "TI cleared by the root")

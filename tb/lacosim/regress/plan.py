@@ -68,6 +68,7 @@ def plan(seeds: int, first_seed: int, bug: str = "") -> list[Job]:
     registry = LacosimTest.registry
     planted = (("BUG", bug),) if bug else ()
     owned = {cls.program for cls in registry.values() if cls.program}  # run through their TEST
+    owned |= {g for cls in registry.values() for g in cls.guests}      # guest kernels: only with their hypervisor
     jobs = [Job(f"{t}-s{s}", t, (("TEST", t), ("SEED", str(s)), *planted), seed=s, cores=registry[t].cores)
             for t in list_tests() for s in range(first_seed, first_seed + seeds)]
     # A bare program gets the first seed too: the seed drives the SoC's randomness (e.g. +tlb_seed), so a
