@@ -34,8 +34,10 @@ void hv_run_zone(struct vcpu *vc, int zone)
     csrwr(CSR_GTLBC, GTLBC_USETGID | ((uint64_t)z->gid << GTLBC_TGID_SHIFT));  /* GMTLBNum 0: guests run unpaged */
     __asm__ volatile("invtlb 0, $zero, $zero" ::: "memory");                    /* this GID's stale entries */
     csrwr(CSR_GINTC, (z->pip & 0xff) << 8);
+#ifndef HV_BUG_NO_ZERO_GPRS
     for (unsigned i = 0; i < 32; i++)
         vc->regs[i] = 0;                                 /* hvisor d83315e: a zone starts with zero GPRs */
+#endif  /* the mutation: a woken core enters its zone with the GPRs its park loop's doorbell exit saved */
     vc->era = z->entry;
     hv_vcpu_enter(vc);
 }

@@ -12,7 +12,7 @@ from sim.conftest import run_lacosim
 SEED = "20261130"
 HV_TESTS = ["idle_timer", "idle_timer_kvm", "cpucfg_emul", "hvcl_hypercall", "hvcl_hypercall_kvm", "stage2_mmio_emul",
             "rdtime_gcntc", "timer_root_isolation", "gcsr_context_roundtrip", "oneshot_ack_order", "gintc_inject",
-            "estat_inject_no_clobber"]
+            "estat_inject_no_clobber", "zone_start_wakeup"]
 # planted RTL bugs these tests catch: bug -> (test, the check that fails first, patterns of its report)
 HV_BUGS = {
     # the timer scoreboard checks every rdtime against the cycle + CNTC (+ GCNTC in guest mode); lockstep only
@@ -150,3 +150,14 @@ def test_estat_inject_no_clobber_seed_bug_drops_the_injections():
     assert re.search(r"guest timer interrupt never delivered: the exit path dropped a pending guest timer "
                      r"interrupt at cycle \d+", res.output), res.report
     assert re.search(r"round 0: ESTAT.IS = [0-9a-f]{4}, expected 1801", res.output), res.report
+
+
+@pytest.mark.negative
+def test_zone_start_wakeup_catches_a_zone_entered_with_stale_gprs():
+    """SW_BUG=1 (a mutation, hvisor before d83315e): a zone's first entry does not zero the GPRs; the
+    first-entry check names the registers at core 1's first guest instruction."""
+    res = run_lacosim("--test", "zone_start_wakeup", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("zone-start", frozenset({"program"}))
+    assert re.search(r"FAIL \[zone-start\] the zone's first guest instruction does not see the state its start "
+                     r"must set up \(cycle \d+, core 1, pc 0x1000000 <_start>\)", res.output), res.report
+    assert re.search(r"\d+ GPR\(s\) not 0 at the zone's first instruction: r1 = 0x", res.output), res.report

@@ -8,9 +8,15 @@ Parameters are constrained-random from SEED, written into the guest ELF through 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
+from pyuvm import ConfigDB, uvm_subscriber
+
+from lacosim import trace
 from lacosim.elf import ElfImage
+from lacosim.env.failures import Failure
 from lacosim.tests.host import ProgramSelfCheck, _multiple_of_4, _set
 from lacosim.tests.lvz import LVZ_EXCEPTIONS
 
@@ -20,6 +26,7 @@ if TYPE_CHECKING:
 CPUCFG2_LVZ_MASK = 0xF << 10  # LVZ [10] | LVZVER [13:11]: hidden from guests (sw/hv/cpucfg.c)
 CPUCFG_MATCH = 0x0000_6C00     # cpucfg rd, rj (insn & 0xFFFFFC00)
 HC_ECHO = 0x7E                 # the hypervisor's test echo code (a0), result a1 + a2
+HC_ZONE_START = 2
 
 
 class HvTest(ProgramSelfCheck):
@@ -222,3 +229,183 @@ class EstatInjectNoClobber(HvTest):
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
         return _set(image, {"g_initval": _multiple_of_4(rng, 500, 3000), "g_rounds": rng.randint(4, 8),
                             "g_seed": rng.getrandbits(63) | 1})
+
+
+# ------------------------------------------------------------------------------------------------------------
+# T4: a zone's first guest instruction (hypervisor-behaviour.md 3 T4; design.md 13.9)
+CSR_GTLBC, CSR_GSTAT, CSR_GCFG, CSR_GINTC = 0x15, 0x50, 0x51, 0x52
+ZONE_ROOT_CSRS = (CSR_GTLBC, CSR_GSTAT, CSR_GCFG, CSR_GINTC)
+GCFG_TRAPS = (1 << 7) | (1 << 9) | (1 << 11) | (1 << 13) | (1 << 15)   # SIT TIT TOE TOP TORU
+GCFG_GCI_SECURE, GCFG_MATC_ROOT = 2 << 20, 1 << 4
+GCFG_EXPECTED_MASK = GCFG_TRAPS | (3 << 20) | (3 << 4)
+GTLBC_USETGID = 1 << 12
+# cycles from the entering ertn's record to the first guest record (the redirect and the entry's fetch): 5 measured
+# on both cores of zone_start_wakeup (core 1's first fetch there); the bound leaves room for a cache miss
+L_ERTN = 16
+ZONE_CHECK = "zone-start"
+
+
+@dataclass(frozen=True)
+class ZoneEntry:
+    """What the zone table (sw/hv/zones/<test>.c) gives the zone that starts on a core."""
+    entry: int
+    gid: int
+    pip: int
+
+
+@dataclass
+class _CoreEntryState:
+    gprs: list[int] = field(default_factory=lambda: [0] * 32)
+    csrs: dict[int, int] = field(default_factory=dict)   # the root's last csr write of GSTAT/GTLBC/GCFG/GINTC
+    ertn_cycle: int | None = None
+    guest_crmd_written: int | None = None                # cycle of a root gcsr write of guest CRMD before entry
+    done: bool = False
+
+
+class FirstEntryChecker:
+    """From the trace only (independent of the model): on each watched core's first guest-mode record, the
+    state the hypervisor set up for the zone: PC = entry, GSTAT.GID / GTLBC.TGID = GID with USETGID, GCFG traps
+    off with GCI = SECURE and MATC = ROOT (design.md 13.1), GINTC.PIP = the zone's mask (VIP 0), guest CRMD at
+    its reset value (PLV 0, IE 0; no root write of it), every GPR 0 (a shadow of every rd/rd2 write: root and
+    guest share the GPRs), and at most L_ERTN cycles after the ertn. `problems(core)` yields the differences."""
+
+    def __init__(self, zones: dict[int, ZoneEntry]) -> None:
+        self.zones = zones
+        self.cores = {c: _CoreEntryState() for c in zones}
+        self.latencies: list[int] = []
+
+    def pending(self) -> list[int]:
+        return [c for c, st in self.cores.items() if not st.done]
+
+    def write(self, batch: np.ndarray) -> list[tuple[int, int, list[str]]]:
+        """Fold a batch; returns (core, batch index, problems) for each first guest record in it."""
+        found = []
+        watched = self.pending()
+        if not watched:
+            return found
+        for i in np.flatnonzero((batch["kind"] == trace.KIND_RETIRE) & np.isin(batch["core"], watched)):
+            rec = batch[i]
+            core = int(rec["core"])
+            st = self.cores[core]
+            if st.done:
+                continue
+            if rec["mode"] & trace.MODE_GUEST:
+                st.done = True
+                found.append((core, int(i), self._check(core, st, rec)))
+                continue
+            flags, flags2 = int(rec["flags"]), int(rec["flags2"])
+            if flags & trace.FLAG_RD_WE and rec["rd"]:
+                st.gprs[int(rec["rd"])] = int(rec["rd_wdata"])
+            if flags & trace.FLAG_RD2_WE and rec["rd2"]:
+                st.gprs[int(rec["rd2"])] = int(rec["rd2_wdata"])
+            if flags & trace.FLAG_CSR_WE:
+                if flags2 & trace.FLAG2_GCSR:
+                    if int(rec["csr"]) == trace.CSR_CRMD:
+                        st.guest_crmd_written = int(rec["cycle"])
+                elif int(rec["csr"]) in ZONE_ROOT_CSRS:
+                    st.csrs[int(rec["csr"])] = int(rec["csr_wdata"])
+            if int(rec["trap"]) & trace.TRAP_ERTN:
+                st.ertn_cycle = int(rec["cycle"])
+        return found
+
+    def _check(self, core: int, st: _CoreEntryState, rec: np.void) -> list[str]:
+        zone, out = self.zones[core], []
+        pc, cycle = int(rec["pc"]), int(rec["cycle"])
+        if pc != zone.entry:
+            out.append(f"PC {pc:#x}, expected the zone's entry {zone.entry:#x}")
+        gstat, gtlbc = st.csrs.get(CSR_GSTAT, 0), st.csrs.get(CSR_GTLBC, 0)
+        gcfg, gintc = st.csrs.get(CSR_GCFG, 0), st.csrs.get(CSR_GINTC, 0)
+        if (gstat >> 16) & 0xFF != zone.gid:
+            out.append(f"GSTAT.GID {(gstat >> 16) & 0xFF}, expected the zone's GID {zone.gid} (GSTAT {gstat:#x})")
+        if (gtlbc >> 16) & 0xFF != zone.gid or not gtlbc & GTLBC_USETGID:
+            out.append(f"GTLBC {gtlbc:#x}: TGID {(gtlbc >> 16) & 0xFF} USETGID {(gtlbc >> 12) & 1}, expected "
+                       f"TGID {zone.gid} USETGID 1")
+        if gcfg & GCFG_EXPECTED_MASK != GCFG_GCI_SECURE | GCFG_MATC_ROOT:
+            out.append(f"GCFG {gcfg:#x}, expected SIT = TIT = TOE = TOP = TORU = 0, GCI = 2 (SECURE), MATC = 1 "
+                       f"(ROOT)")
+        if gintc & 0xFFFF != zone.pip << 8:
+            out.append(f"GINTC {gintc:#x}: PIP {(gintc >> 8) & 0xFF:#04x} VIP {gintc & 0xFF:#04x}, expected PIP "
+                       f"{zone.pip:#04x} (the zone table) and VIP 0")
+        mode = int(rec["mode"])
+        if mode & (trace.MODE_PLV_MASK | trace.MODE_IE):
+            out.append(f"guest CRMD PLV {mode & trace.MODE_PLV_MASK} IE {(mode >> 2) & 1}, expected the reset "
+                       f"value (DA, PLV 0, IE 0)")
+        if st.guest_crmd_written is not None:
+            out.append(f"the root wrote guest CRMD at cycle {st.guest_crmd_written}: it must start at its reset "
+                       f"value (DA = 1, IE = 0)")
+        nonzero = [(r, v) for r, v in enumerate(st.gprs) if v]
+        if nonzero:
+            regs = ", ".join(f"r{r} = {v:#x}" for r, v in nonzero[:8]) + (" ..." if len(nonzero) > 8 else "")
+            out.append(f"{len(nonzero)} GPR(s) not 0 at the zone's first instruction: {regs} (the hypervisor "
+                       f"entered the zone with stale root registers; hvisor d83315e zeroes them)")
+        if st.ertn_cycle is None:
+            out.append("no ertn of this core before its first guest instruction")
+        else:
+            self.latencies.append(cycle - st.ertn_cycle)
+            if cycle - st.ertn_cycle > L_ERTN:
+                out.append(f"first guest instruction {cycle - st.ertn_cycle} cycles after the ertn at cycle "
+                           f"{st.ertn_cycle}, bound L_ERTN = {L_ERTN}")
+        return out
+
+
+class FirstEntryScoreboard(uvm_subscriber):
+    """The pyuvm end of FirstEntryChecker: check `zone-start`, coverage "zone-start"."""
+
+    def build_phase(self) -> None:
+        self.cfg = ConfigDB().get(self, "", "run_config")
+        self.failures = ConfigDB().get(self, "", "failures")
+        self.image = ConfigDB().get(self, "", "image")
+        self.cov = ConfigDB().get(self, "", "coverage")
+        self.checker = FirstEntryChecker(ConfigDB().get(self, "", "zone_entries"))
+
+    def write(self, batch: np.ndarray) -> None:
+        for core, i, problems in self.checker.write(batch):
+            rec = batch[i]
+            cycle, pc = int(rec["cycle"]), int(rec["pc"])
+            self.cov.hit(ZONE_CHECK, f"core {core}: first guest instruction checked")
+            lat = self.checker.latencies[-1] if self.checker.latencies else None
+            self.logger.info(f"zone start: core {core} entered its zone at cycle {cycle}, {lat} cycles after the "
+                             f"ertn (L_ERTN = {L_ERTN}); {len(problems)} problem(s)")
+            if not problems:
+                continue
+            retire = ConfigDB().get(self, "", "retire_monitor")
+            self.failures.add(Failure(
+                ZONE_CHECK, "the zone's first guest instruction does not see the state its start must set up",
+                "\n".join(problems), cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc, guest=True),
+                recent=retire.recent(core, batch, i), repro=self.cfg.repro_with_waves(cycle)))
+
+    def check_phase(self) -> None:
+        for core in self.checker.pending():
+            self.failures.add(Failure(ZONE_CHECK, f"core {core} never entered its zone (no guest-mode record)",
+                                      repro=self.cfg.repro_with_waves(None)))
+
+
+class ZoneStartWakeup(HvTest):
+    """T4: zone 0 (core 0) starts zone 1 on core 1 with ZoneStart (a0 = 0 back, checked by the guest-exit
+    scoreboard); core 1, parked, is woken by the doorbell and enters the zone. FirstEntryScoreboard checks
+    each core's first guest instruction. SW_BUG=1: a mutation that does not zero the GPRs on a zone's first
+    entry (hvisor before d83315e): zone 1 starts with the park loop's registers."""
+    name = "zone_start_wakeup"
+    program = "hv_zone_start_wakeup"
+    guests = ("guest_zone_start_wakeup",)
+    cores = 2
+    min_cores = 2
+    has_sw_bug = True
+    max_cycles = 2_000_000
+    # sw/hv/zones/zone_start_wakeup.c: zone 0 (GID 1, PIP 0) on core 0, zone 1 (GID 2, PIP 0x81) on core 1
+    ZONES: ClassVar[dict[int, ZoneEntry]] = {0: ZoneEntry(0x0100_0000, 1, 0), 1: ZoneEntry(0x0100_0000, 2, 0x81)}
+
+    def emulated_rd(self, exit: GuestExit) -> int | None:
+        if exit.cause == "HVC" and exit.gprs[4] == HC_ZONE_START:
+            return 0     # zone 0 starts zone 1: the hypercall succeeds
+        return super().emulated_rd(exit)
+
+    def configure(self, db: ConfigDB) -> None:
+        db.set(None, "*", "zone_entries", self.ZONES)
+
+    def build_phase(self) -> None:
+        super().build_phase()
+        self.first_entry = FirstEntryScoreboard.create("first_entry", self)
+
+    def connect_phase(self) -> None:
+        self.env.trace.trace_ap.connect(self.first_entry.analysis_export)
