@@ -257,3 +257,29 @@ def test_a_root_estat_write_that_keeps_is11_set_does_not_clear_the_guest_ti():
     sb.write(batch(gcsr_write(10, 0x41, 100 | 1, guest=True), irq_event(112, 1 << 11),
                    gcsr_write(300, 0x5, 1 << 11, guest=False), rec(400, P)))
     assert fails == [] and sb.cores[0].fall_due == []
+
+
+# ---- guest acknowledge order (rcore-os/tgoskits PR 1360) -----------------------------------------------------
+def test_a_guest_ticlr_after_re_arming_is_reported_as_a_guest_bug():
+    """TI pending from the first expiry (112); the guest re-arms at 200 (expiry 302 merges into the pending TI)
+    and acknowledges at 400: the new event is lost."""
+    sb, fails = timer_board(False)
+    sb.write(batch(gcsr_write(10, 0x41, 100 | 1, guest=True), irq_event(112, 1 << 11),
+                   gcsr_write(200, 0x41, 100 | 1, guest=True), gcsr_write(400, 0x44, 1, guest=True),
+                   irq_event(401, 0)))
+    assert fails == ["guest bug: the guest acknowledged TI after re-arming its timer: the TICLR at cycle 400 clears "
+                     "the expiry at cycle 302 of the countdown it armed at cycle 200"]
+
+
+def test_a_guest_ticlr_before_re_arming_or_before_the_new_expiry_passes():
+    ok_order = (gcsr_write(10, 0x41, 100 | 1, guest=True), irq_event(112, 1 << 11),
+                gcsr_write(200, 0x44, 1, guest=True), irq_event(201, 0),          # ack, then re-arm
+                gcsr_write(210, 0x41, 100 | 1, guest=True), irq_event(312, 1 << 11),
+                gcsr_write(400, 0x44, 1, guest=True), irq_event(401, 0))
+    early_ack = (gcsr_write(10, 0x41, 100 | 1, guest=True), irq_event(112, 1 << 11),
+                 gcsr_write(200, 0x41, 100 | 1, guest=True),                        # re-arm, ack before it expires
+                 gcsr_write(250, 0x44, 1, guest=True), irq_event(251, 0), irq_event(302, 1 << 11))
+    for seq in (ok_order, early_ack):
+        sb, fails = timer_board(False)
+        sb.write(batch(*seq))
+        assert fails == [], fails

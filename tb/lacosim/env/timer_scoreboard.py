@@ -74,6 +74,7 @@ class CoreTimerCheck:
         self.fall_due: list[int] = []           # cycles a TICLR must have lowered TI by
         self.set_due: list[int] = []            # cycles a root write of guest IS[11] = 1 raises TI
         self.guest_armed = False                # the last TCFG write was the guest's own (guest timer)
+        self.guest_arm_cycle: int | None = None # the cycle of that write (guest timer, En = 1)
 
     def level_at(self, cycle: int) -> bool:
         return self.levels[bisect.bisect_right(self.level_cycles, cycle) - 1]
@@ -172,6 +173,25 @@ class TimerScoreboard(uvm_subscriber):
                            f"the exit (hypervisor-behaviour.md 1.6; a pinned vCPU's hypervisor never writes "
                            f"ESTAT/TICLR back, R4)")
 
+    def _guest_ack_order(self, rec: np.void, st: CoreTimerCheck) -> None:
+        """A guest bug (rcore-os/tgoskits PR 1360): the guest's TICLR at cycle c clears a TI that its own re-armed
+        countdown (TCFG at w) raised at e, w < e <= c, while the previous event's TI was still pending since before
+        w (no level change in [w, c]): the new expiry merged into the unacknowledged TI and the TICLR loses it.
+        Acknowledging before re-arming leaves TI 0 at e, so e is a rise of its own."""
+        cycle, core, w = int(rec["cycle"]), int(rec["core"]), st.guest_arm_cycle
+        if w is None or not st.level_at(w) or st.level_cycles[-1] >= w:
+            return
+        merged = st.predictor.expiries(w + 1, cycle)
+        if merged:
+            self.cov.hit(self.CHECK, "guest bug: TICLR after re-arming")
+            self._fail(core, cycle, f"guest bug: the guest acknowledged TI after re-arming its timer: the TICLR at "
+                       f"cycle {cycle} clears the expiry at cycle {merged[0]} of the countdown it armed at cycle {w}",
+                       f"guest TICLR.CLR = 1 (guest mode) at cycle {cycle}; the guest TCFG write at cycle {w} re-armed "
+                       f"the timer while the previous TI (pending since cycle {st.level_cycles[-1]}) was not yet "
+                       f"acknowledged, the new countdown expired at cycle {merged[0]} into that pending TI, and this "
+                       f"TICLR clears both: the new event is lost (acknowledge before re-arming; rcore-os/tgoskits "
+                       f"PR 1360)")
+
     def _rdtimes(self, batch: np.ndarray) -> None:
         """CNTC/GCNTC writes and rdtime* reads, in trace order (the reads are rare, so a Python loop)."""
         retire = batch["kind"] == trace.KIND_RETIRE
@@ -231,6 +251,9 @@ class TimerScoreboard(uvm_subscriber):
                 self._pinned_rules(rec, st, csr, value)
             if csr == trace.CSR_TCFG:
                 st.guest_armed = bool(int(rec["mode"]) & trace.MODE_GUEST) and bool(value & 1)
+                st.guest_arm_cycle = int(rec["cycle"]) if st.guest_armed else None
+            elif csr == trace.CSR_TICLR and value & 1 and int(rec["mode"]) & trace.MODE_GUEST:
+                self._guest_ack_order(rec, st)
         if csr == trace.CSR_TCFG:
             st.predictor.write_tcfg(value, cycle)
             self.cov.hit(self.CHECK, "tcfg periodic" if value & 2 else "tcfg one-shot" if value & 1 else "tcfg disable")
