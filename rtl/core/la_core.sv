@@ -345,6 +345,8 @@ module la_core import la_pkg::*; #(
     .tlb_rentry_i  (tlb_rentry),
 `ifdef LACOSIM_BUG_GINTC_VIP_IGNORED  // planted bug (design.md 6): injected lines never reach the guest
     .irq_hwi_i     (gintc[15:8] & irq_hwi_i),
+`elsif LACOSIM_BUG_GINTC_PIP_IGNORED  // planted bug (design.md 6): every physical line reaches the guest
+    .irq_hwi_i     (gintc[7:0] | irq_hwi_i),
 `else
     .irq_hwi_i     (gintc[7:0] | (gintc[15:8] & irq_hwi_i)),  // design.md 12.3 (decision 3)
 `endif

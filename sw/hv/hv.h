@@ -51,6 +51,8 @@
 #define HC_TEST_INJECT       0x73   /* a1 = ESTAT.IS bit (0,1,2..9,11,12), a2 = 1 assert / 0 de-assert */
 #define HC_TEST_MMIO_LAST    0x74   /* a0 = the test device's last access: addr | size<<48 | write<<56 */
 #define HC_TEST_GUEST_BUG    0x75   /* a0 = 1 in a build with -DHV_GUEST_SW_BUG (the guest's seed bug), else 0 */
+#define HC_TEST_HWI_ROUTE    0x76   /* EXTIOI source a1 -> HWI line a2 of the caller's core, enabled; a0 = 0 */
+#define HC_TEST_SET_PIP      0x77   /* GINTC.PIP = a1 (VIP kept); a0 = the GINTC written */
 #define HC_TEST_ZONE_ID      0x7d   /* a0 = the caller's zone id */
 #define HC_TEST_ECHO         0x7e   /* a0 = a1 + a2 */
 #define HC_TEST_REPORT       0x7f   /* a1 = failures: prints "<test>: PASS|FAIL", powers off */

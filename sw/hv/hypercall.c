@@ -8,6 +8,16 @@
 #include "print.h"
 #include "timer.h"
 
+/* the EXTIOI-style controller's per-source registers (sw/lvz/lvz_gintc.c, rtl la_extioi): HC_TEST_HWI_ROUTE */
+#define IOCSR_EXTIOI_IPMAP 0x14c0U   /* byte per source: HWI pin */
+#define IOCSR_EXTIOI_EN    0x1600U   /* bit per source */
+#define IOCSR_EXTIOI_ROUTE 0x1c00U   /* byte per source: core bitmap */
+
+static inline void iocsr_write8(uint32_t addr, uint8_t v)
+{
+    __asm__ volatile("iocsrwr.b %0, %1" : : "r"(v), "r"(addr) : "memory");
+}
+
 /* R13: the virtio bridge page (hvisor-tool include/hvisor.h, simplified entries) */
 struct hv_req {
     uint64_t src_cpu, address, size, value;
@@ -138,6 +148,20 @@ void hv_handle_hvc(struct vcpu *vc)
 #else
         case HC_TEST_GUEST_BUG: r = 0; break;
 #endif
+        case HC_TEST_HWI_ROUTE:     /* T14: the hypervisor owns the interrupt controller (the guest's iocsrwr is dropped) */
+            if (a1 >= 32 || a2 >= 8) {
+                r = ERR(HV_EINVAL);
+                break;
+            }
+            iocsr_write8(IOCSR_EXTIOI_IPMAP + (unsigned)a1, (uint8_t)a2);
+            iocsr_write8(IOCSR_EXTIOI_ROUTE + (unsigned)a1, (uint8_t)(1u << vc->cpu));
+            iocsr_write8(IOCSR_EXTIOI_EN + (unsigned)a1 / 8, (uint8_t)(1u << (a1 % 8)));
+            r = 0;
+            break;
+        case HC_TEST_SET_PIP:
+            r = (csrrd(CSR_GINTC) & ~0xff00UL) | ((a1 & 0xff) << 8);
+            csrwr(CSR_GINTC, r);
+            break;
         case HC_TEST_ZONE_ID: r = (uint64_t)vc->zone; break;
         case HC_TEST_ECHO: r = a1 + a2; break;
         case HC_TEST_REPORT:

@@ -61,6 +61,7 @@ PLANTED_BUGS = {
     "guest_irq_late": "the guest takes an interrupt 128 cycles after it is pending and enabled (the root on time)",
     # the test hypervisor (issue 9)
     "gcntc_ignored": "guest rdtime ignores GCNTC: guest time = the stable counter + guest CNTC only",
+    "gintc_pip_ignored": "GINTC.PIP is ignored: every physical HWI line reaches the guest ESTAT.IS[9:2]",
 }
 
 

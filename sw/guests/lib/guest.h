@@ -20,6 +20,8 @@
 #define HC_TEST_INJECT       0x73
 #define HC_TEST_MMIO_LAST    0x74
 #define HC_TEST_GUEST_BUG    0x75
+#define HC_TEST_HWI_ROUTE    0x76
+#define HC_TEST_SET_PIP      0x77
 #define HC_TEST_ZONE_ID      0x7d
 #define HC_TEST_ECHO         0x7e
 #define HC_TEST_REPORT       0x7f

@@ -56,7 +56,8 @@ PLAN: dict[str, list[str]] = {
     # LVZ (design.md 12): the guest timer scoreboard, the GINTC scoreboard
     "guest-timer": ["tcfg one-shot", "tcfg periodic", "tcfg disable", "ticlr", "TI rise", "tval read",
                     "tval written", "tval written 0 (fire)", "TI set by the root", "TI cleared by the root"],
-    "gintc": [*(f"VIP{n}" for n in range(8)), *(f"PIP{n}" for n in range(8)), "guest line asserted"],
+    "gintc": [*(f"VIP{n}" for n in range(8)), *(f"PIP{n}" for n in range(8)), "guest line asserted",
+              "physical HWI high, PIP set", "physical HWI high, PIP clear"],
     # lacosim.env.trap_monitor: exits by cause (design.md 12.2), stage-2 faults by kind (12.6), guest CSRs
     "lvz": [*(f"exit {c}" for c in ("GSPR", "HVC", "GCSC", "GCHC")), "exit by a root interrupt",
             *(f"stage-2 {k}" for k in ("TLBR", "PIL", "PIS", "PIF", "PME", "PNR", "PNX")),

@@ -183,6 +183,11 @@ class GintcScoreboard(uvm_subscriber):
                            f"{[(c, hex(v)) for c, v in writes] or 'none'}")
             elif expected:
                 self.cov.hit("gintc", "guest line asserted")
+            phys, pip = st.phys.at(cycle), st.gintc.at(cycle) >> 8
+            if phys & pip:                      # T14: a device line passed through, and one kept from the guest
+                self.cov.hit("gintc", "physical HWI high, PIP set")
+            if phys & ~pip & 0xFF:
+                self.cov.hit("gintc", "physical HWI high, PIP clear")
 
     def _cover(self, value: int) -> None:
         for n in range(8):

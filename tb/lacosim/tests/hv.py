@@ -11,13 +11,14 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+import cocotb
 import numpy as np
 from pyuvm import ConfigDB, uvm_subscriber
 
 from lacosim import trace
 from lacosim.elf import ElfImage
 from lacosim.env.failures import Failure
-from lacosim.tests.host import ProgramSelfCheck, _multiple_of_4, _set
+from lacosim.tests.host import ProgramSelfCheck, _multiple_of_4, _set, pulse_ext_irq
 from lacosim.tests.lvz import LVZ_EXCEPTIONS
 
 if TYPE_CHECKING:
@@ -230,6 +231,44 @@ class EstatInjectNoClobber(HvTest):
         return _set(image, {"g_initval": _multiple_of_4(rng, 500, 3000), "g_rounds": rng.randint(4, 8),
                             "g_seed": rng.getrandbits(63) | 1})
 
+
+class GintcPassthrough(HvTest):
+    """T14: a device line the testbench pulses (EXTIOI source g_source, routed by the hypervisor to HWI g_line of
+    core 0; the root's LIE has no HWI) reaches the guest through GINTC.PIP: with PIP = 1 the guest takes each of
+    the first g_on pulses, with PIP = 0 it never sees the other g_off. The GINTC scoreboard checks guest IS[9:2] =
+    VIP | PIP & the physical lines at every change (coverage: "physical HWI high, PIP set / clear"); lockstep
+    checks that the root never takes the line."""
+    name = "gintc_passthrough"
+    program = "hv_gintc_passthrough"
+    guests = ("guest_gintc_passthrough",)
+    max_cycles = 2_000_000
+    START_CYCLES = 70_000    # boot ~37k cycles, then the guest routes the line and sets PIP
+
+    @staticmethod
+    def plan(rng: random.Random) -> dict[str, int]:
+        width, gap = rng.randrange(200, 800), rng.randrange(4000, 8000)
+        on, off = rng.randint(2, 4), rng.randint(1, 3)
+        return {"g_source": rng.choice([s for s in range(32) if s != 2]), "g_line": rng.randrange(8), "g_on": on,
+                "g_off": off, "g_window": off * (width + gap) + gap, "pulse_width": width, "pulse_gap": gap}
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        plan = cls.plan(rng)
+        return _set(image, {k: plan[k] for k in ("g_source", "g_line", "g_on", "g_off", "g_window")})
+
+    async def run_phase(self) -> None:
+        plan = self.plan(random.Random(self.cfg.seed))
+        cocotb.start_soon(pulse_ext_irq(self.logger, plan["g_source"], plan["g_on"] + plan["g_off"],
+                                        plan["pulse_width"], plan["pulse_gap"], self.START_CYCLES))
+        await super().run_phase()
+
+    def check(self) -> None:
+        super().check()
+        hits = self.coverage.groups.get("gintc", {})
+        for pip in ("set", "clear"):
+            if not hits.get(f"physical HWI high, PIP {pip}"):
+                self.fail(f"the device line was never high with PIP {pip}", "the test exercised only one PIP "
+                          "setting: the pulses and the guest's phases did not line up", check="coverage")
 
 # ------------------------------------------------------------------------------------------------------------
 # T4: a zone's first guest instruction (hypervisor-behaviour.md 3 T4; design.md 13.9)
