@@ -78,10 +78,15 @@ def test_cpucfg_emul_catches_a_guest_cpucfg_run_natively():
 
 
 @pytest.mark.negative
-def test_stage2_mmio_emul_seed_bug_is_caught_by_the_guest():
-    """SW_BUG=1: MMIO loads zero-extended; the guest names the first form whose value is wrong."""
+def test_stage2_mmio_emul_seed_bug_is_caught_by_the_guest_exit_scoreboard():
+    """SW_BUG=1: MMIO loads zero-extended. The guest-exit scoreboard, with the test device modelled
+    (HvTest.emulated_rd), fails the first sign-extending load at its re-entry; the guest names the form after."""
     res = run_lacosim("--test", "stage2_mmio_emul", "--seed", SEED, "--sw-bug")
-    res.assert_only_failure("program", frozenset())
+    res.assert_only_failure("guest-exit")
+    assert re.search(r"FAIL \[guest-exit\] the hypervisor emulated the exit with the wrong result in \$\w+ ",
+                     res.output), res.report
+    assert re.search(r"`ld\.[bhw] \$\w+, \$\w+, -?\d+` \(0x[0-9a-f]+\), exit PIL at cycle \d+; re-entered at cycle "
+                     r"\d+: \$\w+ = 0x[0-9a-f]+, the test's table says 0xffffffff", res.output), res.report
     assert re.search(r"ld\.w: [0-9a-f]+, expected ffffffff[0-9a-f]{8}", res.output), res.report
     assert "loads of every form: the stored bytes, sign- or zero-extended FAIL" in res.output
 

@@ -283,3 +283,24 @@ def test_a_guest_ticlr_before_re_arming_or_before_the_new_expiry_passes():
         sb, fails = timer_board(False)
         sb.write(batch(*seq))
         assert fails == [], fails
+
+
+# ---- the hypervisor's MMIO test device as the emulated_rd hook models it (lacosim.tests.hv) -------------------
+def test_the_test_device_reads_back_what_was_stored_with_the_forms_extension():
+    from lacosim.tests.hv import TestDevice  # noqa: PLC0415  (a test-class module: only this test needs it)
+
+    def mmio(insn: int, gpa: int, gprs: dict[int, int]) -> int | None:
+        regs = [0] * 32
+        for n, v in gprs.items():
+            regs[n] = v
+        return dev.access(GuestExit(0, 0, 0, insn, "PIL", 1, 0, regs, gpa))
+
+    dev = TestDevice()
+    st_d, ld_w, ld_wu, ld_b = 0x29C0_0000 | 4, 0x2880_0000 | 5, 0x2A80_0000 | 5, 0x2800_0000 | 5
+    ldx_hu = 0x7048 << 15 | 5
+    assert mmio(st_d, 0x1000_0040 + 60, {4: 0x8877_6655_F433_2211}) is None     # offset 60: wraps to 0-3
+    assert mmio(ld_w, 0x1000_0000 + 60, {}) == 0xFFFF_FFFF_F433_2211               # sign-extended
+    assert mmio(ld_wu, 0x1000_0000 + 60, {}) == 0xF433_2211                        # zero-extended
+    assert mmio(ld_b, 0x1000_0003, {}) == 0xFFFF_FFFF_FFFF_FF88                    # byte 3 of the wrapped store
+    assert mmio(ldx_hu, 0x1000_0002, {}) == 0x8877
+    assert mmio(0x0280_0000, 0x1000_0000, {}) is None                              # addi.w: no load/store form

@@ -399,9 +399,9 @@ class GuestExitChecker:
                           "instruction's result)" if allowed else "nothing may change: the exit emulates no result)"),
                        r["cycle"], r["core"], ex.pc, True)
             return
-        if kind == "PC+4" and self.emulated_rd is not None and allowed:
-            value = self.emulated_rd(ex)
-            if value is not None:
+        if kind == "PC+4" and self.emulated_rd is not None:
+            value = self.emulated_rd(ex)    # every emulated exit (stores too: a test's device model follows them)
+            if value is not None and allowed:
                 rd = 4 if ex.cause == "HVC" else ex.insn & 31
                 self._hit(f"{ex.cause} rd checked against the test's table")
                 if rd and st.gprs[rd] != value & (2**64 - 1):

@@ -18,6 +18,7 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.elf import ElfImage
 from lacosim.env.failures import Failure
+from lacosim.env.guest_exit_scoreboard import data_va
 from lacosim.tests.host import ProgramSelfCheck, _multiple_of_4, _set, pulse_ext_irq
 from lacosim.tests.lvz import LVZ_EXCEPTIONS
 
@@ -30,6 +31,51 @@ HC_ECHO = 0x7E                 # the hypervisor's test echo code (a0), result a1
 HC_ZONE_START = 2
 
 
+def mmio_form(insn: int) -> tuple[int, bool, bool] | None:
+    """(bytes, is_store, sign-extends) of a load/store form the hypervisor emulates (sw/hv/mmio.c decode):
+    ld/st.{b,h,w,d} ld.{bu,hu,wu} (si12), ldptr/stptr.{w,d}, ldx/stx.{b,h,w,d} ldx.{bu,hu,wu}; else None."""
+    op10, op8, op17 = insn >> 22, insn >> 24, insn >> 15
+    if 0xA0 <= op10 <= 0xAA:
+        k = op10 - 0xA0
+    elif 0x24 <= op8 <= 0x27:
+        return (8 if op8 & 2 else 4), bool(op8 & 1), True
+    elif 0x7000 <= op17 <= 0x7050 and not op17 & 7:
+        k = (op17 - 0x7000) >> 3
+    else:
+        return None
+    return 1 << (k & 3), 4 <= k < 8, k < 4
+
+
+class TestDevice:
+    """The hypervisor's MMIO test device (design.md 13.4), modelled for the guest-exit scoreboard: 64 bytes of
+    little-endian registers behind every emulated window (offset = GPA mod 64, wrapping), reading back what was
+    written; loads sign- (b/h/w, ldptr) or zero-extend (bu/hu/wu) into rd. One device per hypervisor: every
+    zone's exits go through it, in the order the hypervisor handles them (the trace's order of re-entries)."""
+
+    def __init__(self) -> None:
+        self.regs = bytearray(64)
+
+    def access(self, exit: GuestExit) -> int | None:
+        """Apply a PIL/PIS exit; the value the load's rd must hold (None for a store or another form)."""
+        form = mmio_form(exit.insn)
+        if form is None:
+            return None
+        size, store, signed = form
+        gpa = exit.gpa if exit.gpa is not None else data_va(exit.insn, exit.gprs)
+        if gpa is None:
+            return None
+        off = gpa & 63
+        if store:
+            value = exit.gprs[exit.insn & 31]
+            for i in range(size):
+                self.regs[(off + i) & 63] = (value >> (8 * i)) & 0xFF
+            return None
+        value = sum(self.regs[(off + i) & 63] << (8 * i) for i in range(size))
+        if signed and size < 8 and value >> (8 * size - 1) & 1:
+            value -= 1 << (8 * size)
+        return value & ((1 << 64) - 1)
+
+
 class HvTest(ProgramSelfCheck):
     """The verdict line is the hypervisor's "<test>: PASS" (the test name, not the program's). Every vCPU is
     pinned to its core (R4): the guest-timer scoreboard fails an exit path that rewrites the guest timer, and
@@ -40,8 +86,13 @@ class HvTest(ProgramSelfCheck):
 
     def emulated_rd(self, exit: GuestExit) -> int | None:
         """design.md 13.4/13.5: cpucfg from the host's table with the LVZ bits hidden (0 from index 21 on);
-        the echo hypercall returns a1 + a2."""
+        the echo hypercall returns a1 + a2; an emulated load what the test device holds (every PIL/PIS exit
+        resumed at PC + 4 passes through here, stores too, in the order the hypervisor handled them)."""
         insn = exit.insn
+        if exit.cause in ("PIL", "PIS"):
+            if not hasattr(self, "testdev"):
+                self.testdev = TestDevice()
+            return self.testdev.access(exit)
         if exit.cause == "GSPR" and insn & 0xFFFF_FC00 == CPUCFG_MATCH:
             from lacosim.iss.csr import cpucfg_word  # noqa: PLC0415  (the model's table, as for prepare)
             idx = exit.gprs[(insn >> 5) & 31]
