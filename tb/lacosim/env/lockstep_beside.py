@@ -20,6 +20,7 @@ import contextlib
 import ctypes
 import mmap
 import os
+import signal
 import subprocess
 import sys
 from multiprocessing.connection import Connection
@@ -226,6 +227,9 @@ def serve(path: str, capacity: int, cmd: Connection, res: Connection) -> int:
 
 
 def main(argv: list[str]) -> int:
+    # Ctrl-C reaches the whole process group: the simulator handles it (it ends the run and then this
+    # process, through "end" or EOF), so the checker must not die of it first with a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     path, capacity, cmd_fd, res_fd = argv
     return serve(path, int(capacity), Connection(int(cmd_fd), writable=False),
                  Connection(int(res_fd), readable=False))
