@@ -73,7 +73,9 @@ class BesideClient:
         python = os.environ.get("PYGPI_PYTHON_BIN") or sys.executable
         self.proc = subprocess.Popen(  # noqa: S603
             [python, "-m", "lacosim.env.lockstep_beside", self.path, str(capacity), str(cmd_r), str(res_w)],
-            pass_fds=(cmd_r, res_w))
+            # its own session: a terminal's Ctrl-C (to the simulator's process group) must not reach the checker,
+            # even while it is still starting; the simulator ends it ("end", or EOF when the simulator is gone)
+            pass_fds=(cmd_r, res_w), start_new_session=True)
         os.close(cmd_r)
         os.close(res_w)
         self.cmd = Connection(cmd_w, readable=False)
@@ -227,8 +229,7 @@ def serve(path: str, capacity: int, cmd: Connection, res: Connection) -> int:
 
 
 def main(argv: list[str]) -> int:
-    # Ctrl-C reaches the whole process group: the simulator handles it (it ends the run and then this
-    # process, through "end" or EOF), so the checker must not die of it first with a traceback
+    # a Ctrl-C sent to this process alone (its own session): the simulator ends the run and then this process
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     path, capacity, cmd_fd, res_fd = argv
     return serve(path, int(capacity), Connection(int(cmd_fd), writable=False),
