@@ -101,13 +101,8 @@ class HvTest(ProgramSelfCheck):
             return (exit.gprs[5] + exit.gprs[6]) & ((1 << 64) - 1)
         return None
 
-    def check(self) -> None:
-        text = bytes(self.env.uart.text)
-        marker = f"{self.verdict or self.name}: PASS".encode()
-        if marker not in text:
-            tail = text[-600:].decode(errors="replace")
-            self.fail("the hypervisor did not report PASS", f"expected a line '{marker.decode()}'; the output "
-                      f"ends with:\n{tail}", check="program")
+    def verdict_name(self) -> str:
+        return self.verdict or self.name
 
 
 class IdleTimer(HvTest):
