@@ -128,7 +128,7 @@ def plain_entry(hart: object, pc: int) -> tuple | None:
 
 def _run_one(hart: object, count: int) -> PlainRun:
     # _run_many's loop with the per-record core lookups hoisted out: the one-core case is the hot path
-    # (about 15 % faster offline); tests/unit/test_lockstep_batch.py runs both against the per-record path
+    # (no per-record list indexing); tests/unit/test_lockstep_batch.py runs both against the per-record path
     out = PlainRun()
     tids: list[int] = []
     rdvs: list[int] = []
