@@ -8,7 +8,7 @@ import pytest
 
 from sim.conftest import run_lacosim
 
-RULE_TESTS = ["ipi_multi_vector", "ipi_multi_vector_4", "iocsr_load_use"]
+RULE_TESTS = ["ipi_multi_vector", "ipi_multi_vector_4", "ipi_same_cycle", "ipi_same_cycle_4", "iocsr_load_use"]
 # bug -> (the first FAIL's check and summary, what its report must say)
 IPI_BUGS = {
     # STATUS is read back after every write with IPI_EN = 0: lockstep sees the read first; the IPI scoreboard
@@ -22,6 +22,12 @@ IPI_BUGS = {
     # the boot mailbox (keep-mask 0) already arrives empty: lockstep on park_vector's MBUF0 read
     "mail_mask_inverted": ("FAIL [lockstep]", ["instruction: iocsrrd.d", "mem addr                 0x1020",
                                                "<park_vector"]),
+}
+
+# bug -> {seed: what the first report must say}: reads that miss a same-cycle write of a lower-numbered core,
+# caught on STATUS (SEED=1 starts with IPI_SEND rounds) and on a mailbox (SEED=2 starts with MAIL_SEND)
+SAME_CYCLE_BUGS = {
+    "iocsr_read_stale": {1: "mem addr                 0x1000 ", 2: "mem addr                 0x1038 "},
 }
 
 
@@ -58,3 +64,17 @@ def test_planted_ipi_bug_is_caught_first_by_its_check(bug):
         second = out[out.index("FAIL [", out.index(first) + 1):]
         assert second.startswith(f"FAIL [ipi] IPI STATUS read wrong {where}"), second[:600]
         assert "expected 0x" in second and "Last writes to core" in second and "<worker" in second.splitlines()[0]
+
+
+@pytest.mark.negative
+@pytest.mark.parametrize(("bug", "seed"), [(b, s) for b in sorted(SAME_CYCLE_BUGS) for s in SAME_CYCLE_BUGS[b]])
+def test_same_cycle_bug_is_caught_by_lockstep(bug, seed):
+    res = run_lacosim("--test", "ipi_same_cycle", "--seed", str(seed), "--bug", bug)
+    # lockstep on the stale read; the IPI scoreboard may report the same STATUS read (mailboxes have no
+    # scoreboard), and the program goes on to PASS: its own check sees only the final value
+    res.assert_only_failure("lockstep", frozenset({"ipi", "program"}))
+    report = res.output[res.output.index("FAIL [lockstep]"):]
+    for text in ("instruction: iocsrrd.w", "core 1", "<worker", SAME_CYCLE_BUGS[bug][seed], "<-- differs",
+                 "last retired instructions:",
+                 f"reproduce with waves: make sim TEST=ipi_same_cycle SEED={seed} BUG={bug} WAVES=1"):
+        assert text in report, report[:3000]

@@ -34,12 +34,13 @@ TRANSLATION_BUGS = {"tlb_asid_ignored", "tlb_odd_even_swap"}
 @pytest.mark.no_rtl
 def test_every_planted_bug_has_a_negative_test():
     # the timer scoreboard's and the idle rule's are in tests/sim/test_host.py; the interrupt bugs are caught
-    # by the storm (tests/sim/test_storm.py), the IPI block's by tests/sim/test_ipi_rules.py, LVZ's by
-    # tests/sim/test_lvz.py
+    # by the storm (tests/sim/test_storm.py), the IPI block's (and its same-cycle reads) by
+    # tests/sim/test_ipi_rules.py, LVZ's by tests/sim/test_lvz.py
     from sim.test_ipi_rules import IPI_BUGS as RULES  # noqa: PLC0415
+    from sim.test_ipi_rules import SAME_CYCLE_BUGS  # noqa: PLC0415
     assert set(RULES) == IPI_BUGS
     assert set(CASES) | {"timer_oneshot_reload", "idle_wake_ignores_lie", "idle_wake_late",
-                         "ticlr_beats_expiry"} | set(STORM_BUGS) | IPI_BUGS | set(LVZ_BUGS) \
+                         "ticlr_beats_expiry"} | set(STORM_BUGS) | IPI_BUGS | set(SAME_CYCLE_BUGS) | set(LVZ_BUGS) \
         | set(HV_RTL_BUGS) | set(HV_BUGS) == set(PLANTED_BUGS)
 
 

@@ -18,8 +18,6 @@ STORM_BUGS = {
                             "but nothing is pending and enabled"),
     # the idle rule's bug (tests/sim/test_host.py has its directed test): the storm catches it too
     "idle_wake_ignores_lie": (2, "FAIL [idle] idle woke at cycle", "a pending but disabled line must not end idle"),
-    # two cores touch one core's IPI block in the same cycle: only 4 cores sending at random hit it early
-    "iocsr_read_stale": (4, "FAIL [lockstep] RTL and reference model disagree", "instruction: iocsrrd.w"),
     # an existing bug: the timer scoreboard sees the one-shot fire again
     "timer_oneshot_reload": (2, "FAIL [timer]", "one-shot"),
 }

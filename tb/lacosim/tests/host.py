@@ -247,6 +247,27 @@ class IpiMultiVector4(IpiMultiVector):
     min_cores = 4
 
 
+class IpiSameCycle(ProgramSelfCheck):
+    """IPI_SEND and MAIL_SEND landing in the very cycle the target core reads its STATUS or mailbox, between
+    every ordered pair of cores: a read sees a lower-numbered core's same-cycle write and not a higher one's.
+    Lockstep checks every read (the collisions are the point; the program's own check is the end value)."""
+    name = "ipi_same_cycle"
+    program = "ipi_same_cycle"
+    cores = 2
+    min_cores = 2
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"sc_cores": cls.cores, "sc_seed": rng.getrandbits(32), "sc_rounds": rng.randint(40, 64)})
+
+
+class IpiSameCycle4(IpiSameCycle):
+    """The same on 4 cores: all 12 ordered pairs, two cores idle in each round."""
+    name = "ipi_same_cycle_4"
+    cores = 4
+    min_cores = 4
+
+
 class IocsrLoadUse(ProgramSelfCheck):
     """iocsrrd.{w,d} whose result the next instruction uses (ALU, address, store data, IOCSR address, branch,
     jirl, rd-port operand): the IOCSR load-use interlock, checked by lockstep."""
