@@ -18,11 +18,19 @@ from sim.conftest import REPO, first_failure_first, program
 pytestmark = pytest.mark.tooling
 
 
+def as_a_terminal_job() -> None:
+    """SIGINT at its default, as in a job a terminal runs: a shell starts background jobs (`make test &`,
+    nohup) with SIGINT ignored, and Python then never raises KeyboardInterrupt (measured: the runner
+    returned the simulator's exit 1 instead of 130)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_cleanly_and_marks_the_run():
     pywellen = pytest.importorskip("pywellen")
     proc = subprocess.Popen([sys.executable, "-m", "lacosim", "sim", f"ELF={program('bad_hang')}", "WAVES=1",
                              "MAX_CYCLES=500000000"], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            preexec_fn=as_a_terminal_job)
     lines: list[str] = []
     run_dir = None
     deadline = time.monotonic() + 600
