@@ -9,6 +9,7 @@
  */
 #define CSR_CPUID 0x20
 #include "stack.h"
+#include "clear_bss.inc"
 
     .section .text.start, "ax"
     .globl _start
@@ -28,14 +29,7 @@ _start:
     move        $ra, $zero
     bnez        $t0, secondary_park
 
-    /* core 0: clear .bss (8-byte aligned by link.ld) */
-    la.pcrel    $t0, __bss_start
-    la.pcrel    $t1, __bss_end
-    bgeu        $t0, $t1, 2f
-1:  st.d        $zero, $t0, 0
-    addi.d      $t0, $t0, 8
-    bltu        $t0, $t1, 1b
-2:
+    CLEAR_BSS   $t0, $t1                /* core 0 only */
     bl          main
     bl          poweroff
     b           secondary_park          /* not reached */

@@ -3,6 +3,7 @@
  * the other cores write nothing before they see hv_bss_done, then run hv_secondary (which parks them). */
 #include "la.h"
 #include "stack.h"
+#include "clear_bss.inc"
 
     .section .text.start, "ax"
     .globl _start
@@ -20,21 +21,8 @@ _start:
     move        $ra, $zero
     la.pcrel    $t3, hv_bss_done
     bnez        $t0, 3f
-    la.pcrel    $t1, __bss_start
-    la.pcrel    $t2, __bss_end
-    addi.d      $t4, $t2, -32
-    bltu        $t4, $t1, 5f
-4:  st.d        $zero, $t1, 0               /* 32 bytes a round while they fit (the simulation's boot time) */
-    st.d        $zero, $t1, 8
-    st.d        $zero, $t1, 16
-    st.d        $zero, $t1, 24
-    addi.d      $t1, $t1, 32
-    bgeu        $t4, $t1, 4b
-5:  bgeu        $t1, $t2, 2f
-1:  st.d        $zero, $t1, 0
-    addi.d      $t1, $t1, 8
-    bltu        $t1, $t2, 1b
-2:  dbar        0
+    CLEAR_BSS   $t1, $t2, $t4
+    dbar        0
     ori         $t1, $zero, 1
     st.d        $t1, $t3, 0                 /* hv_bss_done = 1 (release) */
     dbar        0

@@ -3,6 +3,8 @@
  * the same RAM), so only zone 0's copy clears .bss, and zone n takes the n-th 4 KiB slot of the stack area
  * from the top. It runs main() and reports the failure count with HC_TEST_REPORT (g_done): the hypervisor
  * prints "<test>: PASS|FAIL" and powers off. */
+#include "clear_bss.inc"
+
     .section .text.start, "ax"
     .globl _start
     .type _start, @function
@@ -13,12 +15,7 @@ _start:
     slli.d      $t0, $a0, 12
     sub.d       $sp, $sp, $t0
     bnez        $a0, 2f
-    la.pcrel    $t0, __bss_start
-    la.pcrel    $t1, __bss_end
-    bgeu        $t0, $t1, 2f
-1:  st.d        $zero, $t0, 0
-    addi.d      $t0, $t0, 8
-    bltu        $t0, $t1, 1b
+    CLEAR_BSS   $t0, $t1
 2:  bl          main
     bl          g_done
 3:  b           3b
