@@ -39,6 +39,7 @@ EV_VIRTIO_INJECT_IRQ, EV_CLEAR_INJECT_IRQ = 2, 4
 EVENT_NAMES = {0: "WAKEUP", 1: "SHUTDOWN", 2: "VIRTIO_INJECT_IRQ", 4: "CLEAR_INJECT_IRQ", 0x68: "VIPI_KICK"}
 CSR_GINTC = 0x52
 IOCSR_IPI_CLEAR, IOCSR_IPI_SEND = 0x100C, 0x1040
+RACE_BIN = "push while the target handles its doorbell"
 
 
 @dataclass
@@ -96,8 +97,9 @@ class EventDrainChecker:
             & ((batch["flags2"] & trace.FLAG2_GCSR) == 0)
         traps = retire & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_ERTN)) != 0)
         sel = np.flatnonzero(mem | iocsr | gintc | traps)
-        cols = {k: batch[k][sel].tolist() for k in ("cycle", "core", "pc", "flags", "flags2", "trap", "mode", "mem_addr",
-                                                    "mem_wdata", "rd_wdata", "csr", "csr_wdata")}
+        names = ("cycle", "core", "pc", "flags", "flags2", "trap", "mode", "mem_addr", "mem_wdata", "rd_wdata", "csr",
+                 "csr_wdata")
+        cols = {k: batch[k][sel].tolist() for k in names}
         for i in range(len(sel)):
             self._record({k: v[i] for k, v in cols.items()})
 
@@ -122,7 +124,7 @@ class EventDrainChecker:
                 st.cleared = True
             if addr == IOCSR_IPI_SEND and value & 31 == DOORBELL_VECTOR:
                 target = (value >> 16) & 0x3FF
-                for t, push in [u for u in st.unannounced if u[0] == target]:
+                for _, push in [u for u in st.unannounced if u[0] == target]:
                     push.announced = cycle
                 st.unannounced = [u for u in st.unannounced if u[0] != target]
             return
@@ -130,8 +132,8 @@ class EventDrainChecker:
             self._gintc(core, st, r)
             return
         where = self._slot(r["mem_addr"])
-        if where is None:
-            return
+        if where is None or (flags >> trace.FLAG_MEM_SIZE_SHIFT) & 3 != 2:
+            return                            # not a 4-byte access of an ev[] slot (the boot's .bss clear: st.d)
         target, slot = where
         if flags & trace.FLAG_MEM_WE:
             push = Push(cycle, core, slot, r["mem_wdata"] & 0xFFFF_FFFF)
@@ -139,6 +141,8 @@ class EventDrainChecker:
             st.unannounced.append((target, push))
             self.pushes += 1
             self._hit(f"push {EVENT_NAMES.get(push.event, push.event)}")
+            if self.cores[target].episode is not None:
+                self._hit(RACE_BIN)         # T3's race: queued while the target handles its doorbell
         elif flags & trace.FLAG_MEM_RE:
             self._pop(core, target, slot, r)
 
@@ -151,8 +155,8 @@ class EventDrainChecker:
         self._effect_missing(core, st, cycle)
         if not st.queue or st.queue[0].slot != slot or st.queue[0].event != value:
             head = st.queue[0] if st.queue else None
-            want = (f"slot {head.slot}: {EVENT_NAMES.get(head.event, head.event)} pushed by core {head.sender} at cycle "
-                    f"{head.cycle}") if head else "nothing: every event pushed was already popped"
+            want = (f"slot {head.slot}: {EVENT_NAMES.get(head.event, head.event)} pushed by core {head.sender} at "
+                    f"cycle {head.cycle}") if head else "nothing: every event pushed was already popped"
             self._fail("an event was processed twice, or one never queued (the queue popped out of order)",
                        f"core {core} popped slot {slot} = {EVENT_NAMES.get(value, value)} at cycle {cycle}; the next "
                        f"event due is {want}", cycle, core, r["pc"])
@@ -168,6 +172,8 @@ class EventDrainChecker:
                            f"{slot}) at cycle {cycle} with no IPI_CLEAR write before it in this episode (R10: clear "
                            f"STATUS, then drain until empty)", cycle, core, r["pc"])
             st.popped_in_episode += 1
+            if st.popped_in_episode == 2:
+                self._hit("two events drained in one episode")
         if push.event in (EV_VIRTIO_INJECT_IRQ, EV_CLEAR_INJECT_IRQ):
             st.effect_due = (push, cycle)
 
@@ -201,9 +207,10 @@ class EventDrainChecker:
         if waiting and not self.ipi.cores[core].status >> DOORBELL_VECTOR & 1:
             p = waiting[0]
             self._fail("an event was lost: queued and doorbelled, but no IPI is left to drain it",
-                       f"{EVENT_NAMES.get(p.event, p.event)} pushed to core {core} by core {p.sender} at cycle {p.cycle}, "
-                       f"doorbell at cycle {p.announced}, still queued when core {core} returned (ertn at cycle {cycle}) "
-                       f"with STATUS bit {DOORBELL_VECTOR} clear ({len(waiting)} event(s) stranded)", cycle, core, pc)
+                       f"{EVENT_NAMES.get(p.event, p.event)} pushed to core {core} by core {p.sender} at cycle "
+                       f"{p.cycle}, doorbell at cycle {p.announced}, still queued when core {core} returned (ertn at "
+                       f"cycle {cycle}) with STATUS bit {DOORBELL_VECTOR} clear ({len(waiting)} event(s) stranded)",
+                       cycle, core, pc)
             for q in waiting:
                 q.announced = None               # report once
 

@@ -249,15 +249,16 @@ class VipiChecker:
         cycle, is12 = r["cycle"], st.guest_is >> IS_IPI & 1
         if acc is not None and not acc.write:
             self._check_read(core, st, acc, cycle)
+        reg = self._reg(acc.off) if acc is not None else ""
         if acc is not None:
             for target, old, new in acc.changes:
                 if target == core:
                     want = int(new != 0)
-                    self._hit(f"IS[12] = {want} at the re-entry after {self._reg(acc.off)}")
+                    self._hit(f"IS[12] = {want} at the re-entry after {reg}")
                     if is12 != want:
-                        self._fail(f"guest ESTAT.IS[12] = {is12} at the first guest cycle after the {self._reg(acc.off)} "
-                                   f"exit, expected {want}",
-                                   f"the guest's {self._reg(acc.off)} write ({acc.value:#x}) at cycle {acc.cycle} took its "
+                        self._fail(f"guest ESTAT.IS[12] = {is12} at the first guest cycle after the {reg} exit, "
+                                   f"expected {want}",
+                                   f"the guest's {reg} write ({acc.value:#x}) at cycle {acc.cycle} took its "
                                    f"virtual STATUS {old:#x} -> {new:#x}; at the re-entry (cycle {cycle}) IS[12] must "
                                    f"be STATUS != 0 (KVM: 0 -> non-zero queues INT_IPI, down to 0 dequeues it)",
                                    cycle, core, acc.pc, True)
@@ -265,7 +266,7 @@ class VipiChecker:
                     self._hit("remote send doorbelled" if target in acc.doorbells else "remote send not doorbelled")
                     if target not in acc.doorbells:
                         self._fail(f"a send to core {target}'s vCPU was not doorbelled to that core",
-                                   f"the guest's {self._reg(acc.off)} write ({acc.value:#x}) at cycle {acc.cycle} raised "
+                                   f"the guest's {reg} write ({acc.value:#x}) at cycle {acc.cycle} raised "
                                    f"core {target}'s virtual STATUS 0 -> {new:#x}; the hypervisor re-entered (cycle "
                                    f"{cycle}) without an IPI_SEND of vector {DOORBELL_VECTOR} to core {target}: that "
                                    f"vCPU sees the IPI only at some unrelated exit (KVM kicks it)",
@@ -279,8 +280,8 @@ class VipiChecker:
                     if not is12:
                         self._fail("guest ESTAT.IS[12] = 0 after the doorbell of a remote send",
                                    f"core {due[0][1]} doorbelled core {core} at cycle {due[0][0]} for a send to its "
-                                   f"vCPU (virtual STATUS {self.model.blocks[core].status:#x}); core {core}'s INT exit at "
-                                   f"cycle {int_exit} re-entered at cycle {cycle} with IS[12] = 0",
+                                   f"vCPU (virtual STATUS {self.model.blocks[core].status:#x}); core {core}'s INT "
+                                   f"exit at cycle {int_exit} re-entered at cycle {cycle} with IS[12] = 0",
                                    cycle, core, r["pc"], True)
 
     def _check_read(self, core: int, st: CoreState, acc: Access, cycle: int) -> None:
@@ -307,8 +308,8 @@ class VipiChecker:
 
     def _late(self, core: int, line: int, since: int, now: int) -> None:
         self._fail("guest IPI never delivered: IS[12] pending and enabled",
-                   f"core {core}: guest IS[12], LIE[12] and CRMD.IE all 1 since cycle {since}, not taken by cycle {now} "
-                   f"(L_EXC = {L_EXC})", now, core, 0, True)
+                   f"core {core}: guest IS[12], LIE[12] and CRMD.IE all 1 since cycle {since}, not taken by cycle "
+                   f"{now} (L_EXC = {L_EXC})", now, core, 0, True)
 
     @staticmethod
     def _reg(off: int) -> str:

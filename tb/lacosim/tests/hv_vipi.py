@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 
 from lacosim.elf import ElfImage
-from lacosim.env.event_drain_scoreboard import EventDrainScoreboard
+from lacosim.env.event_drain_scoreboard import CHECK as DRAIN_CHECK
+from lacosim.env.event_drain_scoreboard import RACE_BIN, EventDrainScoreboard
 from lacosim.env.vipi_scoreboard import VipiScoreboard
 from lacosim.tests.host import _set
 from lacosim.tests.hv import HvTest
@@ -72,3 +73,12 @@ class IpiEventDrain(HvTest):
 
     def connect_phase(self) -> None:
         self.env.trace.trace_ap.connect(self.drain.analysis_export)
+
+    def check(self) -> None:
+        super().check()
+        hits = self.coverage.groups.get(DRAIN_CHECK, {})
+        for name in (RACE_BIN, "two events drained in one episode"):
+            if not hits.get(name):
+                self.fail(f"coverage bin '{name}' never hit", "the seeded spacing never made the second event of a "
+                          "pair arrive while core 1 handled the first: the race T3 is about was not exercised",
+                          check="coverage")
