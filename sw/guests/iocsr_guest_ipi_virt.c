@@ -14,7 +14,7 @@ PARAM(g_rounds, 4);
 PARAM(g_seed, 0x9E3779B97F4A7C15);
 PARAM(g_peer, 0);
 
-#define WAIT_TICKS 200000
+#define WAIT_TICKS 20000
 
 /* shared by both zones (.data: zone 1 must not find them cleared by zone 0's .bss clear) */
 static volatile uint64_t z1_ready __attribute__((section(".data")));

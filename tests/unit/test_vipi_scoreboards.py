@@ -127,8 +127,8 @@ W4 = 2 << trace.FLAG_MEM_SIZE_SHIFT
 
 
 def push(cycle: int, slot: int, event: int, target: int = 1) -> dict:
-    return rec(cycle, H, 0x2980_0000, core=0, flags=trace.FLAG_MEM_WE | W4, mem_addr=Q + target * STRIDE + 12 + 4 * slot,
-               mem_wdata=event)
+    return rec(cycle, H, 0x2980_0000, core=0, flags=trace.FLAG_MEM_WE | W4,
+               mem_addr=Q + target * STRIDE + 12 + 4 * slot, mem_wdata=event)
 
 
 def pop(cycle: int, slot: int, event: int, core: int = 1) -> dict:
