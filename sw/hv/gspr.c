@@ -3,9 +3,9 @@
  *   csrrd/csrwr/csrxchg     a CSR without a guest copy: reads 0, writes dropped, rd = 0 (the old value)
  *   cacop                   a no-op (GCFG.GCI = 2 traps only init/unimplemented ops)
  *   iocsrrd/wr.{b,h,w,d}    reads of the info registers 0x0..0x3f come from the real IOCSR (sign-extended
- *                           as the instruction's width); everything else, the IPI block included, reads 0
- *                           and writes are dropped: the guest never touches the physical IPI block
- *                           (hvisor #202)
+ *                           as the instruction's width); 0x1000-0x104f: the vCPU's virtual IPI block
+ *                           (vipi.c); everything else reads 0 and writes are dropped: the guest never
+ *                           touches the physical IPI block (hvisor #202)
  *   idle                    -DHV_IDLE_BLOCK (KVM): block in the root until guest ESTAT.IS & guest ECFG.LIE
  *                           != 0 or a doorbell; default (hvisor): resume at once
  *   anything else           KVM injects INE; the RTL gives the root no write to the guest ESTAT.Ecode
@@ -34,6 +34,8 @@ static void iocsr(struct vcpu *vc, uint32_t insn)
     unsigned op = (insn >> 10) & 7, rd = insn & 31, rj = (insn >> 5) & 31;
     unsigned bytes = 1U << (op & 3);
     uint64_t addr = vc->regs[rj];
+    if (hv_vipi_iocsr(vc, insn))
+        return;                                         /* the IPI block: this vCPU's virtual one (vipi.c) */
     if (op >= 4)
         return;                                         /* writes: dropped */
     uint64_t v = 0;

@@ -45,6 +45,8 @@
 #define HC_ZONE_SHUTDOWN     3
 #define HC_CONFIG_CHECK      6
 #define HC_CLEAR_INJECT_IRQ  20
+#define HC_TEST_EVENT_PAIR   0x68   /* vipi: events 2 then 4 to core a1, a2 ticks apart; a0 = 0 (13.11) */
+#define HC_TEST_EVENTS_QUEUED 0x69  /* vipi: a0 = events queued for core a1, not yet popped (13.11) */
 #define HC_TEST_SPIN         0x70   /* the root spins a1 counter ticks; a0 = ticks actually spent */
 #define HC_TEST_SET_GCNTC    0x71   /* GCNTC = a1; a0 = the root's rdtime right after */
 #define HC_TEST_EXITS        0x72   /* a0 = exits of this vCPU so far (this one included) */
@@ -76,6 +78,7 @@
 #define EV_SHUTDOWN          1
 #define EV_VIRTIO_INJECT_IRQ 2
 #define EV_CLEAR_INJECT_IRQ  4
+#define EV_VIPI_KICK         0x68   /* vipi.c: sync guest IS[12] with this core's virtual IPI STATUS */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -157,6 +160,11 @@ void hv_irq_ack(unsigned is_bit);
 #define HV_TESTDEV_ACK 0x38
 void hv_set_estat(unsigned bit);
 void hv_clear_estat(unsigned bit);
+
+/* vipi.c (docs/design.md 13.11) */
+int hv_vipi_iocsr(struct vcpu *vc, uint32_t insn);
+void hv_vipi_sync(struct vcpu *vc);
+unsigned hv_events_queued(unsigned cpu);      /* irq.c */
 
 /* park.c */
 void hv_park(struct vcpu *vc) __attribute__((noreturn));

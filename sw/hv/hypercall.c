@@ -135,6 +135,18 @@ void hv_handle_hvc(struct vcpu *vc)
             r = rdtime();
             break;
         case HC_TEST_EXITS: r = vc->exits; break;
+        case HC_TEST_EVENT_PAIR:    /* T3 (13.11): two doorbells back to back */
+            if (a1 >= HV_MAX_CPUS || a1 == vc->cpu || !hv_power_on[a1]) {
+                r = ERR(HV_EINVAL);
+                break;
+            }
+            hv_send_event((unsigned)a1, EV_VIRTIO_INJECT_IRQ, 2);   /* IS bit 2: HWI0 on GINTC.VIP */
+            for (uint64_t t0 = rdtime(); rdtime() - t0 < a2;)
+                ;
+            hv_send_event((unsigned)a1, EV_CLEAR_INJECT_IRQ, 0);
+            r = 0;
+            break;
+        case HC_TEST_EVENTS_QUEUED: r = a1 < HV_MAX_CPUS ? hv_events_queued((unsigned)a1) : ERR(HV_EINVAL); break;
         case HC_TEST_INJECT:
             if (a1 >= 2 && a1 <= 9)
                 a2 ? hv_assert_hwi((unsigned)a1 - 2) : hv_deassert_hwi((unsigned)a1 - 2);

@@ -105,18 +105,36 @@ void hv_drain_events(struct vcpu *vc)
         case EV_CLEAR_INJECT_IRQ:
             hv_clear_all_hwi();
             break;
+        case EV_VIPI_KICK:
+            if (vc->zone >= 0)
+                hv_vipi_sync(vc);
+            break;
         default:
             printf("hv: cpu %u: unknown event %u\n", vc->cpu, ev);
         }
     }
 }
 
+unsigned hv_events_queued(unsigned cpu)
+{
+    struct event_queue *q = &queues[cpu % HV_MAX_CPUS];
+    lock(&q->lock);
+    unsigned n = q->tail - q->head;
+    unlock(&q->lock);
+    return n;
+}
+
 int hv_handle_irq(struct vcpu *vc)
 {
     uint64_t is = vc->estat & csrrd(CSR_ECFG) & ECFG_LIE_MASK;
     if (is & (1UL << IRQ_IPI)) {
+#ifdef HV_BUG_LATE_CLEAR
+        hv_drain_events(vc);            /* the mutation: hvisor's reset_ipi after check_events (hvisor #361) */
+        ipi_clear(0xffffffffU);
+#else
         ipi_clear(ipi_status());        /* STATUS first, then the queue (R10) */
         hv_drain_events(vc);
+#endif
     }
     if (is & (1UL << IRQ_TI)) {         /* the root timer (the blocking idle policy arms it): off */
         csrwr(CSR_TCFG, 0);
