@@ -99,8 +99,10 @@ _Static_assert(sizeof(struct vcpu) == VC_SIZE, "VC_SIZE");
 /* An emulated MMIO window (stage-2 V = 0) and its device; or a pass-through window (identity, MAT SUC) */
 struct mmio_window {
     uint64_t base, size;
-    int emulated;      /* 1: V = 0, emulated by mmio.c's test device; 0: passed through */
+    int emulated;      /* 1: V = 0, emulated by mmio.c's test device; 0: passed through; HV_WIN_VIRTIO: V = 0,
+                        * forwarded to the root zone's daemon through the virtio bridge (virtio.c) */
 };
+#define HV_WIN_VIRTIO 2
 
 struct zone {
     unsigned cpu;                /* the core it runs on (pinned) */
@@ -111,6 +113,7 @@ struct zone {
     uint64_t pip;                /* GINTC.PIP: physical HWI lines passed through */
     struct mmio_window windows[HV_MAX_WINDOWS];
     int autostart;               /* started at boot (else by ZoneStart) */
+    unsigned virtio_irq;         /* its virtio windows' interrupt (guest ESTAT.IS bit; 4 = HWI2, hvisor's cpuintc 4) */
 };
 
 /* zones/<test>.c */
@@ -140,6 +143,12 @@ void hv_cpucfg_init(void);
 void hv_handle_hvc(struct vcpu *vc);
 void hv_handle_mmio(struct vcpu *vc);
 extern volatile uint64_t hv_mmio_last;
+
+/* virtio.c (R13, hypervisor-behaviour.md 1.10): the bridge to the root zone's virtio daemon */
+uint64_t hv_virtio_init(const struct zone *z, uint64_t gpa);
+uint64_t hv_virtio_inject(void);
+uint64_t hv_virtio_forward(struct vcpu *vc, const struct mmio_window *win, uint64_t gpa, unsigned bytes,
+                           int is_store, uint64_t value);
 
 /* stage2.c, refill.S */
 void hv_stage2_build(int zone);
