@@ -30,6 +30,8 @@ PARAM(g_device_id, 2);
 PARAM(g_vendor_id, 0x554d4551);
 PARAM(g_notifies, 3);
 PARAM(g_legacy, 0);
+PARAM(g_restart, 0);    /* zone_restart_irq_in_flight: shut zone 1 down with its first completion in flight */
+PARAM(g_down_ticks, 2000);
 
 /* hvisor-tool include/hvisor.h (MAX_CPUS 4); the hypervisor's copy is sw/hv/virtio.c */
 struct device_req {
@@ -53,6 +55,7 @@ struct virtio_bridge virtio_bridge __attribute__((aligned(64)));
 /* shared by both zones (.data: zone 0's .bss clear must not race zone 1) */
 volatile uint64_t drv_done __attribute__((section(".data")));
 volatile uint64_t drv_irqs __attribute__((section(".data")));
+volatile uint64_t drv_lives __attribute__((section(".data")));
 
 
 /* ---------------------------------------------------------------- the daemon (zone 0) */
@@ -68,6 +71,20 @@ static uint64_t cfg_read(uint64_t off)
     case INTERRUPT_STATUS: return int_status;
     default: return 0;
     }
+}
+
+/* zone_restart_irq_in_flight: the driver's first life masks interrupts; its completion (HWI2) was just queued
+ * to core 1 when zone 1 is shut down (SHUTDOWN queued behind the injection), then started again */
+static void restart_zone1(void)
+{
+    uint64_t r = hvcall(HC_ZONE_SHUTDOWN, 1, 0);
+    g_check(r == 0, "ZoneShutdown(zone 1) returns 0 (power_on dropped)");
+    int_status = 0;                                     /* the device is reset with its zone */
+    uint64_t t0 = rdtime();
+    while (rdtime() - t0 < g_down_ticks)
+        ;
+    r = hvcall(HC_ZONE_START, 1, 0);
+    g_check(r == 0, "ZoneStart(zone 1) again returns 0");
 }
 
 static void daemon(void)
@@ -106,6 +123,8 @@ static void daemon(void)
                 b->res_rear++;
                 hvcall(HC_VIRTIO_INJECT_IRQ, 0, 0);
             }
+            if (g_restart && drv_lives == 1)
+                restart_zone1();                        /* the completion just queued is still in flight */
             continue;                                   /* a notify is not waited for */
         }
         b->cfg_values[q.src_cpu] = value;
@@ -115,7 +134,7 @@ static void daemon(void)
     printf("guest virtio_daemon: %u read(s), %u notify(s), %u ack(s); the driver took %lu interrupt(s)\n", reads,
            notifies, acks, drv_irqs);
     g_check(drv_done != 0, "the driver finished");
-    g_check(notifies == g_notifies && acks == g_notifies, "every notify completed and acknowledged");
+    g_check(notifies == g_notifies + g_restart && acks == g_notifies, "every notify completed and acknowledged");
 }
 
 /* ---------------------------------------------------------------- the driver (zone 1) */
@@ -135,8 +154,16 @@ static void on_virtio(struct trap_frame *tf)
 
 static void driver(void)
 {
+    drv_irqs = 0;
+    uint64_t life = ++drv_lives;
     trap_install();
     trap_set_irq_handler(IRQ_HWI(VIRTIO_IRQ - 2), on_virtio);
+    if (g_restart && life == 1) {
+        /* the first life: HWI2 masked (LIE 0), one notify, then wait to be shut down with its completion pending */
+        vwrite(QUEUE_NOTIFY, 0);
+        for (;;)
+            ;
+    }
     ecfg_lie_write(1UL << VIRTIO_IRQ);
     irq_enable();
     g_check(vread(MAGIC_VALUE) == VIRTIO_MAGIC, "MagicValue read through the daemon");
@@ -150,6 +177,8 @@ static void driver(void)
         ok &= drv_irqs == n + 1 && last_status == 1;
     }
     g_check(ok, "each notify completed by exactly one HWI2 whose InterruptStatus read is 1");
+    if (g_restart)
+        g_check(life == 2 && drv_irqs == g_notifies, "the restarted driver took only its own interrupts");
     dbar();                                             /* g_failures is shared: counted before done */
     drv_done = 1;
     for (;;)
@@ -160,8 +189,8 @@ int main(void)
 {
     if (hvcall(HC_TEST_ZONE_ID, 0, 0) == 1)
         driver();
-    printf("guest virtio_daemon: zone 0 serves zone 1's virtio window (%lu notifies, legacy %lu)\n", g_notifies,
-           g_legacy);
+    printf("guest virtio_daemon: zone 0 serves zone 1's virtio window (%lu notifies, legacy %lu, restart %lu)\n",
+           g_notifies, g_legacy, g_restart);
     daemon();
     return 0;
 }

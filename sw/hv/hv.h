@@ -171,6 +171,7 @@ void hv_clear_estat(unsigned bit);
 void hv_park(struct vcpu *vc) __attribute__((noreturn));
 void hv_park_irq(struct vcpu *vc) __attribute__((noreturn));
 void hv_start_on(unsigned cpu, int zone);
+void hv_zone_free(struct vcpu *vc);           /* shutdown.c: on the zone's core, before it parks */
 extern volatile uint64_t hv_ready[HV_MAX_CPUS];
 void hv_main(void) __attribute__((noreturn));
 void hv_secondary(unsigned cpu) __attribute__((noreturn));

@@ -13,7 +13,11 @@ on the driver's core) pushes requests, the daemon (guest mode, zone 0) consumes 
 - exactly one guest HWI<irq-2> per completed notify (the daemon's res_rear store), none without one, none left
   undelivered at the end; the latency from the QueueNotify exit to the guest's interrupt entry is recorded;
 - de-assertion: a root GINTC write that clears the virtio line's VIP bit on the driver's core comes after the
-  guest's InterruptACK exit of that assertion, never on an InterruptStatus read alone (hvisor-tool #109).
+  guest's InterruptACK exit of that assertion, never on an InterruptStatus read alone (hvisor-tool #109), or
+  while the daemon shuts the driver's zone down (its ZoneShutdown hypercall);
+- restart: when the driver's zone enters its entry again after a ZoneShutdown, no VIP line of the old zone is
+  still asserted (hvisor PR #365's review: a stale line or event reaches the restarted zone); completions of
+  the old zone that were never delivered are dropped with it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from lacosim.env.guest_exit_scoreboard import data_va
 
 CHECK = "virtio"
 CSR_GINTC = 0x52
-ECODE_PIL, ECODE_PIS = 0x1, 0x2
+ECODE_PIL, ECODE_PIS, ECODE_HVC = 0x1, 0x2, 0x17
+HC_ZONE_SHUTDOWN = 3
 QUEUE_NOTIFY, INTERRUPT_STATUS, INTERRUPT_ACK = 0x50, 0x60, 0x64
 RING = 32
 REQ_SIZE = 40
@@ -51,6 +56,7 @@ class VirtioLayout:
     daemon_core: int
     irq: int = 4
     legacy: bool = False
+    entry: int = 0x0100_0000     # the driver zone's first PC (its restart enters there again)
 
 
 def mem_form(insn: int) -> tuple[int, bool, bool] | None:
@@ -107,6 +113,9 @@ class _State:
     status_cycle: int | None = None
     pending_exit: _Exit | None = None
     gprs: list[int] = field(default_factory=lambda: [0] * 32)
+    daemon_a0: int = 0           # the daemon core's last write of $a0 (its hypercall code)
+    shutdown: int | None = None  # cycle of the daemon's ZoneShutdown exit, until the driver zone restarts
+    restarts: int = 0
 
 
 class VirtioChecker:
@@ -135,13 +144,15 @@ class VirtioChecker:
         kinds, cores = batch["kind"], batch["core"]
         mem = (batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0
         csr = ((batch["flags"] & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == CSR_GINTC)
-        driver = cores == lay.driver_core
+        driver = (cores == lay.driver_core) | (cores == lay.daemon_core)
         sel = (kinds == trace.KIND_RETIRE) & (mem | csr | driver)
         for i in np.flatnonzero(sel):
             rec = batch[i]
             core = int(rec["core"])
             if core == lay.driver_core:
                 self._driver(rec, int(i), out)
+            elif core == lay.daemon_core:
+                self._daemon(rec)
             if rec["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE):
                 off = self._bridge_off(int(rec["mem_addr"]))
                 if off is not None:
@@ -224,12 +235,23 @@ class VirtioChecker:
                           f"load of {size} byte(s) at req_list[{slot}] + {byte} at cycle {int(rec['cycle'])} "
                           f"returned {data:#x}; the hypervisor stored {want:#x} there before publishing request {n}")
 
+    # -------------------------------------------------------------- the daemon's hypercalls
+    def _daemon(self, rec: np.void) -> None:
+        st, trap = self.st, int(rec["trap"])
+        if rec["flags2"] & trace.FLAG2_EXIT and trap & trace.TRAP_VALID and trace.trap_ecode(trap) == ECODE_HVC \
+                and st.daemon_a0 == HC_ZONE_SHUTDOWN:
+            st.shutdown = int(rec["cycle"])
+        if rec["flags"] & trace.FLAG_RD_WE and rec["rd"] == 4:
+            st.daemon_a0 = int(rec["rd_wdata"])
+
     # -------------------------------------------------------------- the driver's core
     def _driver(self, rec: np.void, i: int, out: list[Problem]) -> None:
         st, lay = self.st, self.lay
         cycle, trap, flags = int(rec["cycle"]), int(rec["trap"]), int(rec["flags"])
         guest = bool(rec["mode"] & trace.MODE_GUEST)
         exit_rec = bool(rec["flags2"] & trace.FLAG2_EXIT)
+        if guest and not exit_rec and st.shutdown is not None and int(rec["pc"]) == lay.entry:
+            self._restarted(rec, i, out)
         if guest and not exit_rec and st.pending_exit is not None:
             self._reentered(rec, i, st.pending_exit, out)
             st.pending_exit = None
@@ -286,6 +308,19 @@ class VirtioChecker:
                           f"$r{ex.rd} = {ex.restored:#x}, expected {value:#x} (the daemon stored "
                           f"cfg_values = {st.cfg_value:#x} at cycle {st.cfg_value_cycle})")
 
+    def _restarted(self, rec: np.void, i: int, out: list[Problem]) -> None:
+        st, n = self.st, self.lay.irq - 2
+        if st.vip & (1 << n):
+            self._problem(out, rec, i, f"a stale HWI{n} survives the zone's restart (hvisor PR #365's review)",
+                          f"the daemon shut the driver's zone down at cycle {st.shutdown}; its restart enters the "
+                          f"zone at cycle {int(rec['cycle'])} with GINTC.VIP = {st.vip:#04x}: VIP[{n}], asserted at "
+                          f"cycle {st.asserted} for the old zone, was never de-asserted")
+        st.takes = st.completions          # the old zone's undelivered completions went with it
+        st.notify_exits.clear()
+        st.pending_exit = None
+        st.shutdown = None
+        st.restarts += 1
+
     def _take(self, rec: np.void, i: int, cycle: int, out: list[Problem]) -> None:
         st = self.st
         st.takes += 1
@@ -305,7 +340,9 @@ class VirtioChecker:
         elif st.vip & bit and not vip & bit:
             self.deasserts_checked += 1
             line = f"HWI{self.lay.irq - 2}"
-            if st.ack_cycle is None and st.status_cycle is not None:
+            if st.shutdown is not None:
+                pass                        # the zone is being shut down: its lines go with it
+            elif st.ack_cycle is None and st.status_cycle is not None:
                 self._problem(out, rec, i, f"{line} de-asserted on the InterruptStatus read, before the guest wrote "
                               "InterruptACK (hvisor-tool #109)",
                               f"VIP[{self.lay.irq - 2}] asserted at cycle {st.asserted}, the guest read "
@@ -370,6 +407,8 @@ class VirtioMonitor(uvm_subscriber):
         self.cov.hit(CHECK, "blocking read checked", c.reads_checked)
         self.cov.hit(CHECK, "notify completed", st.completions)
         self.cov.hit(CHECK, "HWI de-assert checked", c.deasserts_checked)
+        if st.restarts:
+            self.cov.hit(CHECK, "driver zone restarted", st.restarts)
         lat = c.latencies
         if lat:
             print(f"lacosim: virtio end-to-end latency (QueueNotify exit -> guest HWI{c.lay.irq - 2} entry): "

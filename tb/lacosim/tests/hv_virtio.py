@@ -6,7 +6,7 @@ bridge protocol from the trace."""
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from pyuvm import ConfigDB
 
@@ -40,10 +40,13 @@ class VirtioMmioForward(HvTest):
     LEGACY = 0
     NOTIFIES = (2, 5)
 
+    RESTART = 0
+
     @classmethod
     def params(cls, rng: random.Random) -> dict[str, int]:
         return {"g_device_id": rng.choice([1, 2, 3, 4, 9, 16, 18, 26]), "g_vendor_id": rng.getrandbits(31),
-                "g_notifies": rng.randint(*cls.NOTIFIES), "g_legacy": cls.LEGACY}
+                "g_notifies": rng.randint(*cls.NOTIFIES), "g_legacy": cls.LEGACY, "g_restart": cls.RESTART,
+                "g_down_ticks": rng.randrange(500, 5000)}
 
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
@@ -69,7 +72,7 @@ class VirtioMmioForward(HvTest):
                     value -= 1 << (8 * size)
                 return value & ((1 << 64) - 1)
         if exit.cause == "HVC" and exit.gprs[4] in (HC_VIRTIO_INIT, HC_VIRTIO_INJECT_IRQ, HC_ZONE_START,
-                                                     HC_CLEAR_INJECT_IRQ):
+                                                     HC_ZONE_SHUTDOWN, HC_CLEAR_INJECT_IRQ):
             return 0
         return super().emulated_rd(exit)
 
@@ -97,3 +100,17 @@ class VirtioMmioForwardLegacy(VirtioMmioForward):
     name = "virtio_mmio_forward_legacy"
     program = "hv_virtio_mmio_forward_legacy"
     LEGACY = 1
+
+
+class ZoneRestartIrqInFlight(VirtioMmioForward):
+    """Zone shutdown and restart with a virtio completion in flight (2 cores): the driver's first life notifies
+    with interrupts masked; the daemon completes it (HWI2 injection event queued to core 1) and at once shuts
+    zone 1 down (SHUTDOWN queued behind it: the zone is freed, its GID's TLB entries invalidated, VIP
+    de-asserted, power_on cleared), waits, and starts it again. The restarted driver runs T19's sequence and
+    must take exactly its own interrupts. SW_BUG=1: a mutation that leaves VIP across the park and the zone
+    start (hvisor PR #365's review): VirtioMonitor names the stale line at the restarted zone's entry."""
+    name = "zone_restart_irq_in_flight"
+    program = "hv_zone_restart_irq_in_flight"
+    RESTART = 1
+    NOTIFIES = (1, 3)
+    zone_restart_entries: ClassVar[dict[int, int] | None] = {1: 0x0100_0000}   # zone 1's entry on core 1
