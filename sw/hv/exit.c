@@ -33,7 +33,11 @@ void hv_run_zone(struct vcpu *vc, int zone)
     csrxchg(CSR_GSTAT, (uint64_t)z->gid << GSTAT_GID_SHIFT, 0xffUL << GSTAT_GID_SHIFT);
     csrwr(CSR_GTLBC, GTLBC_USETGID | ((uint64_t)z->gid << GTLBC_TGID_SHIFT));  /* GMTLBNum 0: guests run unpaged */
     __asm__ volatile("invtlb 0, $zero, $zero" ::: "memory");                    /* this GID's stale entries */
+#ifdef HV_BUG_STALE_VIP
+    csrxchg(CSR_GINTC, (z->pip & 0xff) << 8, 0xff00);   /* the mutation (shutdown.c): VIP kept */
+#else
     csrwr(CSR_GINTC, (z->pip & 0xff) << 8);
+#endif
 #ifndef HV_BUG_NO_ZERO_GPRS
     for (unsigned i = 0; i < 32; i++)
         vc->regs[i] = 0;                                 /* hvisor d83315e: a zone starts with zero GPRs */

@@ -102,8 +102,10 @@ _Static_assert(sizeof(struct vcpu) == VC_SIZE, "VC_SIZE");
 /* An emulated MMIO window (stage-2 V = 0) and its device; or a pass-through window (identity, MAT SUC) */
 struct mmio_window {
     uint64_t base, size;
-    int emulated;      /* 1: V = 0, emulated by mmio.c's test device; 0: passed through */
+    int emulated;      /* 1: V = 0, emulated by mmio.c's test device; 0: passed through; HV_WIN_VIRTIO: V = 0,
+                        * forwarded to the root zone's daemon through the virtio bridge (virtio.c) */
 };
+#define HV_WIN_VIRTIO 2
 
 struct zone {
     unsigned cpu;                /* the core it runs on (pinned) */
@@ -114,6 +116,7 @@ struct zone {
     uint64_t pip;                /* GINTC.PIP: physical HWI lines passed through */
     struct mmio_window windows[HV_MAX_WINDOWS];
     int autostart;               /* started at boot (else by ZoneStart) */
+    unsigned virtio_irq;         /* its virtio windows' interrupt (guest ESTAT.IS bit; 4 = HWI2, hvisor's cpuintc 4) */
 };
 
 /* zones/<test>.c */
@@ -144,6 +147,12 @@ void hv_handle_hvc(struct vcpu *vc);
 void hv_handle_mmio(struct vcpu *vc);
 extern volatile uint64_t hv_mmio_last;
 
+/* virtio.c (R13, hypervisor-behaviour.md 1.10): the bridge to the root zone's virtio daemon */
+uint64_t hv_virtio_init(const struct zone *z, uint64_t gpa);
+uint64_t hv_virtio_inject(void);
+uint64_t hv_virtio_forward(struct vcpu *vc, const struct mmio_window *win, uint64_t gpa, unsigned bytes,
+                           int is_store, uint64_t value);
+
 /* stage2.c, refill.S */
 void hv_stage2_build(int zone);
 uint64_t hv_stage2_root(int zone);
@@ -170,6 +179,7 @@ unsigned hv_events_queued(unsigned cpu);      /* irq.c */
 void hv_park(struct vcpu *vc) __attribute__((noreturn));
 void hv_park_irq(struct vcpu *vc) __attribute__((noreturn));
 void hv_start_on(unsigned cpu, int zone);
+void hv_zone_free(struct vcpu *vc);           /* shutdown.c: on the zone's core, before it parks */
 extern volatile uint64_t hv_ready[HV_MAX_CPUS];
 void hv_main(void) __attribute__((noreturn));
 void hv_secondary(unsigned cpu) __attribute__((noreturn));

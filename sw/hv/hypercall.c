@@ -18,23 +18,6 @@ static inline void iocsr_write8(uint32_t addr, uint8_t v)
     __asm__ volatile("iocsrwr.b %0, %1" : : "r"(v), "r"(addr) : "memory");
 }
 
-/* R13: the virtio bridge page (hvisor-tool include/hvisor.h, simplified entries) */
-struct hv_req {
-    uint64_t src_cpu, address, size, value;
-    uint32_t src_zone;
-    uint8_t is_write, need_interrupt, pad[2];
-};
-struct hv_res {
-    uint32_t target_zone, irq_id;
-};
-struct virtio_bridge {
-    volatile uint32_t req_front, req_rear, res_front, res_rear;
-    struct hv_req req[32];
-    struct hv_res res[32];
-    volatile uint64_t cfg_flags[32], cfg_values[32];
-};
-static struct virtio_bridge *bridge;
-
 #define ERR(e) ((uint64_t)-(int64_t)(e))
 
 static int in_zone_ram(const struct zone *z, uint64_t gpa, uint64_t size)
@@ -68,20 +51,6 @@ static uint64_t zone_shutdown(struct vcpu *vc, uint64_t id)
     return 0;
 }
 
-static uint64_t virtio_inject(void)
-{
-    if (!bridge)
-        return ERR(HV_EINVAL);
-    while (bridge->res_front != bridge->res_rear) {
-        struct hv_res r = bridge->res[bridge->res_front % 32];
-        __asm__ volatile("dbar 0" ::: "memory");
-        bridge->res_front++;
-        if (r.target_zone < hv_nr_zones)
-            hv_send_event(hv_zones[r.target_zone].cpu, EV_VIRTIO_INJECT_IRQ, r.irq_id);
-    }
-    return 0;
-}
-
 static uint64_t clear_inject(struct vcpu *vc)
 {
     for (unsigned c = 0; c < HV_MAX_CPUS; c++)
@@ -104,14 +73,9 @@ void hv_handle_hvc(struct vcpu *vc)
     } else {
         switch (code) {
         case HC_VIRTIO_INIT:
-            if (!in_zone_ram(z, a1, sizeof(struct virtio_bridge)) || (a1 & 7)) {
-                r = ERR(HV_EINVAL);
-                break;
-            }
-            bridge = (struct virtio_bridge *)(uintptr_t)a1;
-            r = 0;
+            r = hv_virtio_init(z, a1);
             break;
-        case HC_VIRTIO_INJECT_IRQ: r = virtio_inject(); break;
+        case HC_VIRTIO_INJECT_IRQ: r = hv_virtio_inject(); break;
         case HC_ZONE_START: r = zone_start(vc, a1); break;
         case HC_ZONE_SHUTDOWN: r = zone_shutdown(vc, a1); break;
         case HC_CLEAR_INJECT_IRQ: r = clear_inject(vc); break;

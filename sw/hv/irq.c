@@ -93,8 +93,11 @@ void hv_drain_events(struct vcpu *vc)
         case EV_SHUTDOWN:
             if (!queue_empty(q))
                 ipi_send(vc->cpu, HV_DOORBELL_VECTOR);
-            if (ev == EV_SHUTDOWN)
+            if (ev == EV_SHUTDOWN) {
+                if (vc->zone >= 0)
+                    hv_zone_free(vc);   /* shutdown.c: its GID's TLB entries, its VIP lines */
                 hv_park(vc);
+            }
             if (vc->zone < 0)
                 hv_run_zone(vc, (int)arg);
             break;                      /* a WAKEUP of a core already running a zone: ignored */

@@ -49,18 +49,26 @@ void hv_handle_mmio(struct vcpu *vc)
 {
     const struct zone *z = &hv_zones[vc->zone];
     uint64_t gpa = vc->badv;
-    int hit = 0;
+    const struct mmio_window *hit = 0;
     for (unsigned w = 0; w < HV_MAX_WINDOWS; w++) {
         const struct mmio_window *win = &z->windows[w];
         if (win->emulated && gpa >= win->base && gpa - win->base < win->size)
-            hit = 1;
+            hit = win;
     }
     struct access a;
     uint32_t insn = (uint32_t)vc->badi;
     if (!hit || !decode(insn, &a))
         hv_fatal(vc, "stage-2 fault outside an emulated window (KVM: ADE to the guest)");
     unsigned rd = insn & 31, off = (unsigned)(gpa & 63);
-    if (a.is_store) {
+    if (hit->emulated == HV_WIN_VIRTIO) {        /* forwarded to the root's daemon (virtio.c), same decoder */
+        uint64_t v = hv_virtio_forward(vc, hit, gpa, a.bytes, a.is_store, vc->regs[rd]);
+        if (!a.is_store && a.bytes < 8) {
+            unsigned s = 64 - 8 * a.bytes;
+            v = a.is_signed ? (uint64_t)((int64_t)(v << s) >> s) : (v << s) >> s;
+        }
+        if (!a.is_store && rd)
+            vc->regs[rd] = v;
+    } else if (a.is_store) {
         uint64_t v = vc->regs[rd];
         for (unsigned i = 0; i < a.bytes; i++)
             testdev[(off + i) & 63] = (uint8_t)(v >> (8 * i));

@@ -12,7 +12,11 @@ void hv_park(struct vcpu *vc)
 {
     vc->zone = -1;
     hv_power_on[vc->cpu] = 0;
+#ifdef HV_BUG_STALE_VIP
+    csrxchg(CSR_GINTC, 0, 0xff00);   /* the mutation (shutdown.c): PIP only, VIP left as it was */
+#else
     csrwr(CSR_GINTC, 0);
+#endif
     __asm__ volatile("dbar 0" ::: "memory");
     hv_ready[vc->cpu] = 1;
     csrxchg(CSR_CRMD, CRMD_IE, CRMD_IE);

@@ -142,6 +142,23 @@ def test_a_root_interrupt_exit_resumes_at_the_exit_pc():
     assert len(fails) == 1 and "skips an instruction that never ran" in fails[0]
 
 
+
+def test_a_restart_at_the_zone_entry_is_accepted_only_after_a_park():
+    """design.md 13.12: a zone shut down (its core parks in a root idle) and started again re-enters at its entry."""
+    entry = 0x0100_0000
+    irq_exit = rec(5, P, 0, GUEST, trap=trace.TRAP_VALID | trace.TRAP_INT, flags2=trace.FLAG2_EXIT)
+    park = rec(7, 0x20_0400, 0x0648_8000)          # idle 0
+    for records, restarts, ok in [((irq_exit, park, ERTN | {"cycle": 9}, rec(12, entry, 0, GUEST)), {0: entry}, True),
+                                  ((irq_exit, ERTN | {"cycle": 9}, rec(12, entry, 0, GUEST)), {0: entry}, False),
+                                  ((irq_exit, park, ERTN | {"cycle": 9}, rec(12, entry, 0, GUEST)), None, False)]:
+        fails: list[str] = []
+        cov = Coverage()
+        GuestExitChecker(1, lambda s, d, *a, out=fails: out.append(s), cov, None, False, restarts).write(
+            batch(*records))
+        assert (fails == []) == ok, (records, restarts, fails)
+        assert bool(cov.groups.get("guest-exit", {}).get("zone restarted at its entry after a shutdown")) == ok
+
+
 # ---- guest interrupt delivery --------------------------------------------------------------------------
 def irq_event(cycle: int, guest_is: int) -> dict:
     return rec(cycle, kind=trace.KIND_IRQ, rd_wdata=guest_is << trace.IRQ_GUEST_SHIFT)

@@ -62,6 +62,7 @@ LDDIR, LDDIR_MASK = 0x0640_0000, 0xFFFC_0000
 LDPTE, LDPTE_MASK = 0x0644_0000, 0xFFFC_001F
 CACOP, CACOP_MASK = 0x0600_0000, 0xFFC0_0000
 OP_CSR, OP_GCSR = 0x04, 0x05                          # insn[31:24]
+INSN_IDLE = 0x0648_8000                               # idle level (level in [14:0]): a hypervisor's park loop
 
 ECODE_GSPR, ECODE_HVC, ECODE_GCM, ECODE_TLBR = 0x16, 0x17, 0x18, trace.TRAP_ECODE_TLBR
 STAGE2 = {0x1: "PIL", 0x2: "PIS", 0x3: "PIF", 0x4: "PME", 0x5: "PNR", 0x6: "PNX", 0x7: "PPI"}
@@ -159,6 +160,7 @@ class GuestExit:
     gprs: list[int]
     gpa: int | None            # stage-2 faults of a guest in DA mode: the GPA the root must report
     reads: dict[int, int] = field(default_factory=dict)   # CSR -> the value its first root csrrd must return
+    parked: bool = False       # the core parked (a root idle) before re-entering: its zone was shut down (13.12)
 
 
 @dataclass
@@ -179,8 +181,9 @@ class GuestExitChecker:
     def __init__(self, cores: int, fail: Callable[[str, str, int, int, int, bool], None],
                  cov: Coverage | None = None,
                  emulated_rd: Callable[[GuestExit], int | None] | None = None,
-                 injection_allowed: bool = False) -> None:
+                 injection_allowed: bool = False, restart_entries: dict[int, int] | None = None) -> None:
         self.cores = [CoreExitState() for _ in range(cores)]
+        self.restart_entries = restart_entries or {}   # core -> its zone's entry: a re-entry there after a park
         self._fail = fail          # (summary, detail, cycle, core, pc, guest mode)
         self.cov = cov
         self.emulated_rd = emulated_rd
@@ -261,6 +264,8 @@ class GuestExitChecker:
                     st.pending.reads.clear()   # a root exception overwrote the exit's CSRs
                 elif r["insn"] >> 24 == OP_CSR and (r["insn"] >> 5) & 31 == 0 and r["flags"] & trace.FLAG_RD_WE:
                     self._root_read(st.pending, r)
+                if r["insn"] & ~0x7FFF == INSN_IDLE:
+                    st.pending.parked = True
             if trap & trace.TRAP_ERTN:
                 st.after_ertn = True
         self._effects(st, r)
@@ -367,6 +372,9 @@ class GuestExitChecker:
             kind = "guest EENTRY"
         else:
             kind = "elsewhere"
+        if ex.parked and self.restart_entries.get(ex.core) == resume:
+            self._hit("zone restarted at its entry after a shutdown")   # a new zone: nothing of the exit resumes
+            return
         self._hit(f"{ex.cause} resumed at {kind}")
         where = f"{self._insn(ex.insn, ex.pc)}, exit {ex.cause} at cycle {ex.cycle}"
         if kind == "guest EENTRY" and self.injection_allowed:
@@ -422,7 +430,8 @@ class GuestExitScoreboard(uvm_subscriber):
         cov: Coverage = ConfigDB().get(self, "", "coverage")
         hook = ConfigDB().get(self, "", "guest_exit_rd")
         injection = bool(ConfigDB().get(self, "", "exit_injection_allowed"))
-        self.checker = GuestExitChecker(self.cfg.cores, self._fail, cov, hook, injection)
+        restarts = ConfigDB().get(self, "", "zone_restart_entries")
+        self.checker = GuestExitChecker(self.cfg.cores, self._fail, cov, hook, injection, restarts)
         self.failed = 0
         self._batch: np.ndarray | None = None
 

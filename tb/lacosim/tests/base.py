@@ -43,6 +43,9 @@ class LacosimTest(uvm_test):
     # TCFG/TVAL/TICLR/CNTC/ESTAT (hypervisor-behaviour.md R4): on for hypervisor tests, off for sw/lvz's
     pinned_vcpu: ClassVar[bool] = False
     exit_injection_allowed: ClassVar[bool] = False  # the hypervisor may resume an exit at the guest's EENTRY
+    # core -> its zone's entry: an exit may resume there after the core parked (the zone was shut down and
+    # restarted, design.md 13.12); None: every exit resumes the same zone
+    zone_restart_entries: ClassVar[dict[int, int] | None] = None
     registry: ClassVar[dict[str, type[LacosimTest]]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -75,6 +78,7 @@ class LacosimTest(uvm_test):
         db.set(None, "*", "ipi_require_delivery", False)
         db.set(None, "*", "pinned_vcpu", self.pinned_vcpu)
         db.set(None, "*", "exit_injection_allowed", self.exit_injection_allowed)
+        db.set(None, "*", "zone_restart_entries", self.zone_restart_entries)
         db.set(None, "*", "guest_exit_rd", self.emulated_rd)
         self.configure(db)
         from lacosim.env.env import LaEnv  # noqa: PLC0415  (simulator only)
@@ -147,8 +151,13 @@ class LacosimTest(uvm_test):
                      self.env.gintc.latencies,
                  "idle wake-up: line pending and enabled to next record (cycles)":
                      self.env.lockstep.idle_wake_latencies}
+        dists.update(self.distributions())
         stats["distributions"] = {name: values for name, values in dists.items() if values}
         (Path(self.cfg.run_dir) / "stats.json").write_text(json.dumps(stats))
+
+    def distributions(self) -> dict[str, list[int]]:
+        """A test's own measured distributions for stats.json (name -> values; a test-specific monitor's)."""
+        return {}
 
     # ------------------------------------------------------------------------------------------
     def fail(self, summary: str, detail: str = "", check: str = "test") -> None:
