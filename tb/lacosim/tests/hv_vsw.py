@@ -1,0 +1,56 @@
+"""Several vCPUs per core (issue 10, helper vsw; docs/design.md 13.10): the context-switching hypervisor build
+(-DHV_VCPU_SWITCH: sw/hv/sched.c, sw/hv/timer_ctx.c) with two vCPUs on core 0. The guest timer's save/restore
+follows KVM's reference order (hypervisor-behaviour.md 1.6), checked by TimerRestoreScoreboard
+(env/timer_restore_scoreboard.py); the guest-timer scoreboard keeps its cycle-exact TI prediction but not its
+pinned-vCPU rules (a switch writes the guest timer on purpose)."""
+
+from __future__ import annotations
+
+import random
+from typing import ClassVar
+
+from pyuvm import ConfigDB
+
+from lacosim.elf import ElfImage
+from lacosim.env.timer_restore_scoreboard import TimerRestoreScoreboard
+from lacosim.tests.host import _multiple_of_4, _set
+from lacosim.tests.hv import HvTest
+
+
+class VswTest(HvTest):
+    """A test of the context-switching build: the timer-restore scoreboard on, pinned-vCPU rules off; the vCPUs
+    are told apart by the struct vcpu the hypervisor's entry writes to SAVE0 (hv_vsw_vcpu0/1)."""
+    pinned_vcpu = False
+    VCPU_SYMBOLS: ClassVar[tuple[str, ...]] = ("hv_vsw_vcpu0", "hv_vsw_vcpu1")
+    # the TIs the guest must take per restore case (None: not counted)
+    max_cycles = 1_000_000
+
+    def configure(self, db: ConfigDB) -> None:
+        super().configure(db)
+        db.set(None, "*", "vsw_vcpus", {self.image.symbol(s): i for i, s in enumerate(self.VCPU_SYMBOLS)})
+
+    def build_phase(self) -> None:
+        super().build_phase()
+        self.timer_restore = TimerRestoreScoreboard.create("timer_restore", self)
+
+    def connect_phase(self) -> None:
+        super().connect_phase()
+        self.env.trace.trace_ap.connect(self.timer_restore.analysis_export)
+
+
+class TvalOneshotRestore(VswTest):
+    """T10: zone 0's one-shot across switch-outs, cases A (fired while out: one TI at re-entry), B (already
+    acked: none), C (not yet fired: one TI at InitVal of wall time). SW_BUG=1: hvisor 754838b's restore with
+    its two inverted conditions."""
+    name = "tval_oneshot_restore"
+    program = "hv_tval_oneshot_restore"
+    guests = ("guest_tval_oneshot_restore",)
+    has_sw_bug = True
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        a = _multiple_of_4(rng, 4000, 6000)
+        c = _multiple_of_4(rng, 4000, 6000)
+        return _set(image, {"g_a_initval": a, "g_a_out": rng.randrange(800, 1200), "g_a_back": a + rng.randrange(
+            3000, 5000), "g_b_initval": _multiple_of_4(rng, 300, 800), "g_b_sleep": rng.randrange(1500, 2500),
+            "g_c_initval": c, "g_c_out": rng.randrange(800, 1200), "g_c_back": rng.randrange(2500, 3200)})
