@@ -54,3 +54,31 @@ class TvalOneshotRestore(VswTest):
         return _set(image, {"g_a_initval": a, "g_a_out": rng.randrange(800, 1200), "g_a_back": a + rng.randrange(
             3000, 5000), "g_b_initval": _multiple_of_4(rng, 300, 800), "g_b_sleep": rng.randrange(1500, 2500),
             "g_c_initval": c, "g_c_out": rng.randrange(800, 1200), "g_c_back": rng.randrange(2500, 3200)})
+
+
+class TvalPeriodicRestore(VswTest):
+    """T11: a periodic timer of g_initval switched out for g_sleep ticks: the missed expiries collapse into one
+    queued TI at re-entry, TVAL resumes at period - (elapsed mod period), the TI count is the undisturbed one
+    minus the missed plus one (+-1), in-guest TIs one period apart."""
+    name = "tval_periodic_restore"
+    program = "hv_tval_periodic_restore"
+    guests = ("guest_tval_periodic_restore",)
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        p = _multiple_of_4(rng, 3000, 5000)
+        return _set(image, {"g_initval": p, "g_out": p + rng.randrange(p // 4, 3 * p // 4),
+                            "g_sleep": 2 * p + rng.randrange(p // 4, 3 * p // 4), "g_total": 10 * p})
+
+
+class TimerInjectedOnce(VswTest):
+    """After an idle wake the guest timer interrupt is delivered exactly once: the idle blocks the vCPU (switched
+    out until its one-shot expires), the restore fires the TI at re-entry (case A of the timer-restore
+    scoreboard: exactly one take within L_ERTN + L_EXC)."""
+    name = "timer_injected_once"
+    program = "hv_timer_injected_once"
+    guests = ("guest_timer_injected_once",)
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        return _set(image, {"g_initval": _multiple_of_4(rng, 2000, 5000), "g_rounds": rng.randint(3, 5)})
