@@ -12,6 +12,7 @@ from typing import ClassVar
 from pyuvm import ConfigDB
 
 from lacosim.elf import ElfImage
+from lacosim.env.s2_gid_scoreboard import S2GidScoreboard
 from lacosim.env.timer_restore_scoreboard import TimerRestoreScoreboard
 from lacosim.tests.host import _multiple_of_4, _set
 from lacosim.tests.hv import HvTest
@@ -82,3 +83,38 @@ class TimerInjectedOnce(VswTest):
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
         return _set(image, {"g_initval": _multiple_of_4(rng, 2000, 5000), "g_rounds": rng.randint(3, 5)})
+
+
+S2_GPA = 0x1000_0000
+S2_HPA = {0: 0x0140_0000, 1: 0x0140_4000}       # sw/hv/zones/s2_tlb_gid.c hv_s2_remaps
+
+
+class S2TlbGid(VswTest):
+    """T17: zones 0 and 1 (GID 2 and 3) in turn on core 0, the same GPA 0x1000_0000 on different HPAs; each reads
+    its own value; zone 0's invtlb by zone 1's GID flushes zone 1's entry only. S2GidScoreboard checks each
+    access's HPA and the refills per zone (zone 0 once, zone 1 twice). SW_BUG=1: the switch leaves GSTAT.GID and
+    GTLBC.TGID alone."""
+    name = "s2_tlb_gid"
+    program = "hv_s2_tlb_gid"
+    guests = ("guest_s2_tlb_gid",)
+    has_sw_bug = True
+    REFILLS: ClassVar[dict[int, int]] = {0: 1, 1: 2}
+
+    @classmethod
+    def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
+        v0 = rng.getrandbits(63) | 1
+        return _set(image, {"g_val0": v0, "g_val1": v0 ^ (rng.getrandbits(62) | 2), "g_sleep": rng.randrange(
+            6000, 9000)})
+
+    def configure(self, db: ConfigDB) -> None:
+        super().configure(db)
+        db.set(None, "*", "s2_gid_pages", {S2_GPA: S2_HPA})
+        db.set(None, "*", "s2_gid_refills", self.REFILLS)
+
+    def build_phase(self) -> None:
+        super().build_phase()
+        self.s2_gid = S2GidScoreboard.create("s2_gid", self)
+
+    def connect_phase(self) -> None:
+        super().connect_phase()
+        self.env.trace.trace_ap.connect(self.s2_gid.analysis_export)
