@@ -49,7 +49,8 @@ int main(void)
         missed += e > out && e <= back;
     uint64_t expected = g_total / period - missed + 1;
     uint64_t away = back - out, want = p - ((away - x) % p);
-    uint64_t err = tval > want ? tval - want : want - tval;
+    uint64_t err = (tval + p - want) % p;           /* the phase, compared around the period */
+    err = err < p - err ? err : p - err;
     printf("guest tval_periodic_restore: %lu TIs (expected %lu), out %lu ticks, TVAL after %lu (want %lu)\n", n,
            expected, away, tval, want);
     g_check(at_reentry == 1, "one queued TI taken right at re-entry");
