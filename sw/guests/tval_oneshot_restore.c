@@ -6,7 +6,9 @@
  *     re-arming: no TI after re-entry, TVAL stays all ones;
  *   C "not yet fired": arm g_c_initval, switch out at +g_c_out until +g_c_back (before the expiry): one TI at
  *     InitVal of wall time.
- * The testbench's timer-restore scoreboard checks the gcsr sequence of each restore and counts the TIs. */
+ * HWI7 stays injected into zone 0 throughout (GINTC.VIP, not enabled): it must be pending after each switch
+ * back and never seen by zone 1 (per-vCPU GINTC). The testbench's timer-restore scoreboard checks the gcsr
+ * sequence of each restore, the GINTC each switch-in writes, and counts the TIs. */
 #include "vsw_common.h"
 
 PARAM(g_a_initval, 5000);
@@ -53,10 +55,15 @@ int main(void)
     ecfg_lie_write(1UL << IRQ_TI);
     irq_enable();
     uint64_t t0, s0 = hvcall(HC_VSW_SWITCHES, 0, 0);
+    /* HWI7 injected into this vCPU (GINTC.VIP[7], not enabled in LIE: it stays pending): it must follow the
+     * vCPU across every switch (per-vCPU GINTC) and never reach the other one */
+    hvcall(HC_TEST_INJECT, IRQ_HWI(7), 1);
+    unsigned hwi_kept = 0;
 
     /* A */
     uint64_t seen = arm_and_sleep(g_a_initval, g_a_out, g_a_back, &t0);
     uint64_t back = rdtime();
+    hwi_kept += (csrrd(CSR_ESTAT) >> IRQ_HWI(7)) & 1;
     spin_until(back + 2000);
     g_check(back - t0 >= g_a_back, "A: switched out past the expiry");
     g_check(seen == 1, "A: the TI that fired while out is taken right at re-entry");
@@ -69,6 +76,7 @@ int main(void)
         ;
     hvcall(HC_VSW_SLEEP, g_b_sleep, 0);
     back = rdtime();
+    hwi_kept += (csrrd(CSR_ESTAT) >> IRQ_HWI(7)) & 1;
     spin_until(back + 3000);
     g_check(ti_count == 1, "B: no TI after re-entry (the acked TI is not injected again)");
     g_check(timer_read_tval() == TVAL_ALL_ONES, "B: TVAL stays all ones");
@@ -77,6 +85,7 @@ int main(void)
     timer_stop();
     seen = arm_and_sleep(g_c_initval, g_c_out, g_c_back, &t0);
     back = rdtime();
+    hwi_kept += (csrrd(CSR_ESTAT) >> IRQ_HWI(7)) & 1;
     while (ti_count == 0 && rdtime() - t0 < 3 * g_c_initval)
         ;
     uint64_t at = ti_time - t0;
@@ -85,5 +94,8 @@ int main(void)
     g_check(ti_count == 1 && at >= g_c_initval && at <= g_c_initval + 200, "C: one TI at InitVal of wall time");
     timer_stop();
     g_check(hvcall(HC_VSW_SWITCHES, 0, 0) - s0 == 6, "six switches (out and back in per case)");
+    hvcall(HC_TEST_INJECT, IRQ_HWI(7), 0);
+    g_check(hwi_kept == 3, "the injected HWI7 is pending again after each switch back (per-vCPU GINTC)");
+    g_check(vsw_leak == 0, "the other vCPU never saw it");
     return 0;
 }

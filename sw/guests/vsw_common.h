@@ -1,5 +1,5 @@
 /* Shared by the guests of the context-switching tests (design.md 13.10): zone 0 runs the test, zone 1 is the
- * other vCPU of core 0, which only spins while zone 0 is switched out. */
+ * other vCPU of core 0, which only spins while zone 0 is switched out (and records any HWI it sees). */
 #ifndef VSW_COMMON_H
 #define VSW_COMMON_H
 
@@ -12,11 +12,16 @@
 #define HC_VSW_SWITCHES   0x62   /* a0 = switches of core 0 so far */
 #define TVAL_ALL_ONES     0x0000ffffffffffffUL
 
+/* guest ESTAT.IS[9:2] the other vCPU saw: lines injected into zone 0 (its GINTC.VIP) must never reach it */
+static volatile uint64_t vsw_leak;
+
 static inline void vsw_other_vcpu(void)
 {
-    volatile uint64_t spins = 0;
-    for (;;)
-        spins++;
+    for (;;) {
+        uint64_t is = csrrd(CSR_ESTAT) & 0x3fcUL;
+        if (is)
+            vsw_leak = is;
+    }
 }
 
 static inline void spin_until(uint64_t t)

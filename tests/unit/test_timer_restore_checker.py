@@ -224,3 +224,32 @@ def test_periodic_expired_needs_the_queued_ti():
     t.enter(VC0)
     _, fails = t.run()
     assert fails[0].startswith("the restore never wrote ESTAT (the queued TI")
+
+
+@pytest.mark.parametrize("restored", [0x80, 0x0, None])
+def test_gintc_is_restored_per_vcpu(restored):
+    """vCPU 0 had HWI7 injected (GINTC.VIP = 0x80) at its switch-out; its switch-in must write it back."""
+    t = Trace()
+    t.save(0, 0x55, 0)
+    t.restore((TCFG, 0), (ESTAT, 0), (TCFG, 0), (TVAL, 0x55))
+    t.enter(VC0)
+    t.exit(1000)
+    t.add(insn=0x0400_0000 | 0x52 << 10 | 12, flags=trace.FLAG_RD_WE, rd=12, rd_wdata=0x80)   # csrrd GINTC
+    t.save(0, 0x55, 0)
+    t.restore((TCFG, 0), (ESTAT, 0), (TCFG, 0), (TVAL, 0x55))
+    t.add(flags=trace.FLAG_CSR_WE, csr=0x52, csr_wdata=0)                                    # vCPU 1's first
+    t.enter(VC1)
+    t.exit(2000)
+    t.add(insn=0x0400_0000 | 0x52 << 10 | 12, flags=trace.FLAG_RD_WE, rd=12, rd_wdata=0)
+    t.save(0, 0x55, 0)
+    t.restore((TCFG, 0), (ESTAT, 0), (TCFG, 0), (TVAL, 0x55))
+    if restored is not None:
+        t.add(flags=trace.FLAG_CSR_WE, csr=0x52, csr_wdata=restored)
+    t.enter(VC0)
+    _, fails = t.run()
+    if restored == 0x80:
+        assert fails == []
+    elif restored is None:
+        assert fails[0] == "the switch to vCPU 0 did not write GINTC, its GINTC at its switch-out was 0x80"
+    else:
+        assert fails[0].startswith("the switch to vCPU 0 wrote GINTC = 0x0 at cycle")

@@ -23,6 +23,8 @@ TI ..."). Each restore is a case; the guest's TI takes are counted per case unti
     C  one-shot not yet fired:         one, not before the saved expiry - TOL;
     P  periodic expired while out:     the queued one within L_ERTN + L_EXC of the ertn;
     F  one-shot fired, TI pending:     exactly one (the pending TI).
+Also at each switch: root GINTC is per vCPU (KVM saves and restores it, hypervisor-behaviour.md 1.4): the
+switch-in's last GINTC write must be the value the vCPU's switch-out read (not checked at a first entry).
 Coverage group "timer-restore": the cases seen, and the TI counts per case (report summary).
 """
 
@@ -40,7 +42,8 @@ from lacosim.env.ipi_model import L_EXC
 from lacosim.env.retire_monitor import rec_symbol
 
 CHECK = "timer-restore"
-CSR_ESTAT, CSR_SAVE0 = 0x5, 0x30
+CSR_ESTAT, CSR_SAVE0, CSR_GINTC = 0x5, 0x30, 0x52
+CSR_OP = 0x0400_0000
 TIMER_CSRS = (trace.CSR_TCFG, trace.CSR_TVAL, trace.CSR_TICLR, CSR_ESTAT)
 NAMES = {trace.CSR_TCFG: "TCFG", trace.CSR_TVAL: "TVAL", trace.CSR_TICLR: "TICLR", CSR_ESTAT: "ESTAT"}
 GCSR_OP = 0x0500_0000
@@ -83,6 +86,9 @@ class CoreState:
     writes: list[tuple[int, int, int, int]] = field(default_factory=list)   # (csr, value, cycle, index)
     rereads: list[tuple[int, int]] = field(default_factory=list)     # ESTAT gcsrrd after the first write
     saved: dict[int, Saved] = field(default_factory=dict)
+    gintc_read: int | None = None      # the episode's last root csrrd of GINTC before its first GINTC write
+    gintc_write: tuple[int, int] | None = None   # the episode's last root write of GINTC (value, cycle)
+    gintc: dict[int, int] = field(default_factory=dict)   # vCPU -> its GINTC at its switch-out
     booted: bool = False
     case: Case | None = None
 
@@ -110,13 +116,23 @@ class RestoreChecker:
         exit_ = guest & ((flags2 & trace.FLAG2_EXIT) != 0)
         take = guest & ((trap & trace.TRAP_INT) != 0) & ((flags2 & trace.FLAG2_EXIT) == 0)
         arm = guest & csr_w & ((flags2 & trace.FLAG2_GCSR) != 0) & (batch["csr"] == trace.CSR_TCFG)
-        sel = retire & (gread | gwrite | save0 | ertn | exit_ | take | arm)
+        root_csr = ~guest & ((flags2 & trace.FLAG2_GCSR) == 0)
+        gintc_w = root_csr & csr_w & (batch["csr"] == CSR_GINTC)
+        gintc_r = ~guest & ((insn & 0xFF00_03E0) == CSR_OP) & (((insn >> 10) & 0x3FFF) == CSR_GINTC) \
+            & ((flags & trace.FLAG_RD_WE) != 0)
+        sel = retire & (gread | gwrite | save0 | ertn | exit_ | take | arm | gintc_w | gintc_r)
         for i in np.flatnonzero(sel).tolist():
             rec = batch[i]
             core, cycle = int(rec["core"]), int(rec["cycle"])
             st = self.cores[core]
             if exit_[i]:
                 st.reads, st.writes, st.rereads, st.save0 = {}, [], [], None
+                st.gintc_read, st.gintc_write = None, None
+            elif gintc_w[i]:
+                st.gintc_write = (int(rec["csr_wdata"]), cycle)
+            elif gintc_r[i]:
+                if st.gintc_write is None:
+                    st.gintc_read = int(rec["rd_wdata"])
             elif take[i]:
                 if trace.trap_intno(int(rec["trap"])) == IRQ_TI and st.case is not None:
                     st.case.tis.append(cycle)
@@ -153,6 +169,7 @@ class RestoreChecker:
             st.saved[st.vcpu] = saved           # the vCPU going out
         if new != st.vcpu:
             self._end_case(core, st, cycle)
+            self._gintc(core, st, new, cycle)
         ref = st.saved.get(new)
         if ref is not None and (new != st.vcpu or st.writes):
             self.restores += 1
@@ -162,6 +179,22 @@ class RestoreChecker:
                 st.case = Case(new, kind, cycle, expire)
         st.vcpu = new
         st.reads, st.writes, st.rereads, st.save0 = {}, [], [], None
+        st.gintc_read, st.gintc_write = None, None
+
+    def _gintc(self, core: int, st: CoreState, new: int, cycle: int) -> None:
+        """Root GINTC is per vCPU (KVM saves and restores it): the switch-in writes the value the vCPU had."""
+        if st.vcpu is not None and st.gintc_read is not None:
+            st.gintc[st.vcpu] = st.gintc_read
+        want = st.gintc.get(new)
+        if want is None:
+            return                              # a first entry: the zone's PIP (checked by the start itself)
+        got = st.gintc_write
+        if got is None or got[0] != want:
+            seen = f"wrote GINTC = {got[0]:#x} at cycle {got[1]}" if got else "did not write GINTC"
+            self._fail(f"the switch to vCPU {new} {seen}, its GINTC at its switch-out was {want:#x}",
+                       f"GINTC (VIP: the lines injected into this vCPU, PIP) is per vCPU: the switch-out saves it and "
+                       f"the switch-in restores it (hypervisor-behaviour.md 1.4, KVM); otherwise injected lines move "
+                       f"to the other vCPU or are lost; re-entered at cycle {cycle}", got[1] if got else cycle, core)
 
     @staticmethod
     def _saved_from_reads(st: CoreState) -> Saved | None:
