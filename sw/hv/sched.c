@@ -4,7 +4,8 @@
  * a1 ticks) or a blocking guest `idle` (out until its one-shot expires: KVM's kvm_vcpu_block), and switched
  * back in at the root timer tick armed for its wake time. The switch saves the guest CSRs and the timer
  * (timer_ctx.c, KVM's order), loads the other's, its GINTC, stage-2 root (PGDL) and GID (GSTAT.GID and
- * GTLBC.TGID). -DHV_BUG_VSW_KEEP_GID: the switch leaves GSTAT.GID/TGID alone (the GID mutation of T17). */
+ * GTLBC.TGID). -DHV_BUG_VSW_KEEP_GID: the switch leaves GSTAT.GID/TGID alone (the GID mutation of T17);
+ * -DHV_BUG_INVTLB_NO_TGID: HC_VSW_INVTLB_GID runs invtlb without setting TGID (T17's invtlb mutation). */
 #ifdef HV_VCPU_SWITCH
 #include <stdint.h>
 
@@ -160,7 +161,9 @@ int hv_vsw_hvc(struct vcpu *vc)
             break;
         }
         /* invtlb by GID (design.md 12.6: invtlb 0 acts on the entries of GID = TGID): that zone's only */
+#ifndef HV_BUG_INVTLB_NO_TGID     /* the mutation: TGID stays the caller's, so its own entries go instead */
         csrwr(CSR_GTLBC, GTLBC_USETGID | ((uint64_t)hv_zones[a1].gid << GTLBC_TGID_SHIFT));
+#endif
         __asm__ volatile("invtlb 0, $zero, $zero" ::: "memory");
         csrwr(CSR_GTLBC, GTLBC_USETGID | ((uint64_t)hv_zones[vc->zone].gid << GTLBC_TGID_SHIFT));
         vc->regs[4] = 0;

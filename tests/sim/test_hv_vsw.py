@@ -12,7 +12,7 @@ import pytest
 from sim.conftest import run_lacosim
 
 SEED = "20261130"
-VSW_TESTS = ["tval_oneshot_restore", "tval_periodic_restore", "timer_injected_once", "s2_tlb_gid"]
+VSW_TESTS = ["tval_oneshot_restore", "tval_periodic_restore", "timer_injected_once", "s2_tlb_gid", "s2_tlb_gid_invtlb"]
 
 
 @pytest.mark.parametrize("test", VSW_TESTS)
@@ -29,7 +29,7 @@ def test_vsw_test_passes(test):
     if test == "timer_injected_once":
         assert re.search(r"timer restore: case A \([^)]*\): (\d) restore\(s\), guest TIs per case \[1(, 1)*\]",
                          res.output), res.report
-    if test == "s2_tlb_gid":
+    if test.startswith("s2_tlb_gid"):
         assert "refills of the watched page per zone {0: 1, 1: 2}" in res.output, res.report
 
 
@@ -57,3 +57,16 @@ def test_s2_tlb_gid_switch_keeping_the_gid_is_caught():
     assert re.search(r"FAIL \[s2-gid\] zone 0 reached HPA 0x1404000 \(zone 1's page\) for GPA 0x10000000: a stage-2 "
                      r"entry of another GID hit \(cycle \d+, core 0, pc 0x[0-9a-f]+ <main\+0x[0-9a-f]+>\)",
                      res.output), res.report
+
+
+@pytest.mark.negative
+def test_s2_tlb_gid_invtlb_without_tgid_is_caught_by_the_refill_count():
+    """SW_BUG=1 of the variant: the invtlb by zone 1's GID runs with TGID = zone 0's, flushing zone 0's entries;
+    every value the guests read is still right, so only the s2-gid scoreboard sees it: zone 0 refills the page a
+    second time (named at that refill), zone 1 once too few (at the end)."""
+    res = run_lacosim("--test", "s2_tlb_gid_invtlb", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("s2-gid", frozenset())
+    assert re.search(r"FAIL \[s2-gid\] zone 0 refilled GPA page 0x10000000 again at cycle \d+: its stage-2 entry did "
+                     r"not survive \(2 refills, expected 1\)", res.output), res.report
+    assert "FAIL [s2-gid] zone 1 refilled the watched page 1 time(s), expected 2" in res.output
+    assert re.search(r"^s2_tlb_gid_invtlb: PASS$", res.output, re.MULTILINE), "the guest cannot see this bug"

@@ -6,7 +6,8 @@ GPA page -> {zone: HPA page}) it checks:
   a stage-2 entry of another GID hit, e.g. a switch that does not set GSTAT.GID);
 - the stage-2 refills of the page per zone (a guest TLBR exit whose re-executed instruction accesses the page)
   equal the test's expectation (ConfigDB "s2_gid_refills": zone -> count): an invtlb by one zone's GID must
-  flush that zone's entry only, so the other zone never refills again.
+  flush that zone's entry only, so the other zone never refills again (one refill too many fails at once;
+  too few at the end).
 Coverage group "s2-gid": "zone z refilled the page", "zone z hit its own entry"."""
 
 from __future__ import annotations
@@ -65,8 +66,15 @@ class S2GidScoreboard(uvm_subscriber):
         if zone is None:
             return
         if self.refill_pc[core] == int(rec["pc"]):
-            self.refills.setdefault(zone, []).append(cycle)
+            done = self.refills.setdefault(zone, [])
+            done.append(cycle)
             self.cov.hit(CHECK, f"zone {zone} refilled the page")
+            want = self.expected.get(zone)
+            if want is not None and len(done) > want:
+                self._fail(batch, i, f"zone {zone} refilled GPA page {page:#x} again at cycle {cycle}: its stage-2 "
+                           f"entry did not survive ({len(done)} refills, expected {want})",
+                           f"refill cycles {done}; an invtlb by another zone's GID (GTLBC.TGID = that GID, design.md "
+                           f"12.6) must leave this zone's entries alone")
         else:
             self.cov.hit(CHECK, f"zone {zone} hit its own entry")
         self.refill_pc[core] = None

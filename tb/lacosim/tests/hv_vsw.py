@@ -118,3 +118,11 @@ class S2TlbGid(VswTest):
     def connect_phase(self) -> None:
         super().connect_phase()
         self.env.trace.trace_ap.connect(self.s2_gid.analysis_export)
+
+
+class S2TlbGidInvtlb(S2TlbGid):
+    """T17 again (the same zones and guest) for its second mutation: SW_BUG=1 runs the invtlb by GID without
+    setting GTLBC.TGID, so zone 0 flushes its own entries and zone 1's survive. The guest reads the right values
+    all along; only the s2-gid scoreboard's refill count sees it (zone 0 refills the page again)."""
+    name = "s2_tlb_gid_invtlb"
+    program = "hv_s2_tlb_gid_invtlb"
