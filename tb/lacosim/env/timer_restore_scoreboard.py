@@ -102,6 +102,7 @@ class RestoreChecker:
         self.vcpus = vcpus
         self._fail = fail
         self.cases: dict[str, list[int]] = {}      # kind -> TI count per finished case
+        self.delivery: dict[str, list[int]] = {}   # kind -> first TI take - reference (ertn for A/P/F, expiry for C)
         self.restores = 0
 
     def write(self, batch: np.ndarray) -> None:
@@ -339,6 +340,9 @@ class RestoreChecker:
         if case is None:
             return
         self.cases.setdefault(case.kind, []).append(len(case.tis))
+        ref = case.expire if case.kind == "C" else case.ertn if case.kind in "APF" else None
+        if case.tis and ref is not None:
+            self.delivery.setdefault(case.kind, []).append(case.tis[0] - ref)
         if case.kind in "AF" and not case.tis:
             self._fail(f"lost TI in case {case.kind}: the guest took no TI after the restore",
                        f"case {case.kind} ({CASES[case.kind]}), re-entered at cycle {case.ertn}; the vCPU ran until "
@@ -388,8 +392,11 @@ class TimerRestoreScoreboard(uvm_subscriber):
         self.checker.finish(self.last_cycle)
         for kind, counts in sorted(self.checker.cases.items()):
             self.cov.hit(CHECK, f"case {kind}: {CASES[kind]}")
+            delays = self.checker.delivery.get(kind)
+            worst = (f"; first TI {max(delays, key=abs)} cycles after the "
+                     f"{'saved expiry' if kind == 'C' else 're-entering ertn'} at worst") if delays else ""
             self.logger.info(f"timer restore: case {kind} ({CASES[kind]}): {len(counts)} restore(s), guest TIs "
-                             f"per case {counts}")
+                             f"per case {counts}{worst}")
         if not self.checker.restores:
             self.failures.add(Failure(CHECK, "no vCPU switch with a guest timer restore was seen",
                                       "the test must switch vCPUs (HC_VSW_SLEEP or a blocking idle)",
