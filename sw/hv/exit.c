@@ -6,6 +6,9 @@
 #include "poweroff.h"
 #include "print.h"
 #include "trap.h"
+#ifdef HV_VCPU_SWITCH
+#include "vsw.h"
+#endif
 
 #ifndef HV_TEST_NAME
 #define HV_TEST_NAME "hv"
@@ -64,9 +67,19 @@ void hv_exit(struct vcpu *vc)
         hv_handle_mmio(vc);
         break;
     case ECODE_GSPR:
+#ifdef HV_VCPU_SWITCH
+        if ((vc->badi >> 15) == 0xc91) {     /* idle: KVM's block switches the vCPU out (sched.c) */
+            hv_vsw_idle(vc);
+            break;
+        }
+#endif
         hv_handle_gspr(vc);
         break;
     case ECODE_HVC:
+#ifdef HV_VCPU_SWITCH
+        if (hv_vsw_hvc(vc))
+            break;
+#endif
         hv_handle_hvc(vc);
         break;
     default:
@@ -74,6 +87,9 @@ void hv_exit(struct vcpu *vc)
          * cannot write here (design.md 13) */
         hv_fatal(vc, "unhandled exit");
     }
+#ifdef HV_VCPU_SWITCH
+    vc = hv_vsw_schedule(vc);                /* several vCPUs per core: maybe the other one (sched.c) */
+#endif
     hv_vcpu_enter(vc);
 }
 
@@ -83,6 +99,9 @@ void hv_main(void)
     hv_cpucfg_init();
     hv_percpu_init(0);
     printf("hv: %s: %u zone(s)\n", hv_test_name(), hv_nr_zones);
+#ifdef HV_VCPU_SWITCH
+    hv_vsw_start();                          /* core 0's zones are its vCPUs (sched.c) */
+#endif
     int mine = -1;
     for (unsigned z = 0; z < hv_nr_zones; z++) {
         if (!hv_zones[z].autostart)

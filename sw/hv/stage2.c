@@ -27,6 +27,16 @@ static uint64_t *roots[HV_MAX_ZONES];
 
 #define A(p) ((uint64_t)(uintptr_t)(p))
 
+#ifdef HV_VCPU_SWITCH
+/* optional (weak): a zone table may map RAM at a GPA to another HPA (T17, design.md 13.10) */
+struct s2_remap {
+    unsigned zone;
+    uint64_t gpa, size, hpa;
+};
+extern const struct s2_remap hv_s2_remaps[] __attribute__((weak));
+extern const unsigned hv_nr_s2_remaps __attribute__((weak));
+#endif
+
 static uint64_t *alloc_slot(uint64_t fill, int align4k)
 {
     if (align4k && (used & 1))
@@ -95,6 +105,12 @@ void hv_stage2_build(int zone)
         if (win->size)
             map_range(root, win->base, win->size, win->emulated ? 0 : (PTE_V | PTE_D | PTE_G));
     }
+#ifdef HV_VCPU_SWITCH
+    for (unsigned r = 0; &hv_nr_s2_remaps && r < hv_nr_s2_remaps; r++)   /* 13.10: RAM at another HPA */
+        if (hv_s2_remaps[r].zone == (unsigned)zone)
+            for (uint64_t off = 0; off < hv_s2_remaps[r].size; off += S2_PAGE)
+                map_page(root, hv_s2_remaps[r].gpa + off, (hv_s2_remaps[r].hpa + off) | PTE_V | PTE_D | PTE_G | PTE_CC);
+#endif
     __asm__ volatile("dbar 0" ::: "memory");
     roots[zone] = root;
 }

@@ -38,6 +38,7 @@ MAX_REPORTS = 5
 # CSR numbers (spec-la64-lvz.md 5.1/5.2, design.md 12.1), kept here so the scoreboard does not lean on the model
 CSR_CRMD, CSR_ESTAT, CSR_ERA, CSR_BADV, CSR_BADI, CSR_EENTRY = 0x0, 0x5, 0x6, 0x7, 0x8, 0xC
 CSR_GTLBC, CSR_GCFG = 0x15, 0x51
+CSR_SAVE0 = 0x30
 CSR_TLBRBADV, CSR_TLBRERA = 0x89, 0x8A
 # the guest-copy list (spec 5.2): csr* of anything else exits GSPR
 GUEST_CSRS = frozenset([*range(0x0, 0x9), 0xC, *range(0x10, 0x14), *range(0x18, 0x24), *range(0x30, 0x38),
@@ -173,6 +174,8 @@ class CoreExitState:
     pending: GuestExit | None = None
     after_ertn: bool = False   # the previous record of this core was an ertn
     guest_seen: bool = False
+    save0: int | None = None   # the root's SAVE0 (the running struct vcpu): a change switches vCPUs (13.10)
+    parked: dict[int, GuestExit] = field(default_factory=dict)   # each switched-out vCPU's pending exit
 
 
 class GuestExitChecker:
@@ -218,7 +221,7 @@ class GuestExitChecker:
             for j in sorted(written[len(written) - 1 - last_from_end].tolist()):
                 self.cores[int(batch["core"][j])].gprs[int(batch[reg][j])] = int(batch[val][j])
         csrs = np.flatnonzero(retire & ((flags & trace.FLAG_CSR_WE) != 0)
-                              & np.isin(batch["csr"], (CSR_GCFG, CSR_GTLBC, CSR_CRMD, CSR_EENTRY)))
+                              & np.isin(batch["csr"], (CSR_GCFG, CSR_GTLBC, CSR_CRMD, CSR_EENTRY, CSR_SAVE0)))
         for i in csrs.tolist():
             r = {k: int(batch[k][i]) for k in ("core", "flags2", "csr", "csr_wdata", "mode")}
             self._effects(self.cores[r["core"]], r | {"flags": trace.FLAG_CSR_WE})
@@ -237,6 +240,12 @@ class GuestExitChecker:
                 elif num == CSR_EENTRY:
                     st.guest_eentry = value & ~0x3F & (2**64 - 1)
             elif not r["mode"] & trace.MODE_GUEST:
+                if num == CSR_SAVE0:       # several vCPUs per core: the exit waits for its own vCPU's re-entry
+                    if st.save0 is not None and value != st.save0:
+                        if st.pending is not None:
+                            st.parked[st.save0] = st.pending
+                        st.pending = st.parked.pop(value, None)
+                    st.save0 = value
                 if num == CSR_GCFG:
                     st.gcfg = value
                 elif num == CSR_GTLBC:
