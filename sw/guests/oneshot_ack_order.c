@@ -4,6 +4,7 @@
  * HC_TEST_GUEST_BUG): re-arm, work, then TICLR: the new expiry fires during the work and the late TICLR clears
  * it, so the next event is lost and the guest waits for nothing (it gives up after 8 periods and says so). */
 #include "guest.h"
+#include "guest_timer.h"
 #include "timer.h"
 #include "trap.h"
 
@@ -44,12 +45,7 @@ int main(void)
     ack_after_rearm = hvcall(HC_TEST_GUEST_BUG, 0, 0);
     printf("guest oneshot_ack_order: g_initval=%lu g_work=%lu g_events=%lu, %s\n", initval, g_work, g_events,
            ack_after_rearm ? "TICLR after re-arming (the guest bug)" : "TICLR before re-arming");
-    trap_install();
-    trap_set_irq_handler(IRQ_TI, on_ti);
-    timer_stop();
-    timer_ack();
-    ecfg_lie_write(1UL << IRQ_TI);
-    irq_enable();
+    g_timer_irq_setup(on_ti);
     timer_oneshot(initval);
     uint64_t last = rdtime(), seen = 0;
     while (events < g_events) {

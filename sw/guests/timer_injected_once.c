@@ -2,20 +2,11 @@
  * pending; the idle exits (GSPR) and the hypervisor blocks the vCPU (KVM: switched out until the expiry, the
  * other vCPU runs); at the expiry it is switched back in and the restore delivers the TI (timer_ctx.c). The TI
  * must arrive exactly once, right at re-entry, after the expiry; g_rounds rounds. */
+#include "guest_timer.h"
 #include "vsw_common.h"
 
 PARAM(g_initval, 3000);
 PARAM(g_rounds, 3);
-
-static volatile uint64_t ti_count, ti_time;
-
-static void on_ti(struct trap_frame *tf)
-{
-    (void)tf;
-    ti_time = rdtime();
-    ti_count++;
-    timer_ack();
-}
 
 int main(void)
 {
@@ -23,24 +14,19 @@ int main(void)
         vsw_other_vcpu();
     uint64_t initval = g_initval & TCFG_INITVAL_MASK;
     printf("guest timer_injected_once: g_initval=%lu g_rounds=%lu\n", initval, g_rounds);
-    trap_install();
-    trap_set_irq_handler(IRQ_TI, on_ti);
-    timer_stop();
-    timer_ack();
-    ecfg_lie_write(1UL << IRQ_TI);
-    irq_enable();
+    g_timer_irq_setup(0);
     uint64_t s0 = hvcall(HC_VSW_SWITCHES, 0, 0);
     unsigned once = 0, at_wake = 0, after = 0;
     for (uint64_t r = 0; r < g_rounds; r++) {
-        ti_count = 0;
+        g_ti_count = 0;
         uint64_t t0 = rdtime();
         timer_oneshot(initval);
         cpu_idle();
-        uint64_t seen = ti_count;
+        uint64_t seen = g_ti_count;
         spin_until(rdtime() + 2 * initval);
-        once += ti_count == 1;
+        once += g_ti_count == 1;
         at_wake += seen == 1;
-        after += ti_time - t0 >= initval;
+        after += g_ti_time - t0 >= initval;
     }
     timer_stop();
     uint64_t switches = hvcall(HC_VSW_SWITCHES, 0, 0) - s0;

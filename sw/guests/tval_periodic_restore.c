@@ -2,6 +2,7 @@
  * at +g_out it is switched out for g_sleep ticks (HC_VSW_SLEEP), then runs to +g_total. With KVM's restore
  * (sw/hv/timer_ctx.c) the expiries missed while out collapse into one queued TI, taken right at re-entry, and
  * the countdown resumes in phase: TVAL = period - (elapsed since the missed expiry mod period). */
+#include "guest_timer.h"
 #include "vsw_common.h"
 
 PARAM(g_initval, 4000);
@@ -26,12 +27,7 @@ int main(void)
     if (hvcall(HC_TEST_ZONE_ID, 0, 0) != 0)
         vsw_other_vcpu();
     uint64_t p = g_initval & TCFG_INITVAL_MASK, period = p + 1;   /* a periodic timer reloads InitVal: p + 1 */
-    trap_install();
-    trap_set_irq_handler(IRQ_TI, on_ti);
-    timer_stop();
-    timer_ack();
-    ecfg_lie_write(1UL << IRQ_TI);
-    irq_enable();
+    g_timer_irq_setup(on_ti);
     uint64_t t0 = rdtime();
     timer_periodic(p);
     spin_until(t0 + g_out);

@@ -153,10 +153,12 @@ uint64_t hv_virtio_inject(void);
 uint64_t hv_virtio_forward(struct vcpu *vc, const struct mmio_window *win, uint64_t gpa, unsigned bytes,
                            int is_store, uint64_t value);
 
-/* stage2.c, refill.S */
+/* stage2.c; the refill is sw/mmu/lib/tlbr.S's walk: a stage-2 miss enters it in DA mode with TLBRBADV = the
+ * GPA, it walks the running zone's table through PGD (= PGDL), tlbfill tags the entry with GTLBC.TGID and ertn
+ * returns to the guest (TLBRPRMD[3], design.md 12.5); it counts refills in root SAVE7 */
 void hv_stage2_build(int zone);
 uint64_t hv_stage2_root(int zone);
-extern char hv_s2_refill[];
+extern char tlbr_walk[];
 
 /* irq.c */
 void hv_send_event(unsigned cpu, unsigned event, uint64_t arg);

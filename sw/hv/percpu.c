@@ -37,7 +37,7 @@ void hv_percpu_init(unsigned cpu)
     csrwr(CSR_TICLR, TICLR_CLR);
 
     /* stage 2: the refill walks the zone's table (PGDL, set per zone) with the sw/mmu geometry */
-    csrwr(CSR_TLBRENTRY, (uint64_t)(uintptr_t)hv_s2_refill);
+    csrwr(CSR_TLBRENTRY, (uint64_t)(uintptr_t)tlbr_walk);
     csrwr(CSR_PWCL, PWCL_VALUE(14, 7, 21, 8, 29, 8));
     csrwr(CSR_PWCH, PWCH_VALUE(37, 5, 42, 5));
     csrwr(CSR_STLBPS, 14);

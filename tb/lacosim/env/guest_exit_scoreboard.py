@@ -148,6 +148,20 @@ def data_va(insn: int, gprs: list[int]) -> int | None:
     return None
 
 
+def mmio_form(insn: int) -> tuple[int, bool, bool] | None:
+    """(bytes, is_store, sign-extends) of a load/store form the hypervisor emulates or forwards (sw/hv/mmio.c's
+    decoder): ld/st.{b,h,w,d} ld.{bu,hu,wu} (si12), ldptr/stptr.{w,d}, ldx/stx.{b,h,w,d} ldx.{bu,hu,wu}; else None."""
+    op10, op8, op17 = insn >> 22, insn >> 24, insn >> 15
+    if 0xA0 <= op10 <= 0xAA:
+        k = op10 - 0xA0
+    elif 0x24 <= op8 <= 0x27:
+        return (8 if op8 & 2 else 4), bool(op8 & 1), True
+    elif 0x7000 <= op17 <= 0x7050 and not op17 & 7:
+        k = (op17 - 0x7000) >> 3
+    else:
+        return None
+    return 1 << (k & 3), 4 <= k < 8, k < 4
+
 @dataclass
 class GuestExit:
     """One exit as the trace shows it, and the guest's GPRs at that moment."""

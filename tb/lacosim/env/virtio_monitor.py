@@ -29,7 +29,7 @@ from pyuvm import ConfigDB, uvm_subscriber
 
 from lacosim import trace
 from lacosim.env.failures import Failure
-from lacosim.env.guest_exit_scoreboard import data_va
+from lacosim.env.guest_exit_scoreboard import data_va, mmio_form
 
 CHECK = "virtio"
 CSR_GINTC = 0x52
@@ -57,20 +57,6 @@ class VirtioLayout:
     irq: int = 4
     legacy: bool = False
     entry: int = 0x0100_0000     # the driver zone's first PC (its restart enters there again)
-
-
-def mem_form(insn: int) -> tuple[int, bool, bool] | None:
-    """(bytes, is_store, sign-extends) of a load/store form (sw/hv/mmio.c's decoder), else None."""
-    op10, op8, op17 = insn >> 22, insn >> 24, insn >> 15
-    if 0xA0 <= op10 <= 0xAA:
-        k = op10 - 0xA0
-    elif 0x24 <= op8 <= 0x27:
-        return (8 if op8 & 2 else 4), bool(op8 & 1), True
-    elif 0x7000 <= op17 <= 0x7050 and not op17 & 7:
-        k = (op17 - 0x7000) >> 3
-    else:
-        return None
-    return 1 << (k & 3), 4 <= k < 8, k < 4
 
 
 @dataclass
@@ -273,7 +259,7 @@ class VirtioChecker:
     def _exit(self, rec: np.void, cycle: int) -> None:
         st, lay = self.st, self.lay
         insn = int(rec["insn"])
-        form, gpa = mem_form(insn), data_va(insn, st.gprs)
+        form, gpa = mmio_form(insn), data_va(insn, st.gprs)
         if form is None or gpa is None or not lay.window <= gpa < lay.window + lay.window_size:
             return
         size, store, signed = form

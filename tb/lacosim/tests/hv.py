@@ -18,7 +18,7 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.elf import ElfImage
 from lacosim.env.failures import Failure
-from lacosim.env.guest_exit_scoreboard import data_va
+from lacosim.env.guest_exit_scoreboard import data_va, mmio_form
 from lacosim.tests.host import ProgramSelfCheck, _multiple_of_4, _set, pulse_ext_irq
 from lacosim.tests.lvz import LVZ_EXCEPTIONS
 
@@ -29,21 +29,6 @@ CPUCFG2_LVZ_MASK = 0xF << 10  # LVZ [10] | LVZVER [13:11]: hidden from guests (s
 CPUCFG_MATCH = 0x0000_6C00     # cpucfg rd, rj (insn & 0xFFFFFC00)
 HC_ECHO = 0x7E                 # the hypervisor's test echo code (a0), result a1 + a2
 HC_ZONE_START = 2
-
-
-def mmio_form(insn: int) -> tuple[int, bool, bool] | None:
-    """(bytes, is_store, sign-extends) of a load/store form the hypervisor emulates (sw/hv/mmio.c decode):
-    ld/st.{b,h,w,d} ld.{bu,hu,wu} (si12), ldptr/stptr.{w,d}, ldx/stx.{b,h,w,d} ldx.{bu,hu,wu}; else None."""
-    op10, op8, op17 = insn >> 22, insn >> 24, insn >> 15
-    if 0xA0 <= op10 <= 0xAA:
-        k = op10 - 0xA0
-    elif 0x24 <= op8 <= 0x27:
-        return (8 if op8 & 2 else 4), bool(op8 & 1), True
-    elif 0x7000 <= op17 <= 0x7050 and not op17 & 7:
-        k = (op17 - 0x7000) >> 3
-    else:
-        return None
-    return 1 << (k & 3), 4 <= k < 8, k < 4
 
 
 class TestDevice:

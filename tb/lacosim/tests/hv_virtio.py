@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, ClassVar
 from pyuvm import ConfigDB
 
 from lacosim.elf import ElfImage
-from lacosim.env.guest_exit_scoreboard import data_va
+from lacosim.env.guest_exit_scoreboard import data_va, mmio_form
 from lacosim.env.virtio_monitor import VirtioLayout, VirtioMonitor
 from lacosim.tests.host import _set
-from lacosim.tests.hv import HvTest, mmio_form
+from lacosim.tests.hv import HvTest
 
 if TYPE_CHECKING:
     from lacosim.env.guest_exit_scoreboard import GuestExit
