@@ -34,3 +34,19 @@ def test_ring_kinds_match_c_enum():
     assert f"LACOSIM_KIND_UART_TX = {trace.KIND_UART_TX}" in header
     assert f"LACOSIM_KIND_POWEROFF = {trace.KIND_POWEROFF}" in header
     assert f"LACOSIM_KIND_TIMEOUT = {trace.KIND_TIMEOUT}" in header
+
+
+def test_last_gpr_writes_is_the_last_write_per_core_and_register_in_trace_order():
+    import numpy as np  # noqa: PLC0415
+    rng = np.random.default_rng(7)
+    batch = np.zeros(5000, dtype=trace.RECORD_DTYPE)
+    batch["core"] = rng.integers(0, 4, len(batch))
+    batch["rd"] = rng.integers(0, 32, len(batch))
+    batch["rd2"] = rng.integers(0, 32, len(batch))
+    written = np.flatnonzero(rng.random(len(batch)) < 0.6)
+    for reg in ("rd", "rd2"):
+        last: dict[tuple[int, int], int] = {}
+        for i in written.tolist():  # the obvious fold: later writes replace earlier ones
+            last[int(batch["core"][i]), int(batch[reg][i])] = i
+        assert trace.last_gpr_writes(batch, written, reg).tolist() == sorted(last.values())
+    assert trace.last_gpr_writes(batch, written[:0]).tolist() == []

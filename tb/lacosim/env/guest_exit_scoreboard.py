@@ -198,8 +198,12 @@ class GuestExitChecker:
     def __init__(self, cores: int, fail: Callable[[str, str, int, int, int, bool], None],
                  cov: Coverage | None = None,
                  emulated_rd: Callable[[GuestExit], int | None] | None = None,
-                 injection_allowed: bool = False, restart_entries: dict[int, int] | None = None) -> None:
+                 injection_allowed: bool = False, restart_entries: dict[int, int] | None = None,
+                 vcpus: frozenset[int] = frozenset()) -> None:
         self.cores = [CoreExitState() for _ in range(cores)]
+        # SAVE0 values that name a vCPU (struct vcpu addresses) where several share a core (13.10); other roots
+        # (sw/lvz's stub) use SAVE0 as a scratch register
+        self.vcpus = vcpus
         self.restart_entries = restart_entries or {}   # core -> its zone's entry: a re-entry there after a park
         self._fail = fail          # (summary, detail, cycle, core, pc, guest mode)
         self.cov = cov
@@ -230,9 +234,7 @@ class GuestExitChecker:
             written = np.flatnonzero(retire & ((flags & we) != 0))
             if not len(written):
                 continue
-            keys = batch["core"][written].astype(np.int64) * 32 + batch[reg][written]
-            _, last_from_end = np.unique(keys[::-1], return_index=True)
-            for j in sorted(written[len(written) - 1 - last_from_end].tolist()):
+            for j in trace.last_gpr_writes(batch, written, reg).tolist():
                 self.cores[int(batch["core"][j])].gprs[int(batch[reg][j])] = int(batch[val][j])
         csrs = np.flatnonzero(retire & ((flags & trace.FLAG_CSR_WE) != 0)
                               & np.isin(batch["csr"], (CSR_GCFG, CSR_GTLBC, CSR_CRMD, CSR_EENTRY, CSR_SAVE0)))
@@ -254,7 +256,7 @@ class GuestExitChecker:
                 elif num == CSR_EENTRY:
                     st.guest_eentry = value & ~0x3F & (2**64 - 1)
             elif not r["mode"] & trace.MODE_GUEST:
-                if num == CSR_SAVE0:       # several vCPUs per core: the exit waits for its own vCPU's re-entry
+                if num == CSR_SAVE0 and value in self.vcpus:  # the exit waits for its own vCPU's re-entry
                     if st.save0 is not None and value != st.save0:
                         if st.pending is not None:
                             st.parked[st.save0] = st.pending
@@ -454,7 +456,8 @@ class GuestExitScoreboard(uvm_subscriber):
         hook = ConfigDB().get(self, "", "guest_exit_rd")
         injection = bool(ConfigDB().get(self, "", "exit_injection_allowed"))
         restarts = ConfigDB().get(self, "", "zone_restart_entries")
-        self.checker = GuestExitChecker(self.cfg.cores, self._fail, cov, hook, injection, restarts)
+        vcpus = frozenset(ConfigDB().get(self, "", "vsw_vcpus"))
+        self.checker = GuestExitChecker(self.cfg.cores, self._fail, cov, hook, injection, restarts, vcpus)
         self.failed = 0
         self._batch: np.ndarray | None = None
 

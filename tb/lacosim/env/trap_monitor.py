@@ -152,9 +152,7 @@ class TlbCoverage:
         written = np.flatnonzero(retire & ((batch["flags"] & trace.FLAG_RD_WE) != 0))
         if not len(written):
             return
-        keys = batch["core"][written].astype(np.int64) * 32 + batch["rd"][written]
-        _, last_from_end = np.unique(keys[::-1], return_index=True)
-        for j in written[len(written) - 1 - last_from_end]:
+        for j in trace.last_gpr_writes(batch, written).tolist():
             self._shadow(int(batch["core"][j])).gprs[int(batch["rd"][j])] = int(batch["rd_wdata"][j])
 
 

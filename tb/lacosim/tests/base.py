@@ -79,6 +79,7 @@ class LacosimTest(uvm_test):
         db.set(None, "*", "pinned_vcpu", self.pinned_vcpu)
         db.set(None, "*", "exit_injection_allowed", self.exit_injection_allowed)
         db.set(None, "*", "zone_restart_entries", self.zone_restart_entries)
+        db.set(None, "*", "vsw_vcpus", {})   # struct vcpu address -> vCPU, where several share a core (hv_vsw)
         db.set(None, "*", "guest_exit_rd", self.emulated_rd)
         self.configure(db)
         from lacosim.env.env import LaEnv  # noqa: PLC0415  (simulator only)
