@@ -13,6 +13,8 @@
  *   E  root tlbrd of the guest's entry: TRGP.GTLB = 1, TRGP.RID = 1; the root's own GID-0 entry survives an
  *      invtlb 0 by GID 1, which removes the guest's entry; gtlbflush removes guest entries of the GID only
  *   F  every stage-2 miss refilled at the root (SAVE2 counts them)
+ *   G  a root TLB refill while GSTAT.PVM = 1 (inside an exit handler, as a mapped root's, e.g. KVM's, can take):
+ *      its ertn returns to the root, by TLBRPRMD[3] = 0, not into the guest by PVM (design.md 12.5)
  * Success: "lvz_stage2: PASS" (guest), then "guest exit 0" (root).
  */
 #include <stdint.h>
@@ -30,6 +32,7 @@
 #define VSEG8     0x8000000000000000UL
 #define GVA_MAP   0xffffffff40000000UL   /* canonical, outside both guest DMWs: the guest's TLB */
 #define GVA_MISS  0xffffffff50000000UL
+#define ROOT_VA   0xffffffff60000000UL   /* canonical, outside the root's DMWs: a root TLB refill (G) */
 #define S2_FLAGS  (TLBELO_V | TLBELO_D | TLBELO_G | (1UL << TLBELO_MAT_SHIFT))
 
 #define HC_ROOT_TLB  0x10   /* E: the root's checks; returns a bit mask of what held */
@@ -66,6 +69,21 @@ static uint64_t root_tlb_checks(void)
     tlbrd();
     ok |= ((csrrd(CSR_TLBIDX) & TLBIDX_NE) == 0 && (csrrd(CSR_TRGP) & 1) == 0) << 3;  /* the root's stays */
     tlb_write_entry(3, 0, 12, 0, 0, 1);          /* and goes */
+
+    /* G: a root refill with PVM = 1 (the exit set it): the stub's refill maps ROOT_VA's pair onto DATA_GPA's
+     * through window 3, tagged GID 0 (TGID = 0); its ertn must come back here in root mode */
+    uint64_t refills = csrrd(CSR_SAVE2);
+    set_window(3, ROOT_VA, S2_FLAGS, S2_FLAGS);
+    lvz_s2_windows[3].lo0 = DATA_GPA | S2_FLAGS;
+    lvz_s2_windows[3].lo1 = (DATA_GPA + 0x4000) | S2_FLAGS;
+    csrxchg(CSR_GTLBC, 0, 0xffUL << GTLBC_TGID_SHIFT);
+    uint64_t pvm = csrrd(CSR_GSTAT) & GSTAT_PVM;
+    uint64_t v = *(volatile uint64_t *)(ROOT_VA + 0x4000);
+    ok |= (pvm && v == 0x99aabbccddeeff00UL && csrrd(CSR_SAVE2) == refills + 1) << 4;
+    invtlb(0, 0, 0);                             /* the GID-0 entry of G */
+    csrxchg(CSR_GTLBC, 1UL << GTLBC_TGID_SHIFT, 0xffUL << GTLBC_TGID_SHIFT);
+    lvz_s2_windows[3] = (struct lvz_s2_window){1, 0, 0};
+    csrwr(CSR_SAVE2, refills);                   /* F counts the stage-2 refills only */
     return ok;
 }
 
@@ -205,6 +223,7 @@ void guest_main(void)
     lvz_check(v & 2, "E: ... and reads its VPPN");
     lvz_check(v & 4, "E: invtlb 0 by GID 1 removes the guest's entry");
     lvz_check(v & 8, "E: ... and leaves the root's GID-0 entry");
+    lvz_check(v & 16, "G: a root refill with PVM = 1 returns to the root (TLBRPRMD[3] = 0)");
     tlb_write_entry(0, GVA_MAP, 14, DATA_GPA | S2_FLAGS, (DATA_GPA + 0x4000) | S2_FLAGS, 0);
     hvcl(HC_GTLBFLUSH, 0);
     r0 = csrrd(CSR_SAVE7);
