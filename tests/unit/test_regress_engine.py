@@ -59,6 +59,9 @@ elif mode == "sleep":
 elif mode == "interrupt":
     time.sleep(0.5)
     os.kill(int(main_pid), signal.SIGINT)
+elif mode == "terminate":
+    time.sleep(0.5)
+    os.kill(int(main_pid), signal.SIGTERM)
 """.replace("@HEADLINE@", repr(HEADLINE)).replace("@WAVES_REPRO@", repr(WAVES_REPRO)).replace("@CRASH@", repr(CRASH))
 
 
@@ -211,8 +214,9 @@ def test_all_passed_exits_zero_and_nothing_run_exits_nonzero(engine, tmp_path):
     assert run_fakes(engine, tmp_path / "b", {}).exit_status == 1
 
 
-def test_ctrl_c_cancels_the_rest_and_still_writes_the_reports(engine, tmp_path, capsys):
-    modes = {"hello-s1": "pass", "interrupt-s2": "interrupt", "sleepy-s3": "sleep", "sleepy-s4": "sleep"}
+@pytest.mark.parametrize("how", ["interrupt", "terminate"])   # Ctrl-C, and `kill` (SIGTERM) the same way
+def test_ctrl_c_cancels_the_rest_and_still_writes_the_reports(engine, tmp_path, capsys, how):
+    modes = {"hello-s1": "pass", "interrupt-s2": how, "sleepy-s3": "sleep", "sleepy-s4": "sleep"}
     jobs = [sim_job(name, seed=i + 1) for i, name in enumerate(modes)]
     t0 = time.monotonic()
     # Ctrl-C as a terminal delivers it, even where this process was started with SIGINT ignored.

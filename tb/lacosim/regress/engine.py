@@ -119,6 +119,10 @@ def describe(config: Config) -> str:
     return ", ".join(parts)
 
 
+def _terminate_as_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 class Engine:
     """A running Parsl DataFlowKernel plus the cancel flag of one regression."""
 
@@ -138,6 +142,9 @@ class Engine:
         finally:
             if in_main:
                 signal.signal(signal.SIGINT, previous)
+        # `kill` (SIGTERM) stops a regression the way Ctrl-C does: runs cancelled, Parsl's interchange and workers
+        # shut down, reports written; its default action would leave the interchange and workers running
+        self._previous_term = signal.signal(signal.SIGTERM, _terminate_as_interrupt) if in_main else None
         self._run_command = self.app(run_command)
 
     def app(self, fn: Callable[..., Any]) -> Callable[..., Future[Any]]:
@@ -157,6 +164,9 @@ class Engine:
     def close(self) -> None:
         self.dfk.cleanup()
         self.cancel_flag.unlink(missing_ok=True)
+        if self._previous_term is not None:
+            signal.signal(signal.SIGTERM, self._previous_term)
+            self._previous_term = None
 
     def __enter__(self) -> Engine:
         return self
