@@ -34,6 +34,23 @@ def test_every_snippet_matches_its_file_exactly_once(m: Mutation):
     assert text.count(m.original) == 1, f"{m.id}: update tb/lacosim/mutate/mutations.toml after the RTL change"
     assert m.apply(text) != text and m.line(text) >= 1
     assert m.description.strip() and "\n" not in m.description
+    last = m.line(text) + m.original.count("\n")   # the snippet's last line: what it changes is live code
+    assert not in_planted_bug(text, last), \
+        f"{m.id}: line {last} is in a planted bug's `ifdef LACOSIM_BUG_` branch, dead in the mutant's build"
+
+
+def in_planted_bug(text: str, line: int) -> bool:
+    """Whether 1-based `line` lies in the `ifdef LACOSIM_BUG_<X>` branch of a planted bug (before its `else`)."""
+    depth: list[bool] = []    # per open `ifdef: inside a planted bug's enabled branch
+    for raw in text.splitlines()[:line - 1]:
+        word = raw.strip().split()[0] if raw.strip() else ""
+        if word in ("`ifdef", "`ifndef"):
+            depth.append(word == "`ifdef" and raw.split()[1].startswith("LACOSIM_BUG_"))
+        elif word in ("`else", "`elsif") and depth:
+            depth[-1] = False
+        elif word == "`endif" and depth:
+            depth.pop()
+    return any(depth)
 
 
 def test_ids_are_unique_and_usable_as_names():
