@@ -10,7 +10,7 @@ import pytest
 from sim.conftest import run_lacosim
 
 HOST_TESTS = ["priv_exc", "priv_exc_hw", "host_timer_oneshot", "host_timer_periodic", "host_idle_wake", "host_hwi",
-              "host_uart_irq",
+              "host_hwi_2", "host_uart_irq",
               "ipi_ecfg", "smp_bss_lock",
               "idle_masked_pending", "timer_ticlr_race", "ipi_multi_vector", "ipi_multi_vector_4",
               "iocsr_load_use"]

@@ -169,17 +169,17 @@ class HostHwi(ProgramSelfCheck):
     program = "host_hwi"
     START_CYCLES = 30_000    # the program has routed the source and is waiting by then
 
-    @staticmethod
-    def plan(rng: random.Random) -> dict[str, int]:
+    @classmethod
+    def plan(cls, rng: random.Random) -> dict[str, int]:
         width = rng.randrange(50, 1000)
         return {"hwi_source": rng.choice([s for s in range(32) if s != 2]), "hwi_pin": rng.randrange(8),
-                "hwi_count": 8, "hwi_quiet": width + 200, "pulse_width": width,
-                "pulse_gap": rng.randrange(4000, 12_000)}
+                "hwi_count": 8 * cls.cores, "hwi_quiet": width + 200, "hwi_cores": cls.cores,
+                "pulse_width": width, "pulse_gap": rng.randrange(4000, 12_000)}
 
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
         plan = cls.plan(rng)
-        return _set(image, {k: plan[k] for k in ("hwi_source", "hwi_pin", "hwi_count", "hwi_quiet")})
+        return _set(image, {k: plan[k] for k in ("hwi_source", "hwi_pin", "hwi_count", "hwi_quiet", "hwi_cores")})
 
     async def run_phase(self) -> None:
         cocotb.start_soon(self.drive_pulses(self.plan(random.Random(self.cfg.seed))))
@@ -188,6 +188,14 @@ class HostHwi(ProgramSelfCheck):
     async def drive_pulses(self, plan: dict[str, int]) -> None:
         await pulse_ext_irq(self.logger, plan["hwi_source"], plan["hwi_count"], plan["pulse_width"],
                             plan["pulse_gap"] + plan["hwi_quiet"], self.START_CYCLES)
+
+
+class HostHwi2(HostHwi):
+    """The same on 2 cores taking turns (every core every pin): each pulse is routed to one core alone, so
+    a controller that routes by another core's ROUTE bit leaves the owner asleep or interrupts the other."""
+    name = "host_hwi_2"
+    cores = 2
+    min_cores = 2
 
 
 class HostUartIrq(ProgramSelfCheck):
