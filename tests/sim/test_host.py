@@ -78,7 +78,7 @@ def test_idle_woken_by_a_masked_line_is_caught_first_by_the_idle_check(seed):
     assert report.startswith("FAIL [idle] idle woke at cycle "), res.report
     assert "with nothing pending and enabled: IS=0x0800 LIE=0x1000 (a pending but disabled line must not end " \
            "idle)" in report, report          # variant A: TI pending, only the IPI enabled
-    assert "core 0, pc 0x" in report and "<idle_once_insn+0x4>" in report
+    assert "core 0, root mode, pc 0x" in report and "<idle_once_insn+0x4>" in report
     assert "lines pending while asleep but not enabled: TI" in report
     assert "idle 0x0" in report.split("last retired instructions:")[1]    # the idle it woke from
     assert f"reproduce with waves: make sim TEST=idle_masked_pending SEED={seed} BUG=idle_wake_ignores_lie " \
@@ -110,7 +110,7 @@ def test_idle_woken_late_is_caught_first_by_the_idle_wake_bound():
     report = first_failure(res.output)
     assert report.startswith("FAIL [idle] idle did not end within 8 cycles of a line becoming pending and "
                              "enabled (cycle "), res.report
-    assert "core 1, pc 0x" in report and "<secondary_park+" in report
+    assert "core 1, root mode, pc 0x" in report and "<secondary_park+" in report
     assert "20 cycles later" in report                 # 16 cycles of the bug + the normal 4
     assert "last retired instructions:" in report
     assert "reproduce with waves: make sim TEST=idle_masked_pending SEED=1 BUG=idle_wake_late WAVES=1" in report

@@ -174,5 +174,5 @@ def test_zone_start_wakeup_catches_a_zone_entered_with_stale_gprs():
     res = run_lacosim("--test", "zone_start_wakeup", "--seed", SEED, "--sw-bug")
     res.assert_only_failure("zone-start", frozenset({"program"}))
     assert re.search(r"FAIL \[zone-start\] the zone's first guest instruction does not see the state its start "
-                     r"must set up \(cycle \d+, core 1, pc 0x1000000 <_start>\)", res.output), res.report
+                     r"must set up \(cycle \d+, core 1, guest mode, pc 0x1000000 <_start>\)", res.output), res.report
     assert re.search(r"\d+ GPR\(s\) not 0 at the zone's first instruction: r1 = 0x", res.output), res.report

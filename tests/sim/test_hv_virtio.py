@@ -40,7 +40,8 @@ def test_deassert_on_the_status_read_is_caught():
     res = run_lacosim("--test", "virtio_mmio_forward", "--seed", SEED, "--sw-bug")
     res.assert_only_failure("virtio")
     assert re.search(r"FAIL \[virtio\] HWI2 de-asserted on the InterruptStatus read, before the guest wrote "
-                     r"InterruptACK \(hvisor-tool #109\) \(cycle \d+, core 1, pc 0x[0-9a-f]+ <hv_irq_ack", res.output)
+                     r"InterruptACK \(hvisor-tool #109\) \(cycle \d+, core 1, root mode, pc 0x[0-9a-f]+ <hv_irq_ack",
+                     res.output)
     assert f"make sim TEST=virtio_mmio_forward SEED={SEED} SW_BUG=1 WAVES=1" in res.output
 
 
@@ -50,7 +51,8 @@ def test_rear_published_before_the_entry_is_caught():
     res = run_lacosim("--test", "virtio_mmio_forward_legacy", "--seed", SEED, "--sw-bug")
     res.assert_only_failure("virtio")
     assert re.search(r"FAIL \[virtio\] request published before its entry: the req_rear store retired before the "
-                     r"entry's stores \(cycle \d+, core 1, pc 0x[0-9a-f]+ <hv_virtio_forward", res.output), res.report
+                     r"entry's stores \(cycle \d+, core 1, root mode, pc 0x[0-9a-f]+ <hv_virtio_forward",
+                     res.output), res.report
 
 
 @pytest.mark.negative
@@ -60,6 +62,6 @@ def test_stale_line_across_a_restart_is_caught():
     res = run_lacosim("--test", "zone_restart_irq_in_flight", "--seed", SEED, "--sw-bug")
     res.assert_only_failure("virtio", frozenset({"guest-exit", "program"}))
     assert re.search(r"FAIL \[virtio\] a stale HWI2 survives the zone's restart \(hvisor PR #365's review\) \(cycle "
-                     r"\d+, core 1, pc 0x1000000 <_start>\)", res.output), res.report
+                     r"\d+, core 1, guest mode, pc 0x1000000 <_start>\)", res.output), res.report
     assert re.search(r"GINTC.VIP = 0x04: VIP\[2\], asserted at cycle \d+ for the old zone", res.output)
     assert re.search(r"the restarted driver took only its own interrupts\s+FAIL", res.output), res.report

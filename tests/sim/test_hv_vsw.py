@@ -55,7 +55,7 @@ def test_s2_tlb_gid_switch_keeping_the_gid_is_caught():
     res = run_lacosim("--test", "s2_tlb_gid", "--seed", SEED, "--sw-bug", "--max-cycles", "200000")
     res.assert_only_failure("s2-gid", frozenset({"program", "watchdog"}))
     assert re.search(r"FAIL \[s2-gid\] zone 0 reached HPA 0x1404000 \(zone 1's page\) for GPA 0x10000000: a stage-2 "
-                     r"entry of another GID hit \(cycle \d+, core 0, pc 0x[0-9a-f]+ <main\+0x[0-9a-f]+>\)",
+                     r"entry of another GID hit \(cycle \d+, core 0, guest mode, pc 0x[0-9a-f]+ <main\+0x[0-9a-f]+>\)",
                      res.output), res.report
 
 

@@ -3,30 +3,18 @@ guest-interrupt delivery tracker, GINTC injection loss/duplication and the pinne
 
 from __future__ import annotations
 
-import numpy as np
 from lacosim import trace
 from lacosim.env.coverage import Coverage
 from lacosim.env.gintc_scoreboard import CoreGintc, GintcScoreboard
 from lacosim.env.guest_exit_scoreboard import GUEST_CSRS, GuestExit, GuestExitChecker, exit_rule
 from lacosim.env.guest_irq import GuestIrqTracker
 from lacosim.env.timer_scoreboard import CoreTimerCheck, GuestTimerScoreboard
+from records import batch, rec
 
 GUEST, IE = trace.MODE_GUEST, trace.MODE_IE
 CPUCFG_A0_A1 = 0x0000_6C00 | (5 << 5) | 4           # cpucfg $a0, $a1
 CSRRD = 0x0400_0000                                  # csrrd rd, csr: | csr << 10 | rd
 P = 0x20_0100
-
-
-def rec(cycle: int, pc: int = 0, insn: int = 0, mode: int = 0, kind: int = trace.KIND_RETIRE, **kw: int) -> dict:
-    return {"cycle": cycle, "pc": pc, "insn": insn, "mode": mode, "kind": kind, **kw}
-
-
-def batch(*records: dict) -> np.ndarray:
-    out = np.zeros(len(records), dtype=trace.RECORD_DTYPE)
-    for i, r in enumerate(records):
-        for k, v in r.items():
-            out[i][k] = v
-    return out
 
 
 def gpr(cycle: int, pc: int, reg: int, value: int, mode: int = 0) -> dict:

@@ -3,10 +3,10 @@ KVM's reference order per case, and the guest TI counts per case. Every rule is 
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from lacosim import trace
 from lacosim.env.timer_restore_scoreboard import RestoreChecker
+from records import batch
 
 GUEST = trace.MODE_GUEST
 TCFG, TVAL, TICLR, ESTAT, SAVE0 = trace.CSR_TCFG, trace.CSR_TVAL, trace.CSR_TICLR, 0x5, 0x30
@@ -55,10 +55,7 @@ class Trace:
         self.add(mode=GUEST, flags=trace.FLAG_CSR_WE, flags2=trace.FLAG2_GCSR, csr=TCFG, csr_wdata=value)
 
     def run(self) -> tuple[RestoreChecker, list[str]]:
-        out = np.zeros(len(self.recs), dtype=trace.RECORD_DTYPE)
-        for i, r in enumerate(self.recs):
-            for k, v in r.items():
-                out[i][k] = v
+        out = batch(*self.recs)
         fails: list[str] = []
         chk = RestoreChecker(1, {VC0: 0, VC1: 1}, lambda s, d, c, core: fails.append(s))
         chk.write(out)

@@ -3,10 +3,10 @@ EventDrainChecker fails on the mutation it is for and passes the correct sequenc
 
 from __future__ import annotations
 
-import numpy as np
 from lacosim import trace
 from lacosim.env.event_drain_scoreboard import EventDrainChecker
 from lacosim.env.vipi_scoreboard import VipiChecker, VipiModel
+from records import batch, rec
 
 GUEST, IOCSR_MODE = trace.MODE_GUEST, trace.MODE_IOCSR
 P, H = 0x0100_0100, 0x20_0000
@@ -15,19 +15,6 @@ IOCSRWR_W = 0x0648_1800
 GSPR = 0x16 << trace.TRAP_ECODE_SHIFT
 ERTN_INSN = 0x0648_3800
 IRQ_GUEST_IS12 = 1 << (trace.IRQ_GUEST_SHIFT + 12)
-
-
-def rec(cycle: int, pc: int = 0, insn: int = 0, mode: int = 0, kind: int = trace.KIND_RETIRE, core: int = 0,
-        **kw: int) -> dict:
-    return {"cycle": cycle, "pc": pc, "insn": insn, "mode": mode, "kind": kind, "core": core, **kw}
-
-
-def batch(*records: dict) -> np.ndarray:
-    out = np.zeros(len(records), dtype=trace.RECORD_DTYPE)
-    for i, r in enumerate(records):
-        for k, v in r.items():
-            out[i][k] = v
-    return out
 
 
 def gpr(cycle: int, reg: int, value: int, mode: int = GUEST, core: int = 0) -> dict:

@@ -4,7 +4,6 @@ de-assert and the stale line at a restart; these cover every rule)."""
 
 from __future__ import annotations
 
-import numpy as np
 from lacosim import trace
 from lacosim.env.virtio_monitor import (
     CSR_GINTC,
@@ -19,6 +18,7 @@ from lacosim.env.virtio_monitor import (
     VirtioChecker,
     VirtioLayout,
 )
+from records import batch
 
 BRIDGE, WINDOW, ENTRY = 0x0100_2000, 0x3000_0000, 0x0100_0000
 LAYOUT = VirtioLayout(bridge=BRIDGE, window=WINDOW, window_size=0x4000, driver_core=1, daemon_core=0)
@@ -70,11 +70,7 @@ def guest(core: int = 1, pc: int = 0x0100_0100) -> dict:
 
 
 def run(recs: list[dict]) -> tuple[VirtioChecker, list[str]]:
-    out = np.zeros(len(recs), dtype=trace.RECORD_DTYPE)
-    for i, r in enumerate(recs):
-        out[i]["cycle"] = 100 + 10 * i
-        for k, v in r.items():
-            out[i][k] = v
+    out = batch(*({"cycle": 100 + 10 * i} | r for i, r in enumerate(recs)))
     chk = VirtioChecker(LAYOUT)
     return chk, [p.summary for p in chk.write(out)] + chk.finish()
 

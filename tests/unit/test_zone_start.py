@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from lacosim import trace
 from lacosim.tests.hv import CSR_GCFG, CSR_GINTC, CSR_GSTAT, CSR_GTLBC, L_ERTN, FirstEntryChecker, ZoneEntry
+from records import batch
 
 ENTRY = 0x0100_0000
 ZONE = ZoneEntry(ENTRY, 2, 0x81)
@@ -23,11 +24,7 @@ def records(csrs: dict[int, int], gprs: dict[int, int], pc: int = ENTRY, mode: i
                          csr=trace.CSR_CRMD, csr_wdata=0x8))
     recs += [dict(cycle=50, pc=0x20_0300, core=1, trap=trace.TRAP_ERTN),
              dict(cycle=50 + gap, pc=pc, core=1, mode=mode)]
-    out = np.zeros(len(recs), dtype=trace.RECORD_DTYPE)
-    for i, r in enumerate(recs):
-        for k, v in r.items():
-            out[i][k] = v
-    return out
+    return batch(*recs)
 
 
 def problems(batch: np.ndarray) -> list[str]:
@@ -52,8 +49,8 @@ def test_each_wrong_field_is_named():
              (records(GOOD, {}, crmd_write=True), "the root wrote guest CRMD"),
              (records(GOOD, {7: 0x1234}), "r7 = 0x1234"),
              (records(GOOD, {}, gap=L_ERTN + 1), f"bound L_ERTN = {L_ERTN}")]
-    for batch, words in cases:
-        found = problems(batch)
+    for recs, words in cases:
+        found = problems(recs)
         assert len(found) == 1 and words in found[0], (words, found)
 
 

@@ -12,7 +12,7 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.elf import ElfImage
 from lacosim.env.config import RunConfig
-from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.failures import FailureLog
 
 SC_MASK, SC_W, SC_D = 0xFF00_0000, 0x2100_0000, 0x2300_0000
 
@@ -66,8 +66,4 @@ class BssScoreboard(uvm_subscriber):
             problem = self.model.store(int(rec["core"]), int(rec["cycle"]), int(rec["mem_addr"]), int(rec["insn"]))
             if problem:
                 retire = ConfigDB().get(self, "", "retire_monitor")
-                core, cycle, pc = int(rec["core"]), int(rec["cycle"]), int(rec["pc"])
-                self.failures.add(Failure("smp-bss", "a secondary core cleared .bss", problem, cycle=cycle,
-                                          core=core, pc=pc, pc_symbol=self.image.symbolize(pc),
-                                          recent=retire.recent(core, batch, int(i)),
-                                          repro=self.cfg.repro_with_waves(cycle)))
+                self.failures.add(retire.failure_at("smp-bss", "a secondary core cleared .bss", problem, batch, int(i)))

@@ -26,11 +26,10 @@ from pyuvm import ConfigDB, uvm_subscriber
 
 from lacosim import trace
 from lacosim.env.coverage import Coverage
-from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.failures import FailureLog
 from lacosim.env.ipi_model import IpiModel
 
 CHECK = "event-drain"
-MAX_REPORTS = 5
 DOORBELL_VECTOR = 7
 # struct event_queue (sw/hv/irq.c): u32 lock, head, tail, ev[16]; u64 arg[16]; the queue of core c at
 # queues + c * stride (stride = the symbol's size / HV_MAX_CPUS)
@@ -236,7 +235,6 @@ class EventDrainScoreboard(uvm_subscriber):
         base, size = self.image.symbol("queues"), self.image.sizes.get("queues", 0)
         self.checker = EventDrainChecker(self.cfg.cores, base, size // HV_MAX_CPUS, self._fail,
                                          ConfigDB().get(self, "", "coverage"))
-        self.failed = 0
         self.last_cycle = 0
         self._batch: np.ndarray | None = None
 
@@ -251,11 +249,5 @@ class EventDrainScoreboard(uvm_subscriber):
         self.logger.info(f"event drain: {self.checker.pushes} event(s) pushed, {self.checker.pops} popped")
 
     def _fail(self, summary: str, detail: str, cycle: int, core: int, pc: int) -> None:
-        self.failed += 1
-        if self.failed > MAX_REPORTS:
-            return
         retire = ConfigDB().get(self, "", "retire_monitor")
-        self.failures.add(Failure(CHECK, summary, detail, cycle=cycle, core=core, pc=pc or None,
-                                  pc_symbol=self.image.symbolize(pc) if pc else "",
-                                  recent=retire.recent_until(core, self._batch, cycle) if self._batch is not None
-                                  else "", repro=self.cfg.repro_with_waves(cycle)))
+        self.failures.add(retire.failure(CHECK, summary, detail, cycle, core, self._batch, pc or None))

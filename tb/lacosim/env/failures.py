@@ -4,7 +4,9 @@ that reproduces it with waves."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+MAX_PER_CHECK = 5
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class Failure:
     core: int | None = None
     pc: int | None = None
     pc_symbol: str = ""
+    guest: bool | None = None  # the mode the core was in (None: not known or not a core's failure)
     recent: str = ""           # recent retired instructions, disassembled
     repro: str = ""
 
@@ -25,6 +28,8 @@ class Failure:
             where.append(f"cycle {self.cycle}")
         if self.core is not None:
             where.append(f"core {self.core}")
+        if self.guest is not None:
+            where.append("guest mode" if self.guest else "root mode")
         if self.pc is not None:
             where.append(f"pc {self.pc:#x}" + (f" <{self.pc_symbol}>" if self.pc_symbol else ""))
         lines = [f"FAIL [{self.check}] {self.summary}" + (f" ({', '.join(where)})" if where else "")]
@@ -55,8 +60,17 @@ class FailureLog:
         self._pending: list[Failure] = []
         self.horizon: int | None = None
         self.cutoff: int | None = None
+        self.counts: dict[str, int] = {}
 
     def add(self, failure: Failure) -> None:
+        """Keeps the first MAX_PER_CHECK failures of each check: a broken rule usually breaks it again and
+        again, and the first few are what a person acts on."""
+        n = self.counts[failure.check] = self.counts.get(failure.check, 0) + 1
+        if n > MAX_PER_CHECK:
+            return
+        if n == MAX_PER_CHECK:
+            failure = replace(failure, detail=failure.detail + f"\n(further [{failure.check}] failures are not "
+                              f"reported: {MAX_PER_CHECK} are enough to act on)")
         self._pending.append(failure)
 
     def take_pending(self) -> list[Failure]:

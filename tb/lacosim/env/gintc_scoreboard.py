@@ -26,13 +26,12 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
-from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.failures import FailureLog
 from lacosim.env.guest_irq import GuestIrqTracker
 from lacosim.env.ipi_model import L_EXC
 
 CSR_GINTC = 0x52
 HWI_SHIFT = 2  # ESTAT.IS[9:2] = HWI0-7
-MAX_REPORTS = 5
 
 
 def hwi(irq_word: int, guest: bool) -> int:
@@ -78,7 +77,6 @@ class GintcScoreboard(uvm_subscriber):
         self.failures: FailureLog = ConfigDB().get(self, "", "failures")
         self.cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.cores = [CoreGintc() for _ in range(self.cfg.cores)]
-        self.failed = 0
         self._batch: np.ndarray | None = None
         self.latencies: list[int] = []          # takeable -> guest interrupt entry, injected lines (report plots)
         self.irq = GuestIrqTracker(self.cfg.cores, 0xFF << HWI_SHIFT, L_EXC, self._taken, self._late)
@@ -197,10 +195,5 @@ class GintcScoreboard(uvm_subscriber):
                 self.cov.hit("gintc", f"PIP{n}")
 
     def _fail(self, core: int, cycle: int, summary: str, detail: str) -> None:
-        self.failed += 1
-        if self.failed > MAX_REPORTS:
-            return
         retire = ConfigDB().get(self, "", "retire_monitor")
-        self.failures.add(Failure("gintc", summary, detail, cycle=cycle, core=core,
-                                  recent=retire.recent_until(core, self._batch, cycle),
-                                  repro=self.cfg.repro_with_waves(cycle)))
+        self.failures.add(retire.failure("gintc", summary, detail, cycle, core, self._batch))

@@ -29,11 +29,10 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import ECODES, Coverage
-from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.failures import FailureLog
 from lacosim.env.retire_monitor import disassemble
 
 CHECK = "guest-exit"
-MAX_REPORTS = 5
 
 # CSR numbers (spec-la64-lvz.md 5.1/5.2, design.md 12.1), kept here so the scoreboard does not lean on the model
 CSR_CRMD, CSR_ESTAT, CSR_ERA, CSR_BADV, CSR_BADI, CSR_EENTRY = 0x0, 0x5, 0x6, 0x7, 0x8, 0xC
@@ -458,7 +457,6 @@ class GuestExitScoreboard(uvm_subscriber):
         restarts = ConfigDB().get(self, "", "zone_restart_entries")
         vcpus = frozenset(ConfigDB().get(self, "", "vsw_vcpus"))
         self.checker = GuestExitChecker(self.cfg.cores, self._fail, cov, hook, injection, restarts, vcpus)
-        self.failed = 0
         self._batch: np.ndarray | None = None
 
     def write(self, batch: np.ndarray) -> None:
@@ -466,13 +464,5 @@ class GuestExitScoreboard(uvm_subscriber):
         self.checker.write(batch)
 
     def _fail(self, summary: str, detail: str, cycle: int, core: int, pc: int, guest: bool) -> None:
-        self.failed += 1
-        if self.failed > MAX_REPORTS:
-            return
-        image = ConfigDB().get(self, "", "image")
         retire = ConfigDB().get(self, "", "retire_monitor")
-        mode = "guest mode" if guest else "root mode"
-        self.failures.add(Failure(CHECK, summary, f"{mode}: {detail}", cycle=cycle, core=core, pc=pc,
-                                  pc_symbol=image.symbolize(pc, guest=guest),
-                                  recent=retire.recent_until(core, self._batch, cycle),
-                                  repro=self.cfg.repro_with_waves(cycle)))
+        self.failures.add(retire.failure(CHECK, summary, detail, cycle, core, self._batch, pc, guest))

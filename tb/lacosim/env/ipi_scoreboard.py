@@ -14,12 +14,11 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
-from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.failures import FailureLog
 from lacosim.env.ipi_model import IS_IPI, IpiModel
 
 IPI_REGS = (0x1004, 0x1008, 0x100C, 0x1040)
 IPI_READ_REGS = (0x1000, 0x1004)  # STATUS, EN
-MAX_REPORTS = 5
 
 
 class IpiScoreboard(uvm_subscriber):
@@ -33,7 +32,6 @@ class IpiScoreboard(uvm_subscriber):
         self.model = IpiModel(self.cfg.cores, require_delivery=require)
         self.cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.line = [False] * self.cfg.cores
-        self.failed = 0
         self.image = ConfigDB().get(self, "", "image")
         self._batch: np.ndarray | None = None
         self._idx = -1
@@ -110,13 +108,6 @@ class IpiScoreboard(uvm_subscriber):
     def _report(self, problems: list[str], core: int | None, cycle: int) -> None:
         retire = ConfigDB().get(self, "", "retire_monitor")
         for p in problems:
-            self.failed += 1
-            if self.failed > MAX_REPORTS:
-                return
             summary, _, detail = p.partition(": ")
-            pc = self._pc
-            self.failures.add(Failure("ipi", summary, detail, cycle=cycle, core=core, pc=pc,
-                                      pc_symbol=self.image.symbolize(pc) if pc is not None else "",
-                                      recent=retire.recent(core, self._batch, self._idx) if core is not None else "",
-                                      repro=self.cfg.repro_with_waves(cycle)))
+            self.failures.add(retire.failure("ipi", summary, detail, cycle, core, self._batch, self._pc))
 

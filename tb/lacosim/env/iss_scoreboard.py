@@ -381,7 +381,7 @@ class IssScoreboard(uvm_subscriber):
             f"rule (architecture.md 4.6, design.md 7.4): a sleeping core has nothing in flight; its next record "
             f"(the instruction after idle, or the interrupt) retires within {IDLE_WAKE_CYCLES} cycles",
             cycle=since + IDLE_WAKE_CYCLES + 1, core=core, pc=hart.pc,
-            pc_symbol=self.image.symbolize(hart.pc, guest=hart.vm),
+            pc_symbol=self.image.symbolize(hart.pc, guest=hart.vm), guest=bool(hart.vm),
             recent=recent,
             repro=self.cfg.repro_with_waves(since)))
 
@@ -413,7 +413,7 @@ class IssScoreboard(uvm_subscriber):
         recent = "\n".join(format_retire(r, self.image) for r in np.concatenate(context)[-HISTORY:])
         self.failures.add(Failure(
             check, summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=rec_symbol(self.image, rec),
-            recent=recent, repro=self.cfg.repro_with_waves(cycle)))
+            guest=bool(int(rec["mode"]) & trace.MODE_GUEST), recent=recent, repro=self.cfg.repro_with_waves(cycle)))
         self.stop_run(cycle)
 
     def stop_run(self, cycle: int) -> None:

@@ -188,14 +188,33 @@ class RetireMonitor(uvm_subscriber):
         upto = int(np.searchsorted(batch["cycle"], cycle, side="right")) - 1
         return self.recent(core, batch, upto) if upto >= 0 else self.recent(core, batch[:0], -1)
 
-    def report(self, summary: str, batch: np.ndarray, idx: int, detail: str = "",
-               check: str = "bus") -> None:
+    def failure(self, check: str, summary: str, detail: str, cycle: int | None, core: int | None,
+                batch: np.ndarray | None, pc: int | None = None, guest: bool | None = None) -> Failure:
+        """A checker's failure at (cycle, core) with everything a person acts on: without a pc, the
+        instruction the core last retired by `cycle` in `batch` (the batch being checked) gives pc and mode;
+        the symbol comes from that mode's ELF; the core's history runs up to `cycle`."""
+        if core is None or cycle is None:
+            return Failure(check, summary, detail, cycle=cycle, core=core, repro=self.cfg.repro_with_waves(cycle))
+        if pc is None and batch is not None:
+            at = np.flatnonzero((batch["core"] == core) & (batch["cycle"] <= cycle)
+                                & (batch["kind"] == trace.KIND_RETIRE))
+            if len(at):
+                pc = int(batch[at[-1]]["pc"])
+                guest = bool(int(batch[at[-1]]["mode"]) & trace.MODE_GUEST) if guest is None else guest
+        return Failure(check, summary, detail, cycle=cycle, core=core, pc=pc,
+                       pc_symbol=self.image.symbolize(pc, guest=bool(guest)) if pc is not None else "", guest=guest,
+                       recent=self.recent_until(core, batch, cycle), repro=self.cfg.repro_with_waves(cycle))
+
+    def failure_at(self, check: str, summary: str, detail: str, batch: np.ndarray, idx: int) -> Failure:
+        """A failure at a record of the batch being checked."""
         rec = batch[idx]
-        cycle, core, pc = int(rec["cycle"]), int(rec["core"]), int(rec["pc"])
-        self.failures.add(Failure(check=check, summary=summary, detail=detail, cycle=cycle, core=core,
-                                  pc=pc, pc_symbol=rec_symbol(self.image, rec),
-                                  recent=self.recent(core, batch, idx),
-                                  repro=self.cfg.repro_with_waves(cycle)))
+        core = int(rec["core"])
+        return Failure(check, summary, detail, cycle=int(rec["cycle"]), core=core, pc=int(rec["pc"]),
+                       pc_symbol=rec_symbol(self.image, rec), guest=bool(int(rec["mode"]) & trace.MODE_GUEST),
+                       recent=self.recent(core, batch, idx), repro=self.cfg.repro_with_waves(int(rec["cycle"])))
+
+    def report(self, summary: str, batch: np.ndarray, idx: int, detail: str = "", check: str = "bus") -> None:
+        self.failures.add(self.failure_at(check, summary, detail, batch, idx))
 
     def final_phase(self) -> None:
         for log in (self.trace_log, *self.core_logs):

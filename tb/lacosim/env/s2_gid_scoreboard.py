@@ -17,7 +17,6 @@ from pyuvm import ConfigDB, uvm_subscriber
 
 from lacosim import trace
 from lacosim.env.failures import Failure
-from lacosim.env.retire_monitor import rec_symbol
 
 CHECK = "s2-gid"
 CSR_SAVE0 = 0x30
@@ -37,7 +36,6 @@ class S2GidScoreboard(uvm_subscriber):
         self.zone: list[int | None] = [None] * self.cfg.cores
         self.refill_pc: list[int | None] = [None] * self.cfg.cores
         self.refills: dict[int, list[int]] = {}       # zone -> cycles of its refills of a watched page
-        self.failed = 0
 
     def write(self, batch: np.ndarray) -> None:
         retire = batch["kind"] == trace.KIND_RETIRE
@@ -89,18 +87,10 @@ class S2GidScoreboard(uvm_subscriber):
                        f"(design.md 12.6): the switch to zone {zone} must set its GID (GSTAT.GID and GTLBC.TGID)")
 
     def _fail(self, batch: np.ndarray | None, i: int, summary: str, detail: str, cycle: int | None = None) -> None:
-        self.failed += 1
-        if self.failed > 5:
-            return
         if batch is None:
             self.failures.add(Failure(CHECK, summary, detail, repro=self.cfg.repro_with_waves(None)))
             return
-        rec = batch[i]
-        retire = ConfigDB().get(self, "", "retire_monitor")
-        self.failures.add(Failure(CHECK, summary, detail, cycle=int(rec["cycle"]), core=int(rec["core"]),
-                                  pc=int(rec["pc"]), pc_symbol=rec_symbol(self.image, rec),
-                                  recent=retire.recent(int(rec["core"]), batch, i),
-                                  repro=self.cfg.repro_with_waves(int(rec["cycle"]))))
+        self.failures.add(ConfigDB().get(self, "", "retire_monitor").failure_at(CHECK, summary, detail, batch, i))
 
     def check_phase(self) -> None:
         counts = {z: len(self.refills.get(z, [])) for z in self.expected}

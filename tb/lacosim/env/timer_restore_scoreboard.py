@@ -39,7 +39,6 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.env.failures import Failure
 from lacosim.env.ipi_model import L_EXC
-from lacosim.env.retire_monitor import rec_symbol
 
 CHECK = "timer-restore"
 CSR_ESTAT, CSR_SAVE0, CSR_GINTC = 0x5, 0x30, 0x52
@@ -364,7 +363,6 @@ class TimerRestoreScoreboard(uvm_subscriber):
         self.checker = RestoreChecker(self.cfg.cores, ConfigDB().get(self, "", "vsw_vcpus"), self._fail)
         self._batch: np.ndarray | None = None
         self.last_cycle = 0
-        self.failed = 0
 
     def write(self, batch: np.ndarray) -> None:
         self._batch = batch
@@ -373,20 +371,8 @@ class TimerRestoreScoreboard(uvm_subscriber):
             self.last_cycle = int(batch["cycle"][-1])
 
     def _fail(self, summary: str, detail: str, cycle: int, core: int) -> None:
-        self.failed += 1
-        if self.failed > 5:
-            return
         retire = ConfigDB().get(self, "", "retire_monitor")
-        batch = self._batch
-        pc, sym = None, ""
-        if batch is not None:
-            at = np.flatnonzero((batch["core"] == core) & (batch["cycle"] <= cycle)
-                                & (batch["kind"] == trace.KIND_RETIRE))
-            if len(at):
-                pc, sym = int(batch[at[-1]]["pc"]), rec_symbol(self.image, batch[at[-1]])
-        self.failures.add(Failure(CHECK, summary, detail, cycle=cycle, core=core, pc=pc, pc_symbol=sym,
-                                  recent=retire.recent_until(core, batch, cycle),
-                                  repro=self.cfg.repro_with_waves(cycle)))
+        self.failures.add(retire.failure(CHECK, summary, detail, cycle, core, self._batch))
 
     def check_phase(self) -> None:
         self.checker.finish(self.last_cycle)

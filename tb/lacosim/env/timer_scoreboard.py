@@ -37,13 +37,11 @@ from pyuvm import ConfigDB, uvm_subscriber
 from lacosim import trace
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
-from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.failures import FailureLog
 from lacosim.env.guest_irq import GuestIrqTracker
 from lacosim.env.ipi_model import L_EXC
-from lacosim.env.retire_monitor import rec_symbol
 from lacosim.env.timer_model import TVAL_ALL_ONES, TimerPredictor
 
-MAX_REPORTS = 5
 CSRRD_OP = 0x0400_0000   # insn[31:24] of csrrd/csrwr/csrxchg
 GCSRRD_OP = 0x0500_0000  # ... of gcsrrd/gcsrwr/gcsrxchg
 RDTIME_OPS = {0x18: "rdtimel.w", 0x19: "rdtimeh.w", 0x1A: "rdtime.d"}  # insn >> 10
@@ -101,9 +99,7 @@ class TimerScoreboard(uvm_subscriber):
         self.cov: Coverage = ConfigDB().get(self, "", "coverage")
         self.last_cycle = 0
         self.ti_errors: list[int] = []  # observed TI rise - nearest predicted expiry, per rise (report plots)
-        self.failed = 0
         self._batch: np.ndarray | None = None
-        self._idx = -1
         # per core: root CNTC, guest CNTC, GCNTC as last written (rdtime offsets; root instance only)
         self.cntc = [[0, 0, 0] for _ in range(self.cfg.cores)]
         self.image = ConfigDB().get(self, "", "image")
@@ -130,10 +126,8 @@ class TimerScoreboard(uvm_subscriber):
         irq = kinds == trace.KIND_IRQ
         self._batch = batch
         for i in np.flatnonzero(csr_w | tval_read | irq):
-            self._idx = int(i)
             self._record(batch[i])
         self.last_cycle = int(batch["cycle"][-1])
-        self._idx = len(batch) - 1
         for core in range(self.cfg.cores):
             self._check_expiries(core, self.last_cycle)
         if self.irq is not None:
@@ -210,18 +204,15 @@ class TimerScoreboard(uvm_subscriber):
                 expected, observed = rdtime_expected(name, cycle, offset), int(rec["rd_wdata"])
                 self.cov.hit(self.CHECK, f"{name} read{' in guest mode' if guest else ''}")
                 if observed != expected:
-                    self._batch, self._idx = batch, int(i)
-                    self._rdtime_fail(rec, name, guest, offset, expected, observed)
+                    self._rdtime_fail(batch, int(i), name, guest, offset, expected, observed)
             elif int(rec["csr"]) == CSR_GCNTC:
                 offs[2] = int(rec["csr_wdata"])
             else:
                 offs[1 if int(rec["flags2"]) & trace.FLAG2_GCSR else 0] = int(rec["csr_wdata"])
 
-    def _rdtime_fail(self, rec: np.void, name: str, guest: bool, offset: int, expected: int, observed: int) -> None:
-        cycle, core, pc = int(rec["cycle"]), int(rec["core"]), int(rec["pc"])
-        self.failed += 1
-        if self.failed > MAX_REPORTS:
-            return
+    def _rdtime_fail(self, batch: np.ndarray, i: int, name: str, guest: bool, offset: int, expected: int,
+                     observed: int) -> None:
+        cycle = int(batch[i]["cycle"])
         delta = (observed - expected) & M64
         hint = f"; observed - expected = {delta:#x}" if delta < 1 << 32 else ""
         detail = (f"{name} retiring at cycle {cycle} in {'guest' if guest else 'root'} mode: expected {expected:#x}, "
@@ -230,10 +221,7 @@ class TimerScoreboard(uvm_subscriber):
                   f"{'GCNTC + the guest CNTC' if guest else 'CNTC'} (here {offset:#x}); rdtimel.w/rdtimeh.w the "
                   f"low/high word, sign-extended")
         retire = ConfigDB().get(self, "", "retire_monitor")
-        self.failures.add(Failure(self.CHECK, "rdtime returned the wrong counter value", detail, cycle=cycle,
-                                  core=core, pc=pc, pc_symbol=rec_symbol(self.image, rec),
-                                  recent=retire.recent_until(core, self._batch, cycle),
-                                  repro=self.cfg.repro_with_waves(cycle)))
+        self.failures.add(retire.failure_at(self.CHECK, "rdtime returned the wrong counter value", detail, batch, i))
 
     def _record(self, rec: np.void) -> None:
         core, cycle = int(rec["core"]), int(rec["cycle"])
@@ -354,16 +342,9 @@ class TimerScoreboard(uvm_subscriber):
         st.checked_upto = now
 
     def _fail(self, core: int, cycle: int, summary: str, detail: str) -> None:
-        self.failed += 1
-        if self.failed > MAX_REPORTS:
-            return
-        if self.failed == MAX_REPORTS:
-            detail += f"\n(further timer failures are not reported; {MAX_REPORTS} is enough to act on)"
+        # the history up to the failing cycle, not up to where it was noticed
         retire = ConfigDB().get(self, "", "retire_monitor")
-        self.failures.add(Failure(self.CHECK, summary, detail, cycle=cycle, core=core,
-                                  # the history up to the failing cycle, not up to where it was noticed
-                                  recent=retire.recent_until(core, self._batch, cycle),
-                                  repro=self.cfg.repro_with_waves(cycle)))
+        self.failures.add(retire.failure(self.CHECK, summary, detail, cycle, core, self._batch))
 
 
 

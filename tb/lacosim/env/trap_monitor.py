@@ -290,29 +290,27 @@ class TrapMonitor(uvm_subscriber):
     def _stop(self, batch: np.ndarray, idx: int, exc: np.void, summary: str, detail: str) -> None:
         core, cycle, pc = int(exc["core"]), int(exc["cycle"]), int(exc["pc"])
         retire = ConfigDB().get(self, "", "retire_monitor")
-        self.failures.add(Failure(
+        self.failures.add(Failure(   # placed at the exception; the history runs to the record that showed it
             "exceptions", f"{summary} ({int(exc['insn']):#010x})", f"at: {format_retire(exc, self.image)}\n{detail}",
             cycle=cycle, core=core, pc=pc, pc_symbol=rec_symbol(self.image, exc),
+            guest=bool(int(exc["mode"]) & trace.MODE_GUEST),
             recent=retire.recent(int(batch[idx]["core"]), batch, idx), repro=self.cfg.repro_with_waves(cycle)))
         self.stopped = True
         ConfigDB().get(self, "", "trace_monitor").stop("unexpected-exception", cycle)
 
     def _unexpected(self, batch: np.ndarray, idx: int, name: str) -> None:
         rec = batch[idx]
-        core, cycle, pc = int(rec["core"]), int(rec["cycle"]), int(rec["pc"])
         what = ("illegal instruction: the core does not implement it" if name == "INE"
                 else f"unexpected {name} exception")
         if self.cfg.strict_exceptions and self.cfg.test == "elf":
             what += " (STRICT=1)"
         retire = ConfigDB().get(self, "", "retire_monitor")
-        self.failures.add(Failure(
+        self.failures.add(retire.failure_at(
             "exceptions", f"{what} ({int(rec['insn']):#010x})",
             f"at: {format_retire(rec, self.image)}\nthe test allows: {', '.join(sorted(self.expected)) or 'none'}; "
-            f"fix the program, or declare the exception in the test's expected_exceptions",
-            cycle=cycle, core=core, pc=pc, pc_symbol=rec_symbol(self.image, rec),
-            recent=retire.recent(core, batch, idx), repro=self.cfg.repro_with_waves(cycle)))
+            f"fix the program, or declare the exception in the test's expected_exceptions", batch, idx))
         self.stopped = True
-        ConfigDB().get(self, "", "trace_monitor").stop("unexpected-exception", cycle)
+        ConfigDB().get(self, "", "trace_monitor").stop("unexpected-exception", int(rec["cycle"]))
 
     def _lvz_coverage(self, batch: np.ndarray) -> None:
         """LVZ bins (design.md 12): every guest CSR written, every exit by cause, stage-2 faults by kind."""

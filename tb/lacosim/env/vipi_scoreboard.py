@@ -24,13 +24,12 @@ from pyuvm import ConfigDB, uvm_subscriber
 
 from lacosim import trace
 from lacosim.env.coverage import Coverage
-from lacosim.env.failures import Failure, FailureLog
+from lacosim.env.failures import FailureLog
 from lacosim.env.guest_exit_scoreboard import IOCSR, IOCSR_MASK
 from lacosim.env.guest_irq import GuestIrqTracker
 from lacosim.env.ipi_model import L_EXC
 
 CHECK = "vipi"
-MAX_REPORTS = 5
 DOORBELL_VECTOR = 7                       # sw/hv/hv.h HV_DOORBELL_VECTOR
 VIPI_BASE, VIPI_END = 0x1000, 0x1050      # the emulated window (vipi.c)
 STATUS, EN, SET, CLEAR, BUF, IPI_SEND, MAIL_SEND = 0x00, 0x04, 0x08, 0x0C, 0x20, 0x40, 0x48
@@ -322,7 +321,6 @@ class VipiScoreboard(uvm_subscriber):
         self.cfg = ConfigDB().get(self, "", "run_config")
         self.failures: FailureLog = ConfigDB().get(self, "", "failures")
         self.checker = VipiChecker(self.cfg.cores, self._fail, ConfigDB().get(self, "", "coverage"))
-        self.failed = 0
         self._batch: np.ndarray | None = None
 
     def write(self, batch: np.ndarray) -> None:
@@ -335,12 +333,5 @@ class VipiScoreboard(uvm_subscriber):
             self.logger.info(f"vipi: {len(lat)} guest IPI(s) taken, {min(lat)}-{max(lat)} cycles after takeable")
 
     def _fail(self, summary: str, detail: str, cycle: int, core: int, pc: int, guest: bool) -> None:
-        self.failed += 1
-        if self.failed > MAX_REPORTS:
-            return
-        image = ConfigDB().get(self, "", "image")
         retire = ConfigDB().get(self, "", "retire_monitor")
-        self.failures.add(Failure(CHECK, summary, f"{'guest' if guest else 'root'} mode: {detail}", cycle=cycle,
-                                  core=core, pc=pc, pc_symbol=image.symbolize(pc, guest=guest),
-                                  recent=retire.recent_until(core, self._batch, cycle),
-                                  repro=self.cfg.repro_with_waves(cycle)))
+        self.failures.add(retire.failure(CHECK, summary, detail, cycle, core, self._batch, pc, guest))

@@ -42,7 +42,6 @@ REQ_FIELDS = 38                 # src_cpu, address, size, value (8 each), src_zo
 OFF_REQ_FRONT, OFF_REQ_REAR, OFF_RES_REAR = 0, 4, 12
 OFF_REQ_LIST, OFF_RES_LIST, OFF_CFG_FLAGS, OFF_CFG_VALUES = 16, 1296, 1552, 1584
 BRIDGE_SIZE = 1616
-MAX_REPORTS = 5
 
 
 @dataclass(frozen=True)
@@ -370,19 +369,11 @@ class VirtioMonitor(uvm_subscriber):
         self.image = ConfigDB().get(self, "", "image")
         self.cov = ConfigDB().get(self, "", "coverage")
         self.checker = VirtioChecker(ConfigDB().get(self, "", "virtio_layout"))
-        self.reported = 0
 
     def write(self, batch: np.ndarray) -> None:
+        retire = ConfigDB().get(self, "", "retire_monitor")
         for p in self.checker.write(batch):
-            self.reported += 1
-            if self.reported > MAX_REPORTS:
-                continue
-            retire = ConfigDB().get(self, "", "retire_monitor")
-            guest = bool(batch[p.index]["mode"] & trace.MODE_GUEST)
-            self.failures.add(Failure(CHECK, p.summary, p.detail, cycle=p.cycle, core=p.core, pc=p.pc,
-                                      pc_symbol=self.image.symbolize(p.pc, guest=guest),
-                                      recent=retire.recent(p.core, batch, p.index),
-                                      repro=self.cfg.repro_with_waves(p.cycle)))
+            self.failures.add(retire.failure_at(CHECK, p.summary, p.detail, batch, p.index))
 
     def check_phase(self) -> None:
         c = self.checker

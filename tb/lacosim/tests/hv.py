@@ -431,7 +431,7 @@ class FirstEntryScoreboard(uvm_subscriber):
     def write(self, batch: np.ndarray) -> None:
         for core, i, problems in self.checker.write(batch):
             rec = batch[i]
-            cycle, pc = int(rec["cycle"]), int(rec["pc"])
+            cycle = int(rec["cycle"])
             self.cov.hit(ZONE_CHECK, f"core {core}: first guest instruction checked")
             lat = self.checker.latencies[-1] if self.checker.latencies else None
             self.logger.info(f"zone start: core {core} entered its zone at cycle {cycle}, {lat} cycles after the "
@@ -439,10 +439,9 @@ class FirstEntryScoreboard(uvm_subscriber):
             if not problems:
                 continue
             retire = ConfigDB().get(self, "", "retire_monitor")
-            self.failures.add(Failure(
+            self.failures.add(retire.failure_at(
                 ZONE_CHECK, "the zone's first guest instruction does not see the state its start must set up",
-                "\n".join(problems), cycle=cycle, core=core, pc=pc, pc_symbol=self.image.symbolize(pc, guest=True),
-                recent=retire.recent(core, batch, i), repro=self.cfg.repro_with_waves(cycle)))
+                "\n".join(problems), batch, i))
 
     def check_phase(self) -> None:
         for core in self.checker.pending():
