@@ -12,7 +12,10 @@
  *            else TVAL = the ticks left to expire; a periodic timer that expired while out:
  *            period - (elapsed mod period), and a queued TI (kvm_queue_irq(INT_TI): guest ESTAT.TI set).
  * -DHV_BUG_TIMER_RESTORE_754838B: hvisor 754838b's port with its two inverted conditions (1.6 History 2):
- * TVAL = 0 for !(periodic && TVAL > TCFG), and TICLR when the saved ESTAT.TI was set. */
+ * TVAL = 0 for !(periodic && TVAL > TCFG), and TICLR when the saved ESTAT.TI was set.
+ * -DHV_BUG_TVAL_BEFORE_TCFG: the saved TCFG is written back last, after TVAL (a port that restores "the count,
+ * then the enable"): the TCFG write reloads TVAL = InitVal, so a one-shot that expired while out fires a whole
+ * InitVal after the re-entry instead of at it (timer_injected_once). */
 #ifdef HV_VCPU_SWITCH
 #include <stdint.h>
 
@@ -32,12 +35,10 @@ void hv_timer_save(struct vsw_ctx *c)
     c->estat = gcsrrd(CSR_ESTAT);
 }
 
-void hv_timer_restore(struct vsw_ctx *c)
+/* the steps after TCFG = saved: TVAL, and the TI it must (not) raise */
+static void restore_tval(struct vsw_ctx *c)
 {
     uint64_t cfg = c->tcfg, ticks = c->tval;
-    gcsrwr(CSR_TCFG, 0);
-    gcsrwr(CSR_ESTAT, c->estat);
-    gcsrwr(CSR_TCFG, cfg);
     if (!(cfg & TCFG_EN)) {
         gcsrwr(CSR_TVAL, ticks);
         return;
@@ -74,5 +75,18 @@ void hv_timer_restore(struct vsw_ctx *c)
     gcsrwr(CSR_TVAL, delta);
     if (queue_ti)
         gcsrxchg(CSR_ESTAT, ESTAT_TI, ESTAT_TI);    /* kvm_queue_irq(INT_TI), delivered before the entry */
+}
+
+void hv_timer_restore(struct vsw_ctx *c)
+{
+    gcsrwr(CSR_TCFG, 0);
+    gcsrwr(CSR_ESTAT, c->estat);
+#ifdef HV_BUG_TVAL_BEFORE_TCFG
+    restore_tval(c);
+    gcsrwr(CSR_TCFG, c->tcfg);
+#else
+    gcsrwr(CSR_TCFG, c->tcfg);
+    restore_tval(c);
+#endif
 }
 #endif

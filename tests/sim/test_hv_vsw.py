@@ -49,6 +49,19 @@ def test_tval_oneshot_restore_hvisor_754838b_is_caught_by_the_restore_checker():
 
 
 @pytest.mark.negative
+def test_timer_injected_once_restore_of_tval_before_tcfg_is_caught():
+    """SW_BUG=1: the restore writes the saved TCFG last, after TVAL; that write reloads TVAL = InitVal, so the
+    one-shot that expired while the vCPU was blocked fires a whole InitVal after the re-entry. The timer-restore
+    scoreboard names the order at the first restore; the guest then sees no TI at any wake."""
+    res = run_lacosim("--test", "timer_injected_once", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("timer-restore")
+    assert re.search(r"FAIL \[timer-restore\] the restore wrote TVAL before TCFG at cycle \d+ \(cycle \d+, core 0, "
+                     r"root mode, pc 0x[0-9a-f]+ <hv_timer_restore\+0x[0-9a-f]+>\)", res.output), res.report
+    assert re.search(r"restore writes: TCFG=0x0@\d+ -> ESTAT=0x0@\d+ -> TVAL=0x0@\d+ -> TCFG=0x[0-9a-f]+@", res.output)
+    assert re.search(r"guest timer_injected_once: 0/\d rounds with one TI", res.output), res.report
+
+
+@pytest.mark.negative
 def test_s2_tlb_gid_switch_keeping_the_gid_is_caught():
     """SW_BUG=1: the switch leaves GSTAT.GID/GTLBC.TGID at the other zone's: zone 0's access hits zone 1's
     stage-2 entry. The s2-gid scoreboard names the HPA at that access."""

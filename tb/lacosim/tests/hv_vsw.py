@@ -75,10 +75,12 @@ class TvalPeriodicRestore(VswTest):
 class TimerInjectedOnce(VswTest):
     """After an idle wake the guest timer interrupt is delivered exactly once: the idle blocks the vCPU (switched
     out until its one-shot expires), the restore fires the TI at re-entry (case A of the timer-restore
-    scoreboard: exactly one take within L_ERTN + L_EXC)."""
+    scoreboard: exactly one take within L_ERTN + L_EXC). SW_BUG=1: the restore writes TVAL before TCFG, whose
+    write reloads TVAL = InitVal: the TI comes a whole InitVal after the re-entry."""
     name = "timer_injected_once"
     program = "hv_timer_injected_once"
     guests = ("guest_timer_injected_once",)
+    has_sw_bug = True
 
     @classmethod
     def prepare(cls, image: ElfImage, rng: random.Random) -> dict[str, int]:
