@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from collections.abc import Callable
 
 import numpy as np
 
@@ -74,10 +75,48 @@ MODE_IOCSR = 1 << 4
 from lacosim.iss.csr import CSR_CRMD, CSR_ECFG, CSR_ESTAT, CSR_TCFG, CSR_TICLR, CSR_TVAL  # noqa: E402
 
 __all__ = ["CSR_CRMD", "CSR_ECFG", "CSR_ESTAT", "CSR_TCFG", "CSR_TICLR", "CSR_TVAL", "RECORD_DTYPE",
-           "RECORD_BYTES", "TraceRing", "csr_insn_num", "take", "trap_ecode", "trap_intno"]
+           "RECORD_BYTES", "TraceRing", "col", "csr_insn_num", "in_guest", "retired", "take", "trap_ecode",
+           "trap_intno"]
 
 
 MAX_CORES_KEYS = 256 * 32  # (core, GPR) keys of last_gpr_writes: the record's core is one byte
+
+
+_shared: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []   # the published batches and their columns
+
+
+def share_columns(*batches: np.ndarray) -> None:
+    """The trace monitor publishes these batches (and no longer the previous ones): their columns are shared."""
+    _shared[:] = [(b, {}) for b in batches]
+
+
+def _cached(batch: np.ndarray, key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+    for b, cols in _shared:
+        if b is batch:
+            c = cols.get(key)
+            if c is None:
+                c = cols[key] = make()
+                c.flags.writeable = False   # shared: nobody may change it in place
+            return c
+    return make()
+
+
+def col(batch: np.ndarray, name: str) -> np.ndarray:
+    """batch[name] as a contiguous array. A pass over one field of the 96-byte records is strided, ten times
+    the cost of a contiguous pass, and a dozen checkers make a few passes each over every batch: for a batch the
+    trace monitor published (share_columns), each field is copied out once and shared by every checker. Other
+    arrays get a fresh copy."""
+    return _cached(batch, name, lambda: np.ascontiguousarray(batch[name]))
+
+
+def retired(batch: np.ndarray) -> np.ndarray:
+    """The mask of retirement records (shared like col)."""
+    return _cached(batch, "@retired", lambda: col(batch, "kind") == KIND_RETIRE)
+
+
+def in_guest(batch: np.ndarray) -> np.ndarray:
+    """The mask of guest-mode records (shared like col)."""
+    return _cached(batch, "@guest", lambda: (col(batch, "mode") & MODE_GUEST) != 0)
 
 
 def take(batch: np.ndarray, which: np.ndarray) -> np.ndarray:
@@ -89,7 +128,7 @@ def last_gpr_writes(batch: np.ndarray, written: np.ndarray, reg: str = "rd") -> 
     """Of the records `written` (indices, ascending) that write GPR batch[reg], the last one per (core, GPR), in
     trace order: what a GPR shadow folds a batch into. No sort: a maximum per key (np.maximum.at is defined
     for repeated keys, unlike a fancy assignment), 30x cheaper than np.unique on a 32k-record batch."""
-    keys = batch["core"][written].astype(np.int64) * 32 + batch[reg][written]
+    keys = col(batch, "core")[written].astype(np.int64) * 32 + col(batch, reg)[written]
     last = np.full(MAX_CORES_KEYS, -1, dtype=np.int64)
     np.maximum.at(last, keys, np.arange(len(written)))
     return written[np.sort(last[last >= 0])]

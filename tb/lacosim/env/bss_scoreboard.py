@@ -60,7 +60,8 @@ class BssScoreboard(uvm_subscriber):
         watched = [c for c in range(1, self.cfg.cores) if c not in self.model.acquired and c not in self.model.reported]
         if not watched:
             return
-        stores = np.flatnonzero(((batch["flags"] & trace.FLAG_MEM_WE) != 0) & np.isin(batch["core"], watched))
+        stores = np.flatnonzero(((trace.col(batch, "flags") & trace.FLAG_MEM_WE) != 0)
+                                & np.isin(trace.col(batch, "core"), watched))
         for i in stores:
             rec = batch[i]
             problem = self.model.store(int(rec["core"]), int(rec["cycle"]), int(rec["mem_addr"]), int(rec["insn"]))

@@ -85,16 +85,17 @@ class EventDrainChecker:
         return t, (o - EV_OFFSET) // 4
 
     def write(self, batch: np.ndarray) -> None:
-        retire = batch["kind"] == trace.KIND_RETIRE
-        flags, mode = batch["flags"], batch["mode"]
+        retire = trace.retired(batch)
+        flags, mode = trace.col(batch, "flags"), trace.col(batch, "mode")
         mem = retire & ((mode & (trace.MODE_GUEST | trace.MODE_IOCSR)) == 0) \
             & ((flags & (trace.FLAG_MEM_WE | trace.FLAG_MEM_RE)) != 0)
-        mem &= (batch["mem_addr"] >= self.base) & (batch["mem_addr"] < self.base + self.stride * len(self.cores))
+        addr = trace.col(batch, "mem_addr")
+        mem &= (addr >= self.base) & (addr < self.base + self.stride * len(self.cores))
         iocsr = retire & ((mode & trace.MODE_IOCSR) != 0) & ((flags & trace.FLAG_MEM_WE) != 0) \
             & ((mode & trace.MODE_GUEST) == 0)
-        gintc = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == CSR_GINTC) \
-            & ((batch["flags2"] & trace.FLAG2_GCSR) == 0)
-        traps = retire & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_ERTN)) != 0)
+        gintc = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (trace.col(batch, "csr") == CSR_GINTC) \
+            & ((trace.col(batch, "flags2") & trace.FLAG2_GCSR) == 0)
+        traps = retire & ((trace.col(batch, "trap") & (trace.TRAP_VALID | trace.TRAP_ERTN)) != 0)
         sel = np.flatnonzero(mem | iocsr | gintc | traps)
         names = ("cycle", "core", "pc", "flags", "flags2", "trap", "mode", "mem_addr", "mem_wdata", "rd_wdata", "csr",
                  "csr_wdata")

@@ -82,9 +82,9 @@ class GintcScoreboard(uvm_subscriber):
         self.irq = GuestIrqTracker(self.cfg.cores, 0xFF << HWI_SHIFT, L_EXC, self._taken, self._late)
 
     def write(self, batch: np.ndarray) -> None:
-        kinds = batch["kind"]
-        gintc_w = (kinds == trace.KIND_RETIRE) & ((batch["flags"] & trace.FLAG_CSR_WE) != 0) \
-            & (batch["csr"] == CSR_GINTC) & ((batch["flags2"] & trace.FLAG2_GCSR) == 0)
+        kinds = trace.col(batch, "kind")
+        gintc_w = (kinds == trace.KIND_RETIRE) & ((trace.col(batch, "flags") & trace.FLAG_CSR_WE) != 0) \
+            & (trace.col(batch, "csr") == CSR_GINTC) & ((trace.col(batch, "flags2") & trace.FLAG2_GCSR) == 0)
         self._batch = batch
         for i in np.flatnonzero(gintc_w | (kinds == trace.KIND_IRQ)):
             rec = batch[i]

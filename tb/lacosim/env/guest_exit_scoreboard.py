@@ -216,8 +216,8 @@ class GuestExitChecker:
 
     # ------------------------------------------------------------------------------------------
     def write(self, batch: np.ndarray) -> None:
-        retire = batch["kind"] == trace.KIND_RETIRE
-        guest = (batch["mode"] & trace.MODE_GUEST) != 0
+        retire = trace.retired(batch)
+        guest = trace.in_guest(batch)
         if not guest[retire].any() and all(st.pending is None and not st.guest_seen for st in self.cores):
             self._fold_fast(batch, retire)    # root-only code: only the GPR shadow and the trap enables
             return
@@ -228,7 +228,7 @@ class GuestExitChecker:
 
     def _fold_fast(self, batch: np.ndarray, retire: np.ndarray) -> None:
         """Root-only batches, vectorised: each core's last write of every GPR, then the CSR writes in order."""
-        flags = batch["flags"]
+        flags = trace.col(batch, "flags")
         for we, reg, val in ((trace.FLAG_RD_WE, "rd", "rd_wdata"), (trace.FLAG_RD2_WE, "rd2", "rd2_wdata")):
             written = np.flatnonzero(retire & ((flags & we) != 0))
             if not len(written):
@@ -236,7 +236,8 @@ class GuestExitChecker:
             for j in trace.last_gpr_writes(batch, written, reg).tolist():
                 self.cores[int(batch["core"][j])].gprs[int(batch[reg][j])] = int(batch[val][j])
         csrs = np.flatnonzero(retire & ((flags & trace.FLAG_CSR_WE) != 0)
-                              & np.isin(batch["csr"], (CSR_GCFG, CSR_GTLBC, CSR_CRMD, CSR_EENTRY, CSR_SAVE0)))
+                              & np.isin(trace.col(batch, "csr"),
+                                        (CSR_GCFG, CSR_GTLBC, CSR_CRMD, CSR_EENTRY, CSR_SAVE0)))
         for i in csrs.tolist():
             r = {k: int(batch[k][i]) for k in ("core", "flags2", "csr", "csr_wdata", "mode")}
             self._effects(self.cores[r["core"]], r | {"flags": trace.FLAG_CSR_WE})

@@ -60,13 +60,14 @@ class GuestIrqTracker:
         return value
 
     def write(self, batch: np.ndarray) -> None:
-        kinds, mode, flags2 = batch["kind"], batch["mode"], batch["flags2"]
+        kinds, mode, flags2 = trace.col(batch, "kind"), trace.col(batch, "mode"), trace.col(batch, "flags2")
         retire = kinds == trace.KIND_RETIRE
         guest = (mode & trace.MODE_GUEST) != 0
         if not guest[retire].any() and not any(st.guest for st in self.cores):
             # root-only: only the guest ECFG writes (a root gcsrwr) and the guest IS matter
-            sel = (kinds == trace.KIND_IRQ) | (retire & ((batch["flags"] & trace.FLAG_CSR_WE) != 0)
-                                               & ((flags2 & trace.FLAG2_GCSR) != 0) & (batch["csr"] == CSR_ECFG))
+            sel = (kinds == trace.KIND_IRQ) | (retire & ((trace.col(batch, "flags") & trace.FLAG_CSR_WE) != 0)
+                                               & ((flags2 & trace.FLAG2_GCSR) != 0)
+                                               & (trace.col(batch, "csr") == CSR_ECFG))
         else:
             sel = (kinds == trace.KIND_IRQ) | retire
         cols = {k: batch[k][sel].tolist() for k in ("kind", "cycle", "core", "mode", "trap", "flags", "flags2", "csr",

@@ -42,23 +42,23 @@ class IpiScoreboard(uvm_subscriber):
                          f"{self.model.require_delivery}")
 
     def write(self, batch: np.ndarray) -> None:
-        kinds, flags, mode = batch["kind"], batch["flags"], batch["mode"]
+        kinds, flags, mode = trace.col(batch, "kind"), trace.col(batch, "flags"), trace.col(batch, "mode")
         retire = kinds == trace.KIND_RETIRE
         iocsr_w = retire & ((mode & trace.MODE_IOCSR) != 0) & ((flags & trace.FLAG_MEM_WE) != 0)
         if iocsr_w.any():  # rare: compare addresses only then
-            iocsr_w &= np.isin(batch["mem_addr"], IPI_REGS)
+            iocsr_w &= np.isin(trace.col(batch, "mem_addr"), IPI_REGS)
         # reads whose value the trace shows (rd written)
         iocsr_r = retire & ((mode & trace.MODE_IOCSR) != 0) & ((flags & trace.FLAG_MEM_RE) != 0) & \
             ((flags & trace.FLAG_RD_WE) != 0)
         if iocsr_r.any():
-            iocsr_r &= np.isin(batch["mem_addr"], IPI_READ_REGS)
+            iocsr_r &= np.isin(trace.col(batch, "mem_addr"), IPI_READ_REGS)
         # the physical IPI block is the root's: the guest bank's ECFG and the interrupts the guest takes
         # itself (design.md 12.3) are not its business; an exit by a root interrupt is
-        root_bank = (batch["flags2"] & trace.FLAG2_GCSR) == 0
-        to_root = ((mode & trace.MODE_GUEST) == 0) | ((batch["flags2"] & trace.FLAG2_EXIT) != 0)
-        ecfg_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == trace.CSR_ECFG) & root_bank
-        intr = retire & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_INT)) == (trace.TRAP_VALID | trace.TRAP_INT)) \
-            & to_root
+        root_bank = (trace.col(batch, "flags2") & trace.FLAG2_GCSR) == 0
+        to_root = ((mode & trace.MODE_GUEST) == 0) | ((trace.col(batch, "flags2") & trace.FLAG2_EXIT) != 0)
+        ecfg_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & (trace.col(batch, "csr") == trace.CSR_ECFG) & root_bank
+        taken = trace.TRAP_VALID | trace.TRAP_INT
+        intr = retire & ((trace.col(batch, "trap") & taken) == taken) & to_root
 
         irq = kinds == trace.KIND_IRQ
         self._batch = batch

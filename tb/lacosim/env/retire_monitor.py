@@ -121,13 +121,13 @@ class RetireMonitor(uvm_subscriber):
             lines = [format_retire(rec, self.image) + "\n" for rec in batch]
             self.trace_log.writelines(lines)
             for core, log in enumerate(self.core_logs):
-                log.writelines(line for line, c in zip(lines, batch["core"], strict=True) if c == core)
+                log.writelines(line for line, c in zip(lines, trace.col(batch, "core"), strict=True) if c == core)
 
     def _fold(self, batch: np.ndarray | None) -> None:
         if batch is None or len(batch) == 0:
             return
         # Copy out only each core's last HISTORY records (not every record of the core, then slice).
-        cores = batch["core"]
+        cores = trace.col(batch, "core")
         for core in range(self.cfg.cores):
             mine = trace.take(batch, np.flatnonzero(cores == core)[-HISTORY:])
             if len(mine) == 0:
@@ -136,12 +136,12 @@ class RetireMonitor(uvm_subscriber):
             self.history[core] = mine if old is None else np.concatenate((old, mine))[-HISTORY:]
 
     def _check_bus(self, batch: np.ndarray) -> None:
-        access = np.flatnonzero(((batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0)
-                                & ((batch["mode"] & trace.MODE_IOCSR) == 0))
+        access = np.flatnonzero(((trace.col(batch, "flags") & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0)
+                                & ((trace.col(batch, "mode") & trace.MODE_IOCSR) == 0))
         if not len(access):
             return
         # mem_addr is the virtual address; the physical one the bus saw is mem_pa (design.md 9.5).
-        addr = batch["mem_pa"][access]
+        addr = trace.col(batch, "mem_pa")[access]
         mapped = (addr < self.ram_size) | ((addr >= soc.UART0_BASE) & (addr < soc.UART0_BASE + soc.UART0_SIZE)) \
             | (addr == soc.GED_SLEEP_CTL)
         bad = access[~mapped]
@@ -171,7 +171,7 @@ class RetireMonitor(uvm_subscriber):
         parts = [h for h in (self.history.get(core),) if h is not None]
         batch = self.current if batch is None else batch
         if batch is not None:
-            batch = batch[batch["kind"] == trace.KIND_RETIRE] if upto < 0 else batch
+            batch = batch[trace.retired(batch)] if upto < 0 else batch
             head = batch[:upto + 1] if upto >= 0 else batch
             head = head[head["kind"] == trace.KIND_RETIRE]
             parts.append(head[head["core"] == core])
@@ -185,7 +185,7 @@ class RetireMonitor(uvm_subscriber):
         than it happened (a whole batch of the trace on): the history, then the batch's records to `cycle`."""
         if batch is None:
             return self.recent(core)
-        upto = int(np.searchsorted(batch["cycle"], cycle, side="right")) - 1
+        upto = int(np.searchsorted(trace.col(batch, "cycle"), cycle, side="right")) - 1
         return self.recent(core, batch, upto) if upto >= 0 else self.recent(core, batch[:0], -1)
 
     def failure(self, check: str, summary: str, detail: str, cycle: int | None, core: int | None,
@@ -196,8 +196,8 @@ class RetireMonitor(uvm_subscriber):
         if core is None or cycle is None:
             return Failure(check, summary, detail, cycle=cycle, core=core, repro=self.cfg.repro_with_waves(cycle))
         if pc is None and batch is not None:
-            at = np.flatnonzero((batch["core"] == core) & (batch["cycle"] <= cycle)
-                                & (batch["kind"] == trace.KIND_RETIRE))
+            at = np.flatnonzero((trace.col(batch, "core") == core) & (trace.col(batch, "cycle") <= cycle)
+                                & (trace.retired(batch)))
             if len(at):
                 pc = int(batch[at[-1]]["pc"])
                 guest = bool(int(batch[at[-1]]["mode"]) & trace.MODE_GUEST) if guest is None else guest

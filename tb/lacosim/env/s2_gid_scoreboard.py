@@ -38,15 +38,16 @@ class S2GidScoreboard(uvm_subscriber):
         self.refills: dict[int, list[int]] = {}       # zone -> cycles of its refills of a watched page
 
     def write(self, batch: np.ndarray) -> None:
-        retire = batch["kind"] == trace.KIND_RETIRE
-        guest = (batch["mode"] & trace.MODE_GUEST) != 0
-        flags, flags2 = batch["flags"], batch["flags2"]
+        retire = trace.retired(batch)
+        guest = trace.in_guest(batch)
+        flags, flags2 = trace.col(batch, "flags"), trace.col(batch, "flags2")
         save0 = retire & ~guest & ((flags & trace.FLAG_CSR_WE) != 0) & ((flags2 & trace.FLAG2_GCSR) == 0) \
-            & (batch["csr"] == CSR_SAVE0)
+            & (trace.col(batch, "csr") == CSR_SAVE0)
         mem = retire & guest & ((flags & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0) \
-            & np.isin(batch["mem_addr"] & ~np.uint64(PAGE - 1), np.array(list(self.pages), dtype=np.uint64))
-        tlbr = retire & guest & ((flags2 & trace.FLAG2_EXIT) != 0) & ((batch["trap"] & trace.TRAP_VALID) != 0) \
-            & (((batch["trap"] >> trace.TRAP_ECODE_SHIFT) & 0x3F) == trace.TRAP_ECODE_TLBR)
+            & np.isin(trace.col(batch, "mem_addr") & ~np.uint64(PAGE - 1), np.array(list(self.pages), dtype=np.uint64))
+        trap = trace.col(batch, "trap")
+        tlbr = retire & guest & ((flags2 & trace.FLAG2_EXIT) != 0) & ((trap & trace.TRAP_VALID) != 0) \
+            & (((trap >> trace.TRAP_ECODE_SHIFT) & 0x3F) == trace.TRAP_ECODE_TLBR)
         for i in np.flatnonzero(save0 | mem | tlbr).tolist():
             rec = batch[i]
             core = int(rec["core"])

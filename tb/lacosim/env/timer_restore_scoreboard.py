@@ -105,19 +105,19 @@ class RestoreChecker:
         self.restores = 0
 
     def write(self, batch: np.ndarray) -> None:
-        retire = batch["kind"] == trace.KIND_RETIRE
-        guest = (batch["mode"] & trace.MODE_GUEST) != 0
-        flags, flags2, trap, insn = batch["flags"], batch["flags2"], batch["trap"], batch["insn"]
+        retire = trace.retired(batch)
+        guest = trace.in_guest(batch)
+        flags, flags2, trap, insn = (trace.col(batch, k) for k in ("flags", "flags2", "trap", "insn"))
         csr_w = (flags & trace.FLAG_CSR_WE) != 0
         gread = ~guest & ((insn & 0xFF00_03E0) == GCSR_OP) & ((flags & trace.FLAG_RD_WE) != 0)
-        gwrite = ~guest & csr_w & ((flags2 & trace.FLAG2_GCSR) != 0) & np.isin(batch["csr"], TIMER_CSRS)
-        save0 = ~guest & csr_w & ((flags2 & trace.FLAG2_GCSR) == 0) & (batch["csr"] == CSR_SAVE0)
+        gwrite = ~guest & csr_w & ((flags2 & trace.FLAG2_GCSR) != 0) & np.isin(trace.col(batch, "csr"), TIMER_CSRS)
+        save0 = ~guest & csr_w & ((flags2 & trace.FLAG2_GCSR) == 0) & (trace.col(batch, "csr") == CSR_SAVE0)
         ertn = ~guest & ((trap & trace.TRAP_ERTN) != 0)
         exit_ = guest & ((flags2 & trace.FLAG2_EXIT) != 0)
         take = guest & ((trap & trace.TRAP_INT) != 0) & ((flags2 & trace.FLAG2_EXIT) == 0)
-        arm = guest & csr_w & ((flags2 & trace.FLAG2_GCSR) != 0) & (batch["csr"] == trace.CSR_TCFG)
+        arm = guest & csr_w & ((flags2 & trace.FLAG2_GCSR) != 0) & (trace.col(batch, "csr") == trace.CSR_TCFG)
         root_csr = ~guest & ((flags2 & trace.FLAG2_GCSR) == 0)
-        gintc_w = root_csr & csr_w & (batch["csr"] == CSR_GINTC)
+        gintc_w = root_csr & csr_w & (trace.col(batch, "csr") == CSR_GINTC)
         gintc_r = ~guest & ((insn & 0xFF00_03E0) == CSR_OP) & (((insn >> 10) & 0x3FFF) == CSR_GINTC) \
             & ((flags & trace.FLAG_RD_WE) != 0)
         sel = retire & (gread | gwrite | save0 | ertn | exit_ | take | arm | gintc_w | gintc_r)

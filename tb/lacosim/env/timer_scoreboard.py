@@ -111,10 +111,10 @@ class TimerScoreboard(uvm_subscriber):
     def write(self, batch: np.ndarray) -> None:
         if not self.GUEST:
             self._rdtimes(batch)
-        kinds, flags, csrs, insn = batch["kind"], batch["flags"], batch["csr"], batch["insn"]
+        kinds, flags, csrs, insn = (trace.col(batch, k) for k in ("kind", "flags", "csr", "insn"))
         retire = kinds == trace.KIND_RETIRE
-        guest_mode = (batch["mode"] & trace.MODE_GUEST) != 0
-        to_bank = ((batch["flags2"] & trace.FLAG2_GCSR) != 0) == self.GUEST
+        guest_mode = trace.in_guest(batch)
+        to_bank = ((trace.col(batch, "flags2") & trace.FLAG2_GCSR) != 0) == self.GUEST
         watched = (csrs == trace.CSR_TCFG) | (csrs == trace.CSR_TICLR)
         if self.GUEST:  # the root's writes of the guest TVAL and of guest ESTAT.IS[11]
             watched |= ~guest_mode & ((csrs == trace.CSR_TVAL) | (csrs == trace.CSR_ESTAT))
@@ -188,10 +188,10 @@ class TimerScoreboard(uvm_subscriber):
 
     def _rdtimes(self, batch: np.ndarray) -> None:
         """CNTC/GCNTC writes and rdtime* reads, in trace order (the reads are rare, so a Python loop)."""
-        retire = batch["kind"] == trace.KIND_RETIRE
-        csrs, flags = batch["csr"], batch["flags"]
+        retire = trace.retired(batch)
+        csrs, flags = trace.col(batch, "csr"), trace.col(batch, "flags")
         cnt_w = retire & ((flags & trace.FLAG_CSR_WE) != 0) & ((csrs == CSR_CNTC) | (csrs == CSR_GCNTC))
-        op = batch["insn"] >> 10
+        op = trace.col(batch, "insn") >> 10
         reads = retire & ((flags & trace.FLAG_RD_WE) != 0) & (op >= 0x18) & (op <= 0x1A)
         for i in np.flatnonzero(cnt_w | reads):
             rec = batch[i]

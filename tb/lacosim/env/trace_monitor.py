@@ -99,11 +99,13 @@ class TraceMonitor(uvm_component):
             return
         self.records += len(batch)
         self.batches += 1
+        batch.flags.writeable = False   # published: checkers share its columns (trace.col)
+        trace.share_columns(batch)
         self.last_cycle = int(batch["cycle"][-1])
-        is_retire = batch["kind"] == trace.KIND_RETIRE
+        is_retire = trace.retired(batch)
         all_retire = bool(is_retire.all())
-        self.retired += np.bincount(batch["core"] if all_retire else batch["core"][is_retire],
-                                    minlength=soc.MAX_CORES)[:soc.MAX_CORES]
+        cores = trace.col(batch, "core")
+        self.retired += np.bincount(cores if all_retire else cores[is_retire], minlength=soc.MAX_CORES)[:soc.MAX_CORES]
         events = batch[:0] if all_retire else trace.take(batch, ~is_retire)
         if len(events):
             self.event_ap.write(events)  # first: the program's output reaches the user even if a check stops
@@ -113,6 +115,9 @@ class TraceMonitor(uvm_component):
             # a checker on trace_ap stopped the run: the retirement checks (bus, stack guard, SMP boot)
             # still see everything up to that cycle, since what they find there may have come first
             retired = trace.take(retired, retired["cycle"] <= np.uint64(self.end_cycle))
+        if retired is not batch:
+            retired.flags.writeable = False
+            trace.share_columns(batch, retired)
         if len(retired):
             self.retire_ap.write(retired)
         self.failures.flush()

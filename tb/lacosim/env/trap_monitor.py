@@ -72,15 +72,15 @@ class TlbCoverage:
         self.cores: dict[int, _TlbShadow] = {}
 
     def write(self, batch: np.ndarray) -> None:
-        retire = batch["kind"] == trace.KIND_RETIRE
-        trap, insn, flags = batch["trap"], batch["insn"], batch["flags"]
+        retire = trace.retired(batch)
+        trap, insn, flags = trace.col(batch, "trap"), trace.col(batch, "insn"), trace.col(batch, "flags")
         executed = retire & ((trap & trace.TRAP_VALID) == 0)
         interesting = retire & (
             ((trap & (trace.TRAP_VALID | trace.TRAP_INT)) == trace.TRAP_VALID) | ((trap & trace.TRAP_ERTN) != 0)
-            | (((flags & trace.FLAG_CSR_WE) != 0) & np.isin(batch["csr"], TRACKED_CSRS))
+            | (((flags & trace.FLAG_CSR_WE) != 0) & np.isin(trace.col(batch, "csr"), TRACKED_CSRS))
             | (executed & (((insn & LDPTE_MASK) == LDPTE_MATCH) | (insn == TLBRD)
                            | ((insn & INVTLB_MASK) == INVTLB_MATCH)
-                           | ((batch["flags2"] & trace.FLAG2_TLB_WE) != 0))))
+                           | ((trace.col(batch, "flags2") & trace.FLAG2_TLB_WE) != 0))))
         for i in np.flatnonzero(interesting):
             self._record(batch, int(i))
         self._fold_gprs(batch, retire)
@@ -149,7 +149,7 @@ class TlbCoverage:
         return int(head["rd_wdata"][writes[-1]]) if len(writes) else self._shadow(core).gprs[reg]
 
     def _fold_gprs(self, batch: np.ndarray, retire: np.ndarray) -> None:
-        written = np.flatnonzero(retire & ((batch["flags"] & trace.FLAG_RD_WE) != 0))
+        written = np.flatnonzero(retire & ((trace.col(batch, "flags") & trace.FLAG_RD_WE) != 0))
         if not len(written):
             return
         for j in trace.last_gpr_writes(batch, written).tolist():
@@ -228,7 +228,7 @@ class TrapMonitor(uvm_subscriber):
         self._lvz_coverage(batch)
         if self.stopped:
             return
-        traps = (batch["trap"] & (trace.TRAP_VALID | trace.TRAP_ERTN)) != 0
+        traps = (trace.col(batch, "trap") & (trace.TRAP_VALID | trace.TRAP_ERTN)) != 0
         hits = np.flatnonzero(traps)
         if self.handled_allowed:
             self._check_handler_entries(batch, traps)
@@ -247,12 +247,12 @@ class TrapMonitor(uvm_subscriber):
 
     def _check_handler_entries(self, batch: np.ndarray, traps: np.ndarray) -> None:
         """ELF runs: look at the record after each exception of a core (its handler's first instruction)."""
-        retire = batch["kind"] == trace.KIND_RETIRE
-        exc = traps & ((batch["trap"] & (trace.TRAP_VALID | trace.TRAP_INT)) == trace.TRAP_VALID)
+        retire = trace.retired(batch)
+        exc = traps & ((trace.col(batch, "trap") & (trace.TRAP_VALID | trace.TRAP_INT)) == trace.TRAP_VALID)
         pending = [(-1, core, rec) for core, rec in self.entering.items()]  # from the previous batch
         pending += [(int(i), int(batch["core"][i]), batch[i].copy()) for i in np.flatnonzero(exc)]
         self.entering = {}
-        cores = batch["core"]
+        cores = trace.col(batch, "core")
         for after, core, first in pending:
             nxt = np.flatnonzero(retire[after + 1:] & (cores[after + 1:] == core))
             if not len(nxt):
@@ -314,11 +314,12 @@ class TrapMonitor(uvm_subscriber):
 
     def _lvz_coverage(self, batch: np.ndarray) -> None:
         """LVZ bins (design.md 12): every guest CSR written, every exit by cause, stage-2 faults by kind."""
-        retire = batch["kind"] == trace.KIND_RETIRE
-        gcsr = retire & ((batch["flags"] & trace.FLAG_CSR_WE) != 0) & ((batch["flags2"] & trace.FLAG2_GCSR) != 0)
-        for num in np.unique(batch["csr"][gcsr]):
+        retire = trace.retired(batch)
+        gcsr = retire & ((trace.col(batch, "flags") & trace.FLAG_CSR_WE) != 0) \
+            & ((trace.col(batch, "flags2") & trace.FLAG2_GCSR) != 0)
+        for num in sorted(set(trace.col(batch, "csr")[gcsr].tolist())):   # (np.unique would import numpy.ma)
             self.cov.hit("lvz", f"guest {csr_name(int(num))} written")
-        for i in np.flatnonzero(retire & ((batch["flags2"] & trace.FLAG2_EXIT) != 0)):
+        for i in np.flatnonzero(retire & ((trace.col(batch, "flags2") & trace.FLAG2_EXIT) != 0)):
             trap = int(batch["trap"][i])
             if trap & trace.TRAP_INT:
                 self.cov.hit("lvz", "exit by a root interrupt")

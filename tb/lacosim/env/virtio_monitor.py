@@ -126,9 +126,9 @@ class VirtioChecker:
     def write(self, batch: np.ndarray) -> list[Problem]:
         out: list[Problem] = []
         lay = self.lay
-        kinds, cores = batch["kind"], batch["core"]
-        mem = (batch["flags"] & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0
-        csr = ((batch["flags"] & trace.FLAG_CSR_WE) != 0) & (batch["csr"] == CSR_GINTC)
+        kinds, cores = trace.col(batch, "kind"), trace.col(batch, "core")
+        mem = (trace.col(batch, "flags") & (trace.FLAG_MEM_RE | trace.FLAG_MEM_WE)) != 0
+        csr = ((trace.col(batch, "flags") & trace.FLAG_CSR_WE) != 0) & (trace.col(batch, "csr") == CSR_GINTC)
         driver = (cores == lay.driver_core) | (cores == lay.daemon_core)
         sel = (kinds == trace.KIND_RETIRE) & (mem | csr | driver)
         for i in np.flatnonzero(sel):
