@@ -50,3 +50,23 @@ def test_last_gpr_writes_is_the_last_write_per_core_and_register_in_trace_order(
             last[int(batch["core"][i]), int(batch[reg][i])] = i
         assert trace.last_gpr_writes(batch, written, reg).tolist() == sorted(last.values())
     assert trace.last_gpr_writes(batch, written[:0]).tolist() == []
+
+
+def test_published_batches_share_read_only_columns() -> None:
+    """trace.col: one contiguous copy per field of a published batch, shared and read-only; any other array
+    gets a fresh copy that follows its current contents."""
+    batch = np.zeros(8, dtype=trace.RECORD_DTYPE)
+    batch["kind"][3] = trace.KIND_IRQ
+    mine = trace.col(batch, "kind")
+    assert mine.flags.c_contiguous and mine.flags.writeable and trace.col(batch, "kind") is not mine
+    batch.flags.writeable = False
+    trace.share_columns(batch)
+    shared = trace.col(batch, "kind")
+    assert trace.col(batch, "kind") is shared and not shared.flags.writeable
+    assert trace.retired(batch).tolist() == [True] * 3 + [False] + [True] * 4
+    assert trace.retired(batch) is trace.retired(batch)
+    other = batch.copy()
+    other["kind"][3] = trace.KIND_RETIRE
+    assert trace.retired(other).all()            # not published: its own contents
+    trace.share_columns(other)
+    assert trace.col(batch, "kind") is not shared   # no longer published: a fresh copy
