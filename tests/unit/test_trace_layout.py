@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
+import numpy as np
 from lacosim import trace
 from lacosim.build import REPO
 
