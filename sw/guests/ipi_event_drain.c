@@ -7,7 +7,7 @@
 #include "guest.h"
 #include "timer.h"
 
-PARAM(g_pairs, 200);
+PARAM(g_pairs, 1000);
 PARAM(g_seed, 0x9E3779B97F4A7C15);
 
 #define HC_TEST_EVENT_PAIR    0x68
