@@ -102,9 +102,9 @@ class Model:
     flavour: str
 
 
-def _common_args(cores: int, waves: bool, bug: str) -> list[str]:
+def _common_args(cores: int, waves: bool, bug: str, mutant: bool = False) -> list[str]:
     args = ["--cc", "--exe", "--build", "--timing", "-j", "2", "--top-module", TOP, "--prefix", "Vtop",
-            f"-GCores={cores}", "--timescale", "1ns/1ps", "-Wno-fatal", "--x-assign", "fast", "--x-initial", "fast",
+            f"-GCores={cores}", "--timescale", "1ns/1ps", "--x-assign", "fast", "--x-initial", "fast",
             "-CFLAGS", "-fcoroutines -O2", "-CFLAGS", f"-I{REPO / 'tb' / 'dpi'}",
             # tb/dpi/lacosim_sim.cc replaces vl_finish (no "- :0: Verilog $finish" line at every run's end)
             "-CFLAGS", "-DVL_USER_FINISH",
@@ -115,6 +115,8 @@ def _common_args(cores: int, waves: bool, bug: str) -> list[str]:
         args += ["--trace-fst", "--trace-structs", "-LDFLAGS", "-llz4 -lz"]
     if bug:
         args.append(f"+define+LACOSIM_BUG_{bug.upper()}")
+    if mutant:   # a mutation may add a width warning and still be a design worth testing; ours and the bugs may not
+        args.append("-Wno-fatal")
     return args
 
 
@@ -160,7 +162,7 @@ def build_model(cores: int = 1, waves: bool = False, flavour: str = "cocotb", bu
     dpi = REPO / "tb" / "dpi"
     sources = rtl_sources(rtl) + control_files(rtl) + flav_srcs + [dpi / "lacosim_ring.cc", dpi / "lacosim_ring.h",
                                                                    dpi / "lacosim_sim.cc"]
-    args = _common_args(cores, waves, bug) + flav_args
+    args = _common_args(cores, waves, bug, bool(mutant)) + flav_args
     key = build_key(sources, args)
     name = (f"{flavour}-c{cores}{'-waves' if waves else ''}{'-bug-' + bug if bug else ''}"
             f"{'-mut-' + mutant if mutant else ''}")

@@ -29,6 +29,8 @@ def test_model_options_select_cores_waves_and_planted_bugs():
     assert "-GCores=2" in args and "--trace-fst" in args and "+define+LACOSIM_BUG_SLTU_SIGNED" in args
     plain = build._common_args(1, waves=False, bug="")
     assert "--trace-fst" not in plain and not any(a.startswith("+define+LACOSIM_BUG") for a in plain)
+    # a Verilator warning fails our models and the planted bugs; only a mutant may carry one
+    assert "-Wno-fatal" not in args + plain and "-Wno-fatal" in build._common_args(1, False, "", mutant=True)
 
 
 def test_bad_requests_are_rejected_before_building():
