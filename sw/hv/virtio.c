@@ -12,7 +12,9 @@
  * InterruptACK (0x64), before forwarding the write. -DHV_VIRTIO_LEGACY_CLEAR keeps hvisor's path instead: the
  * hypervisor does nothing and the daemon calls ClearInjectIrq (20: every VIP line of every other powered-on
  * core). -DHV_BUG_VIRTIO_DEASSERT_ON_STATUS (SW_BUG=1): de-asserted on the InterruptStatus read, hvisor-tool's
- * behaviour that #109 criticises. -DHV_BUG_VIRTIO_REAR_FIRST (a mutation): req_rear is published before the
+ * behaviour that #109 criticises. -DHV_BUG_VIRTIO_VALUE_BEFORE_FLAG (a mutation): the blocking read takes
+ * cfg_values before waiting for cfg_flags, so it returns the previous answer. -DHV_BUG_VIRTIO_REAR_FIRST (a
+ * mutation): req_rear is published before the
  * entry is written. */
 #include <stdint.h>
 
@@ -119,9 +121,15 @@ uint64_t hv_virtio_forward(struct vcpu *vc, const struct mmio_window *win, uint6
     if (notify)
         return 0;                                       /* completion comes as an interrupt */
     uint64_t t0 = rdtime();
+#ifdef HV_BUG_VIRTIO_VALUE_BEFORE_FLAG
+    uint64_t answer = bridge->cfg_values[vc->cpu];      /* the previous request's answer */
+#endif
     while (bridge->cfg_flags[vc->cpu] == flag)
         if (rdtime() - t0 > CFG_TIMEOUT)
             hv_fatal(vc, "the virtio daemon never answered the request");
     __asm__ volatile("dbar 0" ::: "memory");            /* acquire: cfg_values after the flag */
-    return bridge->cfg_values[vc->cpu];
+#ifndef HV_BUG_VIRTIO_VALUE_BEFORE_FLAG
+    uint64_t answer = bridge->cfg_values[vc->cpu];
+#endif
+    return answer;
 }

@@ -12,7 +12,7 @@ import pytest
 from sim.conftest import run_lacosim
 
 SEED = "20261130"
-TESTS = ["virtio_mmio_forward", "virtio_mmio_forward_legacy", "zone_restart_irq_in_flight"]
+TESTS = ["virtio_mmio_forward", "virtio_mmio_forward_legacy", "zone_restart_irq_in_flight", "virtio_cfg_read"]
 LATENCY = "virtio end to end: QueueNotify exit to the guest's HWI2 entry (cycles)"
 
 
@@ -65,3 +65,16 @@ def test_stale_line_across_a_restart_is_caught():
                      r"\d+, core 1, guest mode, pc 0x1000000 <_start>\)", res.output), res.report
     assert re.search(r"GINTC.VIP = 0x04: VIP\[2\], asserted at cycle \d+ for the old zone", res.output)
     assert re.search(r"the restarted driver took only its own interrupts\s+FAIL", res.output), res.report
+
+
+@pytest.mark.negative
+def test_blocking_read_answered_with_the_previous_value_is_caught():
+    """SW_BUG=1 of virtio_cfg_read: the hypervisor takes cfg_values before waiting for cfg_flags, so the guest's
+    blocking read gets the previous answer. The guest-exit scoreboard's MMIO table and the virtio monitor's
+    blocking-read rule both name the value at the re-entry."""
+    res = run_lacosim("--test", "virtio_cfg_read", "--seed", SEED, "--sw-bug")
+    res.assert_only_failure("guest-exit", frozenset({"virtio", "program"}))
+    assert re.search(r"FAIL \[virtio\] the blocking virtio read did not return the daemon's value \(cycle \d+, core 1, "
+                     r"guest mode, pc 0x[0-9a-f]+ <main\+0x[0-9a-f]+>\)", res.output), res.report
+    assert re.search(r"re-entered at cycle \d+ with \$r4 = 0x0, expected 0x74726976 \(the daemon stored cfg_values = "
+                     r"0x74726976 at cycle \d+\)", res.output), res.report

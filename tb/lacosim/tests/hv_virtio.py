@@ -102,6 +102,13 @@ class VirtioMmioForwardLegacy(VirtioMmioForward):
     LEGACY = 1
 
 
+class VirtioCfgRead(VirtioMmioForward):
+    """T19 again, for the blocking config read's bug build: SW_BUG=1 is a mutation that takes cfg_values before
+    waiting for cfg_flags, so each blocking read returns the previous answer; VirtioMonitor names the value."""
+    name = "virtio_cfg_read"
+    program = "hv_virtio_cfg_read"
+
+
 class ZoneRestartIrqInFlight(VirtioMmioForward):
     """Zone shutdown and restart with a virtio completion in flight (2 cores): the driver's first life notifies
     with interrupts masked; the daemon completes it (HWI2 injection event queued to core 1) and at once shuts
