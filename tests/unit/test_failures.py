@@ -65,3 +65,9 @@ def test_failure_at_a_record() -> None:
     b = batch(rec(7, 0x2008, 0x0340_0000, trace.MODE_GUEST, core=1))
     f = monitor().failure_at("virtio", "s", "d", b, 0)
     assert (f.cycle, f.core, f.pc, f.guest, f.pc_symbol) == (7, 1, 0x2008, True, "guest_fn+0x8")
+
+
+def test_a_given_pc_still_gets_the_mode_from_the_batch() -> None:
+    b = batch(rec(10, 0x2000, 0x0340_0000, trace.MODE_GUEST))
+    f = monitor().failure("ipi", "s", "d", 10, 0, b, pc=0x2000)
+    assert (f.pc, f.guest, f.pc_symbol) == (0x2000, True, "guest_fn+0x0")

@@ -190,17 +190,18 @@ class RetireMonitor(uvm_subscriber):
 
     def failure(self, check: str, summary: str, detail: str, cycle: int | None, core: int | None,
                 batch: np.ndarray | None, pc: int | None = None, guest: bool | None = None) -> Failure:
-        """A checker's failure at (cycle, core) with everything a person acts on: without a pc, the
-        instruction the core last retired by `cycle` in `batch` (the batch being checked) gives pc and mode;
+        """A checker's failure at (cycle, core) with everything a person acts on: the instruction the core last
+        retired by `cycle` in `batch` (the batch being checked) gives the pc and the mode the checker did not;
         the symbol comes from that mode's ELF; the core's history runs up to `cycle`."""
         if core is None or cycle is None:
             return Failure(check, summary, detail, cycle=cycle, core=core, repro=self.cfg.repro_with_waves(cycle))
-        if pc is None and batch is not None:
+        if (pc is None or guest is None) and batch is not None:
             at = np.flatnonzero((trace.col(batch, "core") == core) & (trace.col(batch, "cycle") <= cycle)
-                                & (trace.retired(batch)))
+                                & trace.retired(batch))
             if len(at):
-                pc = int(batch[at[-1]]["pc"])
-                guest = bool(int(batch[at[-1]]["mode"]) & trace.MODE_GUEST) if guest is None else guest
+                last = batch[at[-1]]
+                pc = int(last["pc"]) if pc is None else pc
+                guest = bool(int(last["mode"]) & trace.MODE_GUEST) if guest is None else guest
         return Failure(check, summary, detail, cycle=cycle, core=core, pc=pc,
                        pc_symbol=self.image.symbolize(pc, guest=bool(guest)) if pc is not None else "", guest=guest,
                        recent=self.recent_until(core, batch, cycle), repro=self.cfg.repro_with_waves(cycle))
