@@ -4,10 +4,12 @@ seed-bug software build and planted timer bug is caught by the scoreboard named 
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 
 import pytest
 
-from sim.conftest import run_lacosim
+from sim.conftest import REPO, run_lacosim
 
 HOST_TESTS = ["priv_exc", "priv_exc_hw", "host_timer_oneshot", "host_timer_periodic", "host_idle_wake", "host_hwi",
               "host_hwi_2", "host_uart_irq",
@@ -114,3 +116,18 @@ def test_idle_woken_late_is_caught_first_by_the_idle_wake_bound():
     assert "20 cycles later" in report                 # 16 cycles of the bug + the normal 4
     assert "last retired instructions:" in report
     assert "reproduce with waves: make sim TEST=idle_masked_pending SEED=1 BUG=idle_wake_late WAVES=1" in report
+
+
+@pytest.mark.negative
+def test_host_hwi_2_kills_the_route_mutant_as_the_closing_note_prints_it():
+    """The mutant `extioi_route_core0_bit` (every core follows core 0's ROUTE bit) survived every test until
+    host_hwi_2; this runs the command that shows the kill, `make sim TEST=host_hwi_2 SEED=1
+    MUTANT=extioi_route_core0_bit`, as printed. Core 1 never gets its pulse and core 0 takes one not routed to it."""
+    proc = subprocess.run(["make", "sim", "TEST=host_hwi_2", "SEED=1", "MUTANT=extioi_route_core0_bit"],
+                          capture_output=True, text=True, cwd=REPO, timeout=900, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out[-3000:]
+    fails = re.findall(r"^FAIL \[([\w-]+)\]", out, re.MULTILINE)
+    assert fails == ["program"], (fails, out[-3000:])       # the program's own verdict, nothing else
+    assert "FAIL: no HWI2 interrupt on core 1 for pulse 2" in out
+    assert "taken by a core the source was not routed to: 1" in out
