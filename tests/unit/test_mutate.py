@@ -5,6 +5,11 @@ test selection leaves out negative and RTL-less tests, and the verdict/report lo
 from __future__ import annotations
 
 import ast
+import os
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +20,7 @@ from lacosim.mutate import catalogue, plan, report
 from lacosim.mutate.catalogue import Mutation, MutationError
 from lacosim.regress.engine import RunRecord
 from lacosim.regress.provenance import Provenance
+from processes import gone
 
 MUTATIONS = catalogue.load()
 AREAS = {  # the issue's spread: the core, CSRs, the timer, IOCSR/IPI, EXTIOI, RAM atomics, the TLB
@@ -292,3 +298,42 @@ def test_bad_knobs_are_named(capsys, argv, message):
         raise SystemExit(status)
     assert stop.value.code == 2
     assert message in capsys.readouterr().err
+
+
+# A stand-in for pytest: starts a "simulator" that ignores SIGINT, writes both pids, and waits.
+STAND_IN = """
+import os, signal, subprocess, sys, time
+sim = subprocess.Popen([sys.executable, "-c",
+                        "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(120)"])
+open(sys.argv[1], "w").write(f"{os.getpid()} {sim.pid}")
+time.sleep(120)
+"""
+JOB = """
+import signal, sys
+from pathlib import Path
+from lacosim.mutate import job
+signal.signal(signal.SIGTERM, job._interrupt)
+job.run_session([sys.executable, "-c", sys.argv[1], sys.argv[2]], {}, Path(sys.argv[3]), 600)
+"""
+
+
+def test_a_terminated_job_takes_its_test_and_simulator_with_it(tmp_path):
+    """The test runs in a session of its own (for its timeout), so the job must pass SIGTERM/SIGINT on, and kill
+    what ignores it: a `make mutate` stopped with `kill` left mutants' pytest and simulators running."""
+    pidfile = tmp_path / "pids"
+    job = subprocess.Popen([sys.executable, "-c", JOB, STAND_IN, str(pidfile), str(tmp_path / "test.log")],
+                           cwd=REPO)
+    deadline = time.monotonic() + 30
+    while not (pidfile.exists() and pidfile.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    pids = [int(p) for p in pidfile.read_text().split()]
+    try:
+        job.send_signal(signal.SIGTERM)
+        assert job.wait(timeout=30) != 0   # no verdict: it was cancelled
+        for pid in pids:
+            assert gone(pid), f"process {pid} outlived the terminated job"
+    finally:
+        for pid in pids:
+            if not gone(pid, 0):
+                os.kill(pid, signal.SIGKILL)
+

@@ -22,6 +22,7 @@ from lacosim.regress.outcome import Status
 from lacosim.regress.plan import Job
 from lacosim.regress.progress import PlainProgress
 from lacosim.regress.provenance import Provenance
+from processes import gone
 
 HEADLINE = "FAIL [iss] register r4 differs from the reference model (cycle 1234, core 0, pc 0x1c000100 <main>)"
 WAVES_REPRO = "make sim TEST=hello SEED=2 WAVES=1 WAVE_FROM=0 WAVE_TO=1434"
@@ -241,3 +242,25 @@ def test_ctrl_c_cancels_the_rest_and_still_writes_the_reports(engine, tmp_path, 
     # Cancelled runs are not history: they did not finish.
     assert {r[0] for r in sqlite3.connect(tmp_path / "history.sqlite").execute("select job from runs")} == {
         "hello-s1", "interrupt-s2"}
+
+
+def test_closing_a_cancelled_engine_stops_its_running_commands_first(tmp_path):
+    """`kill` of make mutate/regress: the engine is cancelled and closed at once. The running command must be
+    stopped by its job before Parsl stops the worker, or it outlives the regression (as mutants' simulations
+    did)."""
+    pidfile = tmp_path / "pid"
+    sleeper = f"import os, time; open({str(pidfile)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
+    eng = Engine(local_config(1, tmp_path / "parsl"), tmp_path / "flags")
+    fut = eng.submit([sys.executable, "-c", sleeper], {}, tmp_path, tmp_path / "sleeper.log")
+    deadline = time.monotonic() + 60
+    while not (pidfile.exists() and pidfile.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    pid = int(pidfile.read_text())
+    try:
+        eng.cancel()
+        eng.close()
+        assert fut.done() and fut.result().cancelled
+        assert gone(pid), "the cancelled command outlived the engine"
+    finally:
+        if not gone(pid, 0):
+            os.kill(pid, signal.SIGKILL)

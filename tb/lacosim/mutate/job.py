@@ -8,7 +8,11 @@
 
 Every simulation's run directory goes under the job's own root (LACOSIM_RUN_ROOT) and generated random
 programs under its own directory (LACOSIM_RANDGEN_OUT), so parallel jobs never share files. The verdict is
-written to <out>/result.json, which the driver reads (lacosim.mutate.report)."""
+written to <out>/result.json, which the driver reads (lacosim.mutate.report).
+
+Cancelling (the engine's SIGINT to the job's process group, or SIGTERM) reaches the test too: it runs in a
+session of its own (so a timeout can kill it with its simulator), and the job passes the interrupt on to it
+before it exits without a verdict."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from lacosim.runner import MUTANT_ENV, RUN_ROOT_ENV
 
 RANDGEN_ENV = "LACOSIM_RANDGEN_OUT"
 LOG_TAIL = 4000
+INTERRUPT_GRACE_SECONDS = 10.0  # after SIGINT to the test's session, before SIGKILL
 
 
 def first_failure(run_root: Path, log: Path, started: float, returncode: int) -> str:
@@ -55,18 +60,45 @@ def first_failure(run_root: Path, log: Path, started: float, returncode: int) ->
 
 def run_test(node: str, env: dict[str, str], log: Path, timeout: float) -> tuple[int, bool, float]:
     """(returncode, timed out, seconds) of one pytest node, its output in `log`."""
+    return run_session([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", node],
+                       env, log, timeout)
+
+
+def run_session(argv: list[str], env: dict[str, str], log: Path, timeout: float) -> tuple[int, bool, float]:
+    """(returncode, timed out, seconds) of `argv` run in REPO in a session of its own, output in `log`. A
+    timeout kills the session; an interrupt of this process interrupts the session, then kills it, then
+    re-raises: nothing it started outlives the job."""
     t0 = time.monotonic()
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", node],
-                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env},
-                                start_new_session=True)
+        proc = subprocess.Popen(argv, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,  # noqa: S603
+                                env={**os.environ, **env}, start_new_session=True)
         try:
             rc = proc.wait(timeout=timeout)
             timed_out = False
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)  # the test and the simulator it started
+            _signal_session(proc.pid, signal.SIGKILL)  # the test and the simulator it started
             rc, timed_out = proc.wait(), True
+        except KeyboardInterrupt:
+            _signal_session(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=INTERRUPT_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_session(proc.pid, signal.SIGKILL)  # what is left of it (a simulator outlives pytest)
+            proc.wait()
+            raise
     return rc, timed_out, time.monotonic() - t0
+
+
+def _signal_session(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def run_mutant(spec: dict[str, Any]) -> dict[str, Any]:
@@ -138,6 +170,9 @@ def run_baseline(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
+    # explicit handlers: the Parsl worker that started this job may have left SIGINT ignored
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     spec = json.loads(Path(argv[0]).read_text())
     result = run_mutant(spec) if spec.get("mutant") else run_baseline(spec)
     Path(spec["out"], "result.json").write_text(json.dumps(result, indent=1))

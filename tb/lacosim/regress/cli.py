@@ -22,7 +22,7 @@ from pathlib import Path
 from lacosim.build import BUILD_DIR, REPO, BuildError, build_model
 from lacosim.env.coverage import Coverage
 from lacosim.regress import autowaves, history, html_report, junit, provenance
-from lacosim.regress.engine import CANCEL_GRACE_SECONDS, Engine, RunRecord, completed, load_config, local_config
+from lacosim.regress.engine import CANCEL_DRAIN_SECONDS, Engine, RunRecord, completed, load_config, local_config
 from lacosim.regress.outcome import Outcome, Status, classify, not_run, waves_written
 from lacosim.regress.plan import Job, models_needed, plan, select
 from lacosim.regress.progress import Progress, make_progress
@@ -94,7 +94,7 @@ def _drain(submitted: dict[Future[RunRecord], tuple[Job, Path]], finished: dict[
     """After Ctrl-C: collect what the running jobs report while they stop their simulations."""
     pending = [f for f, (job, _) in submitted.items() if job.name not in finished]
     try:
-        for fut in completed(pending, timeout=CANCEL_GRACE_SECONDS + 10):
+        for fut in completed(pending, timeout=CANCEL_DRAIN_SECONDS):
             o = _outcome(fut, *submitted[fut])
             finished[o.job.name] = o
     except (KeyboardInterrupt, TimeoutError):

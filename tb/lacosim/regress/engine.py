@@ -9,7 +9,8 @@
 
 Parsl futures cannot be cancelled, so Ctrl-C is carried out through a flag file every job polls: a job
 that has not started returns at once, a running one interrupts its simulation (SIGINT, then SIGKILL) and
-returns; either way the job reports `cancelled`.
+returns; either way the job reports `cancelled`. Closing a cancelled engine waits for its running jobs to do
+that before Parsl stops the workers: a worker killed first would leave its command's session running.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, as_completed
+from concurrent.futures import Future, as_completed, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from parsl.providers import LocalProvider
 
 CANCEL_POLL_SECONDS = 0.25
 CANCEL_GRACE_SECONDS = 10.0  # after SIGINT, before SIGKILL (the simulator stops at its next batch)
+CANCEL_DRAIN_SECONDS = CANCEL_GRACE_SECONDS + 10.0  # a cancelled engine's wait for its running jobs
 
 
 @dataclass(frozen=True)
@@ -146,13 +148,16 @@ class Engine:
         # shut down, reports written; its default action would leave the interchange and workers running
         self._previous_term = signal.signal(signal.SIGTERM, _terminate_as_interrupt) if in_main else None
         self._run_command = self.app(run_command)
+        self._submitted: list[Future[RunRecord]] = []
 
     def app(self, fn: Callable[..., Any]) -> Callable[..., Future[Any]]:
         from parsl import python_app  # noqa: PLC0415
         return python_app(fn, data_flow_kernel=self.dfk)
 
     def submit(self, argv: list[str], env: dict[str, str], cwd: Path, log: Path) -> Future[RunRecord]:
-        return self._run_command(argv, env, str(cwd), str(log), str(self.cancel_flag))
+        fut = self._run_command(argv, env, str(cwd), str(log), str(self.cancel_flag))
+        self._submitted = [f for f in self._submitted if not f.done()] + [fut]
+        return fut
 
     def cancel(self) -> None:
         self.cancel_flag.touch()
@@ -162,6 +167,11 @@ class Engine:
         return self.cancel_flag.exists()
 
     def close(self) -> None:
+        if self.cancelled:  # let each running job stop its command (it polls the flag) before the workers go
+            try:
+                wait(self._submitted, timeout=CANCEL_DRAIN_SECONDS)
+            except KeyboardInterrupt:  # a second Ctrl-C: stop waiting
+                pass
         self.dfk.cleanup()
         self.cancel_flag.unlink(missing_ok=True)
         if self._previous_term is not None:
