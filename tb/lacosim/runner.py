@@ -23,6 +23,7 @@ from pathlib import Path
 from lacosim import soc, startup
 from lacosim.build import BUILD_DIR, PLANTED_BUGS, REPO, BuildError, build_model
 from lacosim.elf import ElfLoadError, load_program
+from lacosim.env.checker_process import CheckerProcess
 from lacosim.env.config import RUN_CONFIG_ENV, RunConfig
 from lacosim.image import write_readmemh
 
@@ -190,21 +191,29 @@ def run_sim_in(req: SimRequest) -> tuple[int, Path]:
     results = run_dir / "results.xml"
     results.unlink(missing_ok=True)
     env = _sim_env(run_dir, results)
+    checker = CheckerProcess(env) if cfg.lockstep and cfg.lockstep_beside else None
     startup.stamp("simulator_exec")
     startup.write(run_dir)
     try:
-        returncode, maxrss_kib = run_measured([str(model.exe), *plusargs], env=env, cwd=run_dir)
+        returncode, maxrss_kib = run_measured(
+            [str(model.exe), *plusargs], cwd=run_dir, env={**env, **(checker.simulator_env() if checker else {})},
+            pass_fds=checker.simulator_fds if checker else ())
     except Interrupted as stop:
         (run_dir / "INTERRUPTED").write_text("the run was interrupted by Ctrl-C; its results are incomplete\n")
         print(f"lacosim: interrupted (Ctrl-C){'' if stop.clean else ', simulator killed'}; the incomplete "
               f"run is in {run_dir}", file=sys.stderr, flush=True)
         return EXIT_INTERRUPTED, run_dir
+    finally:
+        checker_status = checker.finish() if checker else 0
+    if checker_status != 0:
+        print(f"lacosim: the lockstep checker process beside the simulator exited with status {checker_status}",
+              file=sys.stderr, flush=True)
     (run_dir / "rusage.json").write_text(json.dumps({"maxrss_kib": maxrss_kib}))
     if waves and Path(waves).exists():
         write_wave_views(Path(waves), cores, elf_path, guests)
     elif waves:
         print(f"lacosim: no waves were written: the run ended before WAVE_FROM={req.wave_from}", flush=True)
-    return _verdict(results, returncode), run_dir
+    return _verdict(results, returncode or checker_status), run_dir
 
 
 def write_wave_views(dump: Path, cores: int, elf: Path, guests: list[str]) -> Path:

@@ -21,7 +21,6 @@ import ctypes
 import mmap
 import os
 import signal
-import subprocess
 import sys
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ from pyuvm import ConfigDB
 
 from lacosim import trace
 from lacosim.elf import load_program
+from lacosim.env.checker_process import simulator_end
 from lacosim.env.config import RunConfig
 from lacosim.env.coverage import Coverage
 from lacosim.env.failures import Failure, FailureLog
@@ -53,7 +53,8 @@ def _map(path: str, records: int) -> tuple[mmap.mmap, np.ndarray]:
 
 
 class BesideClient:
-    """The simulator's end: starts the checker process, hands it batches, applies its verdicts."""
+    """The simulator's end: opens the shared slot to the checker process the runner started, hands it batches,
+    applies its verdicts."""
 
     def __init__(self, sb: IssScoreboard, cov: Coverage, capacity: int | None = None) -> None:
         self.sb, self.cov = sb, cov
@@ -68,18 +69,11 @@ class BesideClient:
         os.ftruncate(fd, capacity * trace.RECORD_DTYPE.itemsize)
         os.close(fd)
         self._mm, self.slot = _map(self.path, capacity)
-        cmd_r, cmd_w = os.pipe()
-        res_r, res_w = os.pipe()
-        python = os.environ.get("PYGPI_PYTHON_BIN") or sys.executable
-        self.proc = subprocess.Popen(  # noqa: S603
-            [python, "-m", "lacosim.env.lockstep_beside", self.path, str(capacity), str(cmd_r), str(res_w)],
-            # its own session: a terminal's Ctrl-C (to the simulator's process group) must not reach the checker,
-            # even while it is still starting; the simulator ends it ("end", or EOF when the simulator is gone)
-            pass_fds=(cmd_r, res_w), start_new_session=True)
-        os.close(cmd_r)
-        os.close(res_w)
+        # the checker process is already starting: the runner started it before the simulator
+        cmd_w, res_r, self.pid = simulator_end()
         self.cmd = Connection(cmd_w, readable=False)
         self.res = Connection(res_r, writable=False)
+        self._send(("open", self.path, capacity))
         self.pending: int | None = None  # last cycle of the batch the checker has not answered yet
         self.ready = False
         self.finished = False
@@ -93,8 +87,12 @@ class BesideClient:
             return
         n = len(batch)
         self.slot[:n] = batch.view(trace.RECORD_BYTES)
-        self.cmd.send(("batch", n))
+        self._send(("batch", n))
         self.pending = int(batch["cycle"][-1])
+
+    def _send(self, msg: tuple) -> None:
+        with contextlib.suppress(OSError):  # the checker is gone: the next verdict's EOF reports it (_died)
+            self.cmd.send(msg)
 
     def sync(self, final: bool) -> None:
         """Wait for the verdict on the batch handed over last; at the end of the run also for the summary."""
@@ -164,26 +162,23 @@ class BesideClient:
 
     def _died(self) -> None:
         self.finished = True
-        code = self.proc.poll()
         self.sb.diverged = True
         log = self.sb.failures
         log.horizon = None
         cycle = self.pending if self.pending is not None else 0
         log.add(Failure("lockstep", "the lockstep checker beside the simulator stopped unexpectedly",
-                        f"process {self.proc.pid} exit status {code}: its traceback is above in this log; "
+                        f"process {self.pid} (its exit status follows the run's end): its traceback is above "
+                        f"in this log; "
                         f"LOCKSTEP=inproc runs the checker in the simulator process",
                         cycle=cycle, repro=self.sb.cfg.repro_with_waves(None)))
         self._stop(cycle)
         self.close()
 
     def close(self) -> None:
+        """Close this end (the checker exits at EOF; the runner collects its exit status)."""
         for conn in (self.cmd, self.res):
             with contextlib.suppress(OSError):
                 conn.close()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
 
@@ -204,10 +199,15 @@ class Checker(IssScoreboard):
         self.stop_cycle = cycle
 
 
-def serve(path: str, capacity: int, cmd: Connection, res: Connection) -> int:
+def serve(cmd: Connection, res: Connection) -> int:
+    checker = Checker(RunConfig.from_env())  # while the simulator starts (checker_process.py)
+    try:
+        msg: Any = cmd.recv()
+    except EOFError:  # the simulator ended before its first batch
+        return 0
+    _, path, capacity = msg
     mm, slot = _map(path, capacity)
     res.send(("ready",))
-    checker = Checker(RunConfig.from_env())
     reported = 0
     while True:
         try:
@@ -231,9 +231,8 @@ def serve(path: str, capacity: int, cmd: Connection, res: Connection) -> int:
 def main(argv: list[str]) -> int:
     # a Ctrl-C sent to this process alone (its own session): the simulator ends the run and then this process
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    path, capacity, cmd_fd, res_fd = argv
-    return serve(path, int(capacity), Connection(int(cmd_fd), writable=False),
-                 Connection(int(res_fd), readable=False))
+    cmd_fd, res_fd = argv
+    return serve(Connection(int(cmd_fd), writable=False), Connection(int(res_fd), readable=False))
 
 
 if __name__ == "__main__":
