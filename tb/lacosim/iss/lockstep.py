@@ -16,6 +16,7 @@ instruction that is not plain), and the scoreboard steps that record the ordinar
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -181,29 +182,30 @@ def _run_one(hart: object, count: int) -> PlainRun:
 
 
 def _run_many(harts: list, cores: list[int], count: int, blocked: frozenset[int]) -> PlainRun:
+    # per record only what differs by core is indexed (pc, regs, plain cache); the rest as in _run_one
     out = PlainRun()
     tids: list[int] = []
     rdvs: list[int] = []
     mem: list[int] = []
+    tids_append, rdvs_append, mem_extend = tids.append, rdvs.append, mem.extend
     pcs = [h.pc for h in harts]
+    regss = [h.regs for h in harts]
     das = [bool(h.fast_ram_size) for h in harts]
     gets = [h._ctx.plain.get for h in harts]
-    retired = [0] * len(harts)
     reservations = harts[0].memory.reservations  # (one Memory for all harts)
     n = 0
     for n in range(count):  # noqa: B007
         core = cores[n]
         if core in blocked:
             break
-        hart = harts[core]
         pc = pcs[core]
         e = gets[core](pc)
         if e is None:
-            e = plain_entry(hart, pc)
+            e = plain_entry(harts[core], pc)
             if e is None:
                 break
         handler, tid, rd, kind, base, index, imm, data, size_mask, size, flags = e
-        regs = hart.regs
+        regs = regss[core]
         if kind:
             addr = (regs[base] + (regs[index] if index >= 0 else imm)) & M64
             wdata = regs[data] & size_mask if data >= 0 else 0
@@ -215,24 +217,24 @@ def _run_many(harts: list, cores: list[int], count: int, blocked: frozenset[int]
                 next_pc = (pc + 4) & M64
             except (Trap, IssError):
                 break
-            pa = addr & PA_MASK if das[core] else hart._data_pa
+            pa = addr & PA_MASK if das[core] else harts[core]._data_pa
             if kind == MEM_AMO:
-                wdata = hart.memory.load(pa, size)
-            mem.extend((n, addr, wdata, pa if flags else 0, flags))
+                wdata = harts[core].memory.load(pa, size)
+            mem_extend((n, addr, wdata, pa if flags else 0, flags))
         else:
             try:
                 next_pc = handler()
             except (Trap, IssError):
                 break
-        tids.append(tid)
-        rdvs.append(regs[rd])
+        tids_append(tid)
+        rdvs_append(regs[rd])
         pcs[core] = next_pc
-        retired[core] += 1
     else:
         n = count
-    for hart, pc, done in zip(harts, pcs, retired, strict=True):
+    retired = Counter(cores[:n])
+    for core, (hart, pc) in enumerate(zip(harts, pcs, strict=True)):
         hart.pc = pc
-        hart.retired += done
+        hart.retired += retired[core]
     out.count = n
     out.tid, out.rd_value, out.mem = array("q", tids), array("Q", rdvs), array("Q", mem)
     return out

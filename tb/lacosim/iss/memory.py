@@ -128,6 +128,8 @@ class Memory:
 
     def clear_reservations(self, addr: int, storing_core: int) -> None:
         line = addr >> LL_LINE_SHIFT
+        if line not in self.reservations.values():  # the common case, without building a list
+            return
         for other, reserved in list(self.reservations.items()):
             if other != storing_core and reserved == line:
                 del self.reservations[other]

@@ -39,6 +39,7 @@ from lacosim.iss.errors import (
     Trap,
 )
 from lacosim.iss.hart import Factory, Handler, Hart
+from lacosim.iss.memory import LL_LINE_SHIFT
 from lacosim.iss.privileged import privileged_factories
 from lacosim.iss.tlb import STORE
 
@@ -497,15 +498,24 @@ def _amo_factory(op_name: str, size_log2: int) -> Factory:
 
 
 def _ll_factory(size_log2: int) -> Factory:
+    align = (1 << size_log2) - 1
+
     def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, mem, rd, rj, imm, nxt, cid = core.regs, core.memory, f["rd"], f["rj"], f["si14"], (pc + 4) & M64, \
             core.core_id
         load, data_pa = core.data_load, core.data_pa
+        # the RAM fast path of a load (spinlocks live on ll/sc); size is 0 in PG mode: always the slow path
+        view, resv, base, size = mem.signed_views[size_log2], mem.reservations, mem.ram_base, core.fast_ram_size
 
         def h() -> int:
             addr = (r[rj] + imm) & M64
-            value = load(addr, size_log2, True)
-            mem.reserve(data_pa(addr), cid)
+            o = addr - base
+            if o & align or not 0 <= o < size:
+                value = load(addr, size_log2, True)
+                mem.reserve(data_pa(addr), cid)
+            else:
+                value = view[o >> size_log2] & M64
+                resv[cid] = addr >> LL_LINE_SHIFT
             if rd:
                 r[rd] = value
             return nxt
@@ -514,18 +524,31 @@ def _ll_factory(size_log2: int) -> Factory:
 
 
 def _sc_factory(size_log2: int) -> Factory:
+    align, width = (1 << size_log2) - 1, (1 << (8 << size_log2)) - 1
+
     def factory(core: Hart, pc: int, f: Mapping[str, int]) -> Handler:
         r, rd, rj, imm, nxt, cid = core.regs, f["rd"], f["rj"], f["si14"], (pc + 4) & M64, core.core_id
-        resv, store, data_pa = core.memory.reservations, core.data_store, core.data_pa
+        mem = core.memory
+        resv, store, data_pa = mem.reservations, core.data_store, core.data_pa
+        view, flags, after, base, size = (mem.unsigned_views[size_log2], mem.code_flags, mem.after_ram_store,
+                                          mem.ram_base, core.fast_ram_size)
 
         def h() -> int:
             addr = (r[rj] + imm) & M64
-            if addr & ((1 << size_log2) - 1):
+            if addr & align:
                 raise Trap(ECODE_ALE, 0, addr, f"sc to misaligned {addr:#x}")
-            data_pa(addr, STORE)  # ADEM and the TLB faults before the reservation is consumed
-            ok = resv.pop(cid, None) is not None
-            if ok:
-                store(addr, size_log2, r[rd])
+            o = addr - base
+            if 0 <= o < size:  # RAM in DA mode: no translation fault can come first
+                ok = resv.pop(cid, None) is not None
+                if ok:
+                    view[o >> size_log2] = r[rd] & width
+                    if flags[o >> 3] or resv:
+                        after(o, cid)
+            else:
+                data_pa(addr, STORE)  # ADEM and the TLB faults before the reservation is consumed
+                ok = resv.pop(cid, None) is not None
+                if ok:
+                    store(addr, size_log2, r[rd])
             if rd:
                 r[rd] = 1 if ok else 0
             return nxt
