@@ -167,9 +167,8 @@ class BesideClient:
         log.horizon = None
         cycle = self.pending if self.pending is not None else 0
         log.add(Failure("lockstep", "the lockstep checker beside the simulator stopped unexpectedly",
-                        f"process {self.pid} (its exit status follows the run's end): its traceback is above "
-                        f"in this log; "
-                        f"LOCKSTEP=inproc runs the checker in the simulator process",
+                        f"process {self.pid}: its traceback is above in this log and its exit status after the "
+                        f"run's end; LOCKSTEP=inproc runs the checker in the simulator process",
                         cycle=cycle, repro=self.sb.cfg.repro_with_waves(None)))
         self._stop(cycle)
         self.close()
