@@ -181,9 +181,21 @@ def test_order_puts_one_core_and_cheap_killers_first():
     b = plan.TestCase("b", 5.0, (1,))
     c = plan.TestCase("c", 1.0, (1, 4))
     d = plan.TestCase("d", 60.0, (1,))
-    assert [t.node for t in plan.order([a, b, c, d], {})] == ["b", "a", "d", "c"]
+    assert [t.node for t in plan.order([a, b, c, d], plan.Kills())] == ["b", "a", "d", "c"]
     # d killed 9 mutants before: 60 s / 10 beats a's 30 s / 1
-    assert [t.node for t in plan.order([a, b, c, d], {"d": 9})] == ["b", "d", "a", "c"]
+    assert [t.node for t in plan.order([a, b, c, d], plan.Kills({"d": 9}))] == ["b", "d", "a", "c"]
+
+
+def test_order_puts_the_killers_of_the_same_files_mutants_first():
+    """An IPI mutant meets the tests that killed IPI mutants before every one-core test (they ran 71 tests
+    first: about 10 minutes each)."""
+    a, b = plan.TestCase("a", 30.0, (1,)), plan.TestCase("b", 5.0, (1,))
+    ipi, ipi4 = plan.TestCase("ipi", 20.0, (2,)), plan.TestCase("ipi4", 20.0, (4,))
+    kills = plan.Kills({"b": 50, "ipi": 1, "ipi4": 3}, {"rtl/soc/la_iocsr.sv": {"ipi": 1, "ipi4": 3},
+                                                       "rtl/core/la_alu.sv": {"b": 50}})
+    assert [t.node for t in plan.order([a, b, ipi, ipi4], kills, "rtl/soc/la_iocsr.sv")] == ["ipi4", "ipi", "b", "a"]
+    assert [t.node for t in plan.order([a, b, ipi, ipi4], kills, "rtl/core/la_alu.sv")] == ["b", "a", "ipi", "ipi4"]
+    assert [t.node for t in plan.order([a, b, ipi, ipi4], kills, "rtl/soc/la_ram.sv")] == ["b", "a", "ipi", "ipi4"]
 
 
 def test_baseline_cache_and_kill_history_round_trip(tmp_path):
@@ -191,9 +203,12 @@ def test_baseline_cache_and_kill_history_round_trip(tmp_path):
     plan.save_baseline("k1", tests, tmp_path / "b.json")
     assert plan.load_baseline("k1", tmp_path / "b.json") == {t.node: t for t in tests}
     assert plan.load_baseline("other", tmp_path / "b.json") == {}   # the RTL or a test changed
-    plan.record_kills(["n1", "n1", "n2"], tmp_path / "k.json")
-    plan.record_kills(["n2"], tmp_path / "k.json")
-    assert plan.load_kills(tmp_path / "k.json") == {"n1": 2, "n2": 2}
+    plan.record_kills([("f1", "n1"), ("f1", "n1"), ("f2", "n2")], tmp_path / "k.json")
+    plan.record_kills([("f1", "n2")], tmp_path / "k.json")
+    assert plan.load_kills(tmp_path / "k.json") == plan.Kills({"n1": 2, "n2": 2},
+                                                              {"f1": {"n1": 2, "n2": 1}, "f2": {"n2": 1}})
+    (tmp_path / "old.json").write_text('{"n1": 4}')   # the first format: per test only
+    assert plan.load_kills(tmp_path / "old.json") == plan.Kills({"n1": 4})
 
 
 def test_run_cores_reads_the_run_configs(tmp_path):

@@ -125,8 +125,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("mutate: error: no positive simulation test passes on the unmutated RTL", file=sys.stderr)
                 return 1
             kills_file = out / plan.KILLS.name
-            print(f"mutate: {len(chosen)} mutant(s) x up to {len(tests)} test(s) (fail-fast, one-core and cheap "
-                  f"first) through Parsl ({engine.description}); results in {out}", flush=True)
+            print(f"mutate: {len(chosen)} mutant(s) x up to {len(tests)} test(s) (fail-fast; the same file's "
+                  f"killers, then one-core and cheap tests first) through Parsl ({engine.description}); "
+                  f"results in {out}", flush=True)
             # JOBS mutants in flight; each next one gets the test order of the kills so far (most-killing
             # first adapts within a run, and an interrupted run still records what it learned)
             pending = list(chosen)
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             while pending or running:
                 while pending and len(running) < args.jobs:
                     m = pending.pop(0)
-                    tests = plan.order(tests, plan.load_kills(kills_file))
+                    tests = plan.order(tests, plan.load_kills(kills_file), m.file)
                     running[_submit(engine, {"mutant": m.id, "out": str(catalogue.mutant_dir(m.id)),
                                              "tests": _specs(tests), "keep_models": args.keep_models},
                                     catalogue.mutant_dir(m.id))] = m
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 v = _verdict(fut, m)
                 done[m.id] = v
                 if v.status == "killed":
-                    plan.record_kills([v.killer], kills_file)
+                    plan.record_kills([(m.file, v.killer)], kills_file)
                 print(f"  [{len(done)}/{len(chosen)}] {report.line(v)}", flush=True)
         except KeyboardInterrupt:
             interrupted = True

@@ -4,9 +4,9 @@ The tests are `make test`'s positive simulation tests: every pytest node under t
 `negative` (it expects a failure), `no_rtl` (it never simulates the RTL) or `tooling` (it tests the tool:
 waves, Ctrl-C, this harness). A baseline runs each once on the unmutated RTL, which proves it passes there (a
 test failing on the correct design would "kill" every mutant) and measures its time and the core counts its
-simulations use. Mutants then run the tests cheapest-per-kill first and one-core tests before multi-core ones
-(so a mutant killed early never builds its 2- and 4-core models): the order key is (largest core count,
-seconds / (1 + kills recorded by earlier mutation runs))."""
+simulations use. A mutant then runs first the tests that killed mutants of its own RTL file in earlier runs,
+then the others cheapest-per-kill first and one-core tests before multi-core ones (so a mutant killed early
+never builds its 2- and 4-core models): `order`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import hashlib
 import json
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lacosim.build import REPO
@@ -113,22 +113,45 @@ def run_cores(run_root: Path) -> tuple[int, ...]:
     return tuple(sorted(cores))
 
 
-def load_kills(path: Path = KILLS) -> dict[str, int]:
+@dataclass
+class Kills:
+    """Kills recorded by earlier mutation runs: per test, and per test for the mutants of each RTL file."""
+    total: dict[str, int] = field(default_factory=dict)
+    by_file: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def load_kills(path: Path = KILLS) -> Kills:
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
-        return {}
-    return {k: int(v) for k, v in data.items() if isinstance(v, int)}
+        return Kills()
+    if not isinstance(data, dict):
+        return Kills()
+    if "total" not in data:  # the first format: test -> kills
+        return Kills({k: int(v) for k, v in data.items() if isinstance(v, int)})
+    return Kills({k: int(v) for k, v in data["total"].items()},
+                 {f: {k: int(v) for k, v in tests.items()} for f, tests in data.get("by_file", {}).items()})
 
 
-def record_kills(killers: list[str], path: Path = KILLS) -> None:
+def record_kills(killers: list[tuple[str, str]], path: Path = KILLS) -> None:
+    """Add kills, each (the mutant's RTL file, the killing test)."""
     kills = load_kills(path)
-    for node in killers:
-        kills[node] = kills.get(node, 0) + 1
+    for file, node in killers:
+        kills.total[node] = kills.total.get(node, 0) + 1
+        per_file = kills.by_file.setdefault(file, {})
+        per_file[node] = per_file.get(node, 0) + 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(kills, indent=1, sort_keys=True))
+    path.write_text(json.dumps(asdict(kills), indent=1, sort_keys=True))
 
 
-def order(tests: list[TestCase], kills: dict[str, int]) -> list[TestCase]:
-    """One-core tests first, then by seconds per recorded kill (cheap and often-killing first)."""
-    return sorted(tests, key=lambda t: (t.max_cores, t.seconds / (1 + kills.get(t.node, 0)), t.node))
+def order(tests: list[TestCase], kills: Kills, file: str = "") -> list[TestCase]:
+    """For a mutant of `file`: first the tests that killed mutants of the same file before (by seconds per
+    such kill: an IPI mutant meets the IPI tests first, not after every one-core test); then one-core tests,
+    then by seconds per recorded kill (cheap and often-killing first)."""
+    same = kills.by_file.get(file, {})
+
+    def key(t: TestCase) -> tuple:
+        if same.get(t.node):
+            return (0, 0, t.seconds / (1 + same[t.node]), t.node)
+        return (1, t.max_cores, t.seconds / (1 + kills.total.get(t.node, 0)), t.node)
+    return sorted(tests, key=key)
